@@ -1,0 +1,120 @@
+//! Sign-in: the flows of InitiateAuth / AdminInitiateAuth (password, refresh), their outcome (tokens or
+//! a challenge), SECRET_HASH checks, and token issuing/verification in `tokens`.
+
+pub mod password;
+pub mod refresh;
+pub mod tokens;
+
+use std::collections::HashMap;
+
+use serde_json::{Value, json};
+
+use crate::crypto::secret_hash;
+use crate::error::{CognitoError, Result};
+use crate::store::clients::ClientRow;
+
+pub use tokens::TokenSet;
+
+/// `AuthParameters` / `ChallengeResponses`.
+pub type Params = HashMap<String, String>;
+
+/// What a sign-in step produces.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Signed in.
+    Tokens(TokenSet),
+    /// Another step is needed.
+    Challenge {
+        /// ChallengeName.
+        name: String,
+        /// Session for the next step.
+        session: String,
+        /// ChallengeParameters.
+        parameters: HashMap<String, String>,
+    },
+}
+
+impl Outcome {
+    /// The InitiateAuth / RespondToAuthChallenge response body.
+    pub fn response(self) -> Value {
+        match self {
+            Outcome::Tokens(t) => {
+                json!({"ChallengeParameters": {}, "AuthenticationResult": t.authentication_result()})
+            }
+            Outcome::Challenge {
+                name,
+                session,
+                parameters,
+            } => {
+                json!({"ChallengeName": name, "Session": session, "ChallengeParameters": parameters})
+            }
+        }
+    }
+}
+
+/// A required entry of `AuthParameters` / `ChallengeResponses`.
+pub fn required<'a>(params: &'a Params, name: &str) -> Result<&'a str> {
+    params
+        .get(name)
+        .map(String::as_str)
+        .filter(|v| !v.is_empty())
+        .ok_or_else(|| {
+            CognitoError::InvalidParameterException(format!("Missing required parameter {name}"))
+        })
+}
+
+/// Fails when a client with a secret received no SECRET_HASH (checked before any user look-up).
+pub fn require_secret_hash(client: &ClientRow, provided: Option<&str>) -> Result<()> {
+    if client.secret.is_some() && provided.is_none_or(str::is_empty) {
+        return Err(CognitoError::NotAuthorizedException(format!(
+            "Client {} is configured for secret but secret was not received",
+            client.id
+        )));
+    }
+    Ok(())
+}
+
+/// Checks SECRET_HASH for a client with a secret. Cognito computes it over the name the caller typed;
+/// SDKs use the internal username after a challenge or for refresh, so any of `usernames` is accepted.
+/// A hash sent to a client without a secret is ignored.
+pub fn check_secret_hash(
+    client: &ClientRow,
+    provided: Option<&str>,
+    usernames: &[&str],
+) -> Result<()> {
+    check_secret_hash_with(client, provided, usernames, || {
+        format!("Unable to verify secret hash for client {}", client.id)
+    })
+}
+
+/// [`check_secret_hash`] with the message the refresh path uses.
+pub fn check_refresh_secret_hash(
+    client: &ClientRow,
+    provided: Option<&str>,
+    usernames: &[&str],
+) -> Result<()> {
+    check_secret_hash_with(client, provided, usernames, || {
+        format!("SecretHash does not match for the client: {}", client.id)
+    })
+}
+
+fn check_secret_hash_with(
+    client: &ClientRow,
+    provided: Option<&str>,
+    usernames: &[&str],
+    mismatch: impl FnOnce() -> String,
+) -> Result<()> {
+    let Some(secret) = &client.secret else {
+        return Ok(());
+    };
+    require_secret_hash(client, provided)?;
+    let provided = provided.unwrap_or_default();
+    if usernames
+        .iter()
+        .any(|u| secret_hash::matches(secret, u, &client.id, provided))
+    {
+        Ok(())
+    } else {
+        Err(CognitoError::NotAuthorizedException(mismatch()))
+    }
+}

@@ -1,0 +1,283 @@
+//! Issuing and verifying tokens (reference §5): RS256 ID and access tokens with Cognito's claim sets,
+//! opaque refresh tokens stored as digests, and the checks every token-taking operation makes.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::Ctx;
+use crate::crypto::jwt;
+use crate::crypto::keys::KeyUse;
+use crate::domain::attributes;
+use crate::domain::ids;
+use crate::error::{CognitoError, Result};
+use crate::store::clients::ClientRow;
+use crate::store::tokens::{self, NewRefresh};
+use crate::store::users::UserRow;
+use crate::store::{self};
+
+/// The scope of tokens minted by the native API (InitiateAuth and friends).
+pub const ADMIN_SCOPE: &str = "aws.cognito.signin.user.admin";
+
+/// Identity of one authentication, shared by every token refreshed from it.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// `origin_jti`: the original authentication.
+    pub origin_jti: String,
+    /// `auth_time`: when the user signed in.
+    pub auth_time: i64,
+    /// Remembered device, when tracking is on.
+    pub device_key: Option<String>,
+}
+
+impl Session {
+    /// A new authentication happening now.
+    pub fn new(ctx: &Ctx) -> Session {
+        Session {
+            origin_jti: ids::uuid(),
+            auth_time: ctx.app.clock.now_secs(),
+            device_key: None,
+        }
+    }
+}
+
+/// The tokens of one `AuthenticationResult`.
+#[derive(Debug, Clone)]
+pub struct TokenSet {
+    /// ID token.
+    pub id_token: String,
+    /// Access token.
+    pub access_token: String,
+    /// Refresh token (only on sign-in, not on refresh).
+    pub refresh_token: Option<String>,
+    /// Access-token lifetime in seconds.
+    pub expires_in: i64,
+}
+
+impl TokenSet {
+    /// `AuthenticationResultType`.
+    pub fn authentication_result(&self) -> Value {
+        json!({
+            "AccessToken": self.access_token,
+            "ExpiresIn": self.expires_in,
+            "TokenType": "Bearer",
+            "RefreshToken": self.refresh_token,
+            "IdToken": self.id_token,
+        })
+    }
+}
+
+/// The value of an attribute as an ID-token claim: `*_verified` booleans, `updated_at` a number,
+/// `address` an object, everything else (custom Number attributes included) a string.
+fn claim_value(name: &str, value: &str) -> Value {
+    match name {
+        "email_verified" | "phone_number_verified" => Value::Bool(value == "true"),
+        "updated_at" => value
+            .parse::<i64>()
+            .map(Value::from)
+            .unwrap_or_else(|_| Value::from(value)),
+        "address" => json!({"formatted": value}),
+        _ => Value::from(value),
+    }
+}
+
+/// Signs the ID and access tokens for `user` signed in through `client`.
+pub fn mint(
+    ctx: &Ctx,
+    client: &ClientRow,
+    user: &UserRow,
+    groups: &[String],
+    session: &Session,
+) -> (String, String, i64) {
+    let now = ctx.app.clock.now_secs();
+    let issuer = ctx.issuer(&client.pool_id);
+    let event_id = ids::uuid();
+    let group_claim = (!groups.is_empty()).then(|| Value::from(groups.to_vec()));
+
+    let mut id = Map::new();
+    id.insert("sub".into(), Value::from(user.sub.clone()));
+    if let Some(g) = &group_claim {
+        id.insert("cognito:groups".into(), g.clone());
+    }
+    for flag in ["email_verified", "phone_number_verified"] {
+        if let Some(v) = attributes::get(&user.attributes, flag) {
+            if client.config.can_read(flag) {
+                id.insert(flag.into(), claim_value(flag, v));
+            }
+        }
+    }
+    id.insert("iss".into(), Value::from(issuer.clone()));
+    id.insert(
+        "cognito:username".into(),
+        Value::from(user.username.clone()),
+    );
+    id.insert("origin_jti".into(), Value::from(session.origin_jti.clone()));
+    id.insert("aud".into(), Value::from(client.id.clone()));
+    id.insert("event_id".into(), Value::from(event_id.clone()));
+    id.insert("token_use".into(), Value::from("id"));
+    id.insert("auth_time".into(), Value::from(session.auth_time));
+    for (name, value) in &user.attributes {
+        if matches!(
+            name.as_str(),
+            "sub" | "email_verified" | "phone_number_verified"
+        ) || !client.config.can_read(name)
+        {
+            continue;
+        }
+        if let Some(v) = value.as_str() {
+            id.insert(name.clone(), claim_value(name, v));
+        }
+    }
+    let id_lifetime = client.config.id_token_seconds();
+    id.insert("exp".into(), Value::from(now + id_lifetime));
+    id.insert("iat".into(), Value::from(now));
+    id.insert("jti".into(), Value::from(ids::uuid()));
+
+    let mut access = Map::new();
+    access.insert("sub".into(), Value::from(user.sub.clone()));
+    if let Some(g) = group_claim {
+        access.insert("cognito:groups".into(), g);
+    }
+    access.insert("iss".into(), Value::from(issuer));
+    access.insert("version".into(), Value::from(2));
+    access.insert("client_id".into(), Value::from(client.id.clone()));
+    access.insert("origin_jti".into(), Value::from(session.origin_jti.clone()));
+    access.insert("event_id".into(), Value::from(event_id));
+    access.insert("token_use".into(), Value::from("access"));
+    access.insert("scope".into(), Value::from(ADMIN_SCOPE));
+    access.insert("auth_time".into(), Value::from(session.auth_time));
+    let access_lifetime = client.config.access_token_seconds();
+    access.insert("exp".into(), Value::from(now + access_lifetime));
+    access.insert("iat".into(), Value::from(now));
+    access.insert("jti".into(), Value::from(ids::uuid()));
+    access.insert("username".into(), Value::from(user.username.clone()));
+    if let Some(device) = &session.device_key {
+        access.insert("device_key".into(), Value::from(device.clone()));
+    }
+
+    let keys = &ctx.app.keys;
+    (
+        jwt::sign(keys, KeyUse::Id, &id),
+        jwt::sign(keys, KeyUse::Access, &access),
+        access_lifetime,
+    )
+}
+
+/// A new opaque refresh token shaped like AWS's (a compact JWE: five base64url parts) and its digest.
+pub fn new_refresh_token() -> (String, [u8; 32]) {
+    const HEADER: &str = "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ";
+    let part = |n| URL_SAFE_NO_PAD.encode(ids::random_bytes(n));
+    let token = format!(
+        "{HEADER}.{}.{}.{}.{}",
+        part(256),
+        part(12),
+        part(96),
+        part(16)
+    );
+    let digest = refresh_digest(&token);
+    (token, digest)
+}
+
+/// The stored form of a refresh token.
+pub fn refresh_digest(token: &str) -> [u8; 32] {
+    Sha256::digest(token.as_bytes()).into()
+}
+
+/// Issues a full token set for a completed sign-in: ID, access and a stored refresh token.
+pub fn sign_in(
+    ctx: &Ctx,
+    client: &ClientRow,
+    user: &UserRow,
+    session: &Session,
+) -> Result<TokenSet> {
+    let groups: Vec<String> = Vec::new();
+    let (id_token, access_token, expires_in) = mint(ctx, client, user, &groups, session);
+    let (refresh, digest) = new_refresh_token();
+    let now = ctx.now();
+    let expires_at = now + client.config.refresh_token_seconds() as f64;
+    ctx.app.store.write(|c| {
+        tokens::insert(
+            c,
+            &NewRefresh {
+                hash: &digest,
+                client_id: &client.id,
+                user_pk: user.pk,
+                origin_jti: &session.origin_jti,
+                auth_time: session.auth_time,
+                device_key: session.device_key.as_deref(),
+                now,
+                expires_at,
+            },
+        )
+    })?;
+    Ok(TokenSet {
+        id_token,
+        access_token,
+        refresh_token: Some(refresh),
+        expires_in,
+    })
+}
+
+/// What an operation learns from a valid access token.
+#[derive(Debug, Clone)]
+pub struct AccessClaims {
+    /// The pool (from `iss`).
+    pub pool_id: String,
+    /// `client_id`.
+    pub client_id: String,
+    /// `sub`.
+    pub sub: String,
+    /// `username`.
+    pub username: String,
+    /// `origin_jti`.
+    pub origin_jti: String,
+}
+
+fn invalid_access() -> CognitoError {
+    CognitoError::NotAuthorizedException("Invalid Access Token".into())
+}
+
+/// Verifies an access token as every operation taking one must: our signature with the access key,
+/// `token_use`, expiry against the emulator's clock, the issuer and its pool, the client, the scope.
+pub fn verify_access(ctx: &Ctx, token: &str) -> Result<AccessClaims> {
+    let (use_, claims) = jwt::verify(&ctx.app.keys, token).ok_or_else(invalid_access)?;
+    let text = |k: &str| claims.get(k).and_then(Value::as_str).map(str::to_string);
+    if use_ != KeyUse::Access || text("token_use").as_deref() != Some("access") {
+        return Err(invalid_access());
+    }
+    let exp = claims
+        .get("exp")
+        .and_then(Value::as_i64)
+        .ok_or_else(invalid_access)?;
+    if exp <= ctx.app.clock.now_secs() {
+        return Err(CognitoError::NotAuthorizedException(
+            "Access Token has expired".into(),
+        ));
+    }
+    let iss = text("iss").ok_or_else(invalid_access)?;
+    let pool_id = iss.rsplit('/').next().unwrap_or_default().to_string();
+    if let Some(base) = &ctx.app.config.issuer_url {
+        if iss != format!("{}/{pool_id}", base.trim_end_matches('/')) {
+            return Err(invalid_access());
+        }
+    }
+    let client_id = text("client_id").ok_or_else(invalid_access)?;
+    let client = ctx.app.store.read(|c| store::clients::get(c, &client_id))?;
+    if client.is_none_or(|c| c.pool_id != pool_id) {
+        return Err(invalid_access());
+    }
+    let scopes = text("scope").unwrap_or_default();
+    if !scopes.split(' ').any(|s| s == ADMIN_SCOPE) {
+        return Err(CognitoError::NotAuthorizedException(
+            "Access Token does not have required scopes".into(),
+        ));
+    }
+    Ok(AccessClaims {
+        pool_id,
+        client_id,
+        sub: text("sub").ok_or_else(invalid_access)?,
+        username: text("username").ok_or_else(invalid_access)?,
+        origin_jti: text("origin_jti").ok_or_else(invalid_access)?,
+    })
+}

@@ -1,0 +1,109 @@
+//! `Config`: every setting of the emulator, from flags or their environment-variable twins.
+//! It is passed in (tests build one directly), never read from a global.
+
+use std::path::PathBuf;
+
+use clap::Parser;
+
+/// Settings of one emulator instance.
+#[derive(Debug, Clone, Parser)]
+#[command(
+    name = "cognito-emulator",
+    version,
+    about = "A local emulator of Amazon Cognito User Pools"
+)]
+pub struct Config {
+    /// Address to listen on (use 0.0.0.0 inside a container).
+    #[arg(long, env = "COGNITO_EMULATOR_HOST", default_value = "127.0.0.1")]
+    pub host: String,
+
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, env = "COGNITO_EMULATOR_PORT", default_value_t = 9229)]
+    pub port: u16,
+
+    /// Data directory holding the SQLite database, or `:memory:` for a throw-away run.
+    #[arg(long, env = "COGNITO_EMULATOR_DATA", default_value = "data")]
+    pub data: String,
+
+    /// Directory of the two RSA signing keys (generated on first start, reused after).
+    #[arg(long, env = "COGNITO_EMULATOR_KEYS", default_value = "keys")]
+    pub keys: PathBuf,
+
+    /// Base of the token issuer: `iss` = `<issuer-url>/<poolId>`. Default: the URL the request came in
+    /// on (`http://<Host header>`), so `iss + /.well-known/jwks.json` is served by the emulator.
+    #[arg(long, env = "COGNITO_EMULATOR_ISSUER_URL")]
+    pub issuer_url: Option<String>,
+
+    /// SMTP relay for emailed codes, `smtp://host:port`. Without it, mail stays in the outbox only.
+    #[arg(long, env = "COGNITO_EMULATOR_SMTP_URL")]
+    pub smtp_url: Option<String>,
+
+    /// Sender address of emailed codes.
+    #[arg(
+        long,
+        env = "COGNITO_EMULATOR_MAIL_FROM",
+        default_value = "no-reply@verificationemail.com"
+    )]
+    pub mail_from: String,
+
+    /// Make every code the pool sends this value (for CI suites that cannot read mail).
+    #[arg(long, env = "COGNITO_EMULATOR_FIXED_CODE", value_parser = parse_fixed_code)]
+    pub fixed_code: Option<String>,
+
+    /// Region used in new pool ids and ARNs when the request carries no SigV4 credential scope.
+    #[arg(long, env = "COGNITO_EMULATOR_REGION", default_value = "us-east-1")]
+    pub region: String,
+
+    /// Account id used in ARNs.
+    #[arg(
+        long,
+        env = "COGNITO_EMULATOR_ACCOUNT_ID",
+        default_value = "123456789012"
+    )]
+    pub account_id: String,
+
+    /// Log filter (error, warn, info, debug, trace, or a tracing filter expression).
+    #[arg(long, env = "COGNITO_EMULATOR_LOG_LEVEL", default_value = "info")]
+    pub log_level: String,
+
+    /// Argon2id memory cost in KiB for stored password hashes (OWASP: 19456).
+    #[arg(
+        long,
+        env = "COGNITO_EMULATOR_ARGON2_MEMORY_KIB",
+        default_value_t = 19456
+    )]
+    pub argon2_memory_kib: u32,
+
+    /// Argon2id iterations (OWASP: 2).
+    #[arg(long, env = "COGNITO_EMULATOR_ARGON2_ITERATIONS", default_value_t = 2)]
+    pub argon2_iterations: u32,
+
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "COGNITO_EMULATOR_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
+    pub max_body_bytes: usize,
+}
+
+fn parse_fixed_code(s: &str) -> Result<String, String> {
+    if !s.is_empty() && s.len() <= 16 && s.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(s.to_string())
+    } else {
+        Err("the fixed code must be 1 to 16 digits".into())
+    }
+}
+
+impl Config {
+    /// The defaults, as if no flag were given (tests start from this).
+    pub fn defaults() -> Config {
+        Config::parse_from(["cognito-emulator"])
+    }
+
+    /// True when the database lives in memory only.
+    pub fn in_memory(&self) -> bool {
+        self.data == ":memory:"
+    }
+
+    /// Path of the database file, `None` in memory mode.
+    pub fn database_path(&self) -> Option<PathBuf> {
+        (!self.in_memory()).then(|| PathBuf::from(&self.data).join("cognito.db"))
+    }
+}

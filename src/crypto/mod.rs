@@ -1,0 +1,8 @@
+//! Cryptography: signing keys and the JWKS, JWT signing/verification, SECRET_HASH, password hashes,
+//! SRP-6a.
+
+pub mod jwt;
+pub mod keys;
+pub mod password;
+pub mod secret_hash;
+pub mod srp;

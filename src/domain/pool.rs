@@ -1,0 +1,660 @@
+//! The stored configuration of a user pool (the `UserPoolType` members the API sets), its AWS defaults,
+//! and the rules that read it.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+/// Everything `CreateUserPool` / `UpdateUserPool` set, as `DescribeUserPool` returns it. Members the
+/// emulator does not interpret (Lambda, SES, SNS settings...) are kept verbatim as JSON.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PoolConfig {
+    /// Password and sign-in policies.
+    #[serde(default)]
+    pub policies: Policies,
+    /// `ACTIVE` prevents deletion.
+    #[serde(default = "inactive")]
+    pub deletion_protection: String,
+    /// Lambda triggers (stored, not invoked yet).
+    #[serde(default = "empty_object")]
+    pub lambda_config: Value,
+    /// The standard attributes followed by the custom ones (`custom:` prefixed).
+    #[serde(default)]
+    pub schema_attributes: Vec<SchemaAttribute>,
+    /// Attributes verified automatically with a code at sign-up (`email`, `phone_number`).
+    pub auto_verified_attributes: Option<Vec<String>>,
+    /// Verified attributes that can also be used to sign in.
+    pub alias_attributes: Option<Vec<String>>,
+    /// Attributes used as the username (the stored username is then a UUID).
+    pub username_attributes: Option<Vec<String>>,
+    /// Legacy SMS verification template.
+    pub sms_verification_message: Option<String>,
+    /// Legacy email verification template.
+    pub email_verification_message: Option<String>,
+    /// Legacy email verification subject.
+    pub email_verification_subject: Option<String>,
+    /// Verification message templates.
+    #[serde(default = "default_verification_template")]
+    pub verification_message_template: VerificationMessageTemplate,
+    /// SMS MFA message template.
+    pub sms_authentication_message: Option<String>,
+    /// Attributes whose old value stays until the new one is verified.
+    #[serde(default)]
+    pub user_attribute_update_settings: UserAttributeUpdateSettings,
+    /// OFF, ON or OPTIONAL.
+    #[serde(default = "off")]
+    pub mfa_configuration: String,
+    /// Remembered-device settings.
+    pub device_configuration: Option<DeviceConfiguration>,
+    /// SES settings.
+    #[serde(default = "default_email_configuration")]
+    pub email_configuration: Value,
+    /// SNS settings.
+    pub sms_configuration: Option<Value>,
+    /// Tags.
+    pub user_pool_tags: Option<Map<String, Value>>,
+    /// Admin-created-user settings and the invitation template.
+    #[serde(default)]
+    pub admin_create_user_config: AdminCreateUserConfig,
+    /// Threat-protection settings.
+    pub user_pool_add_ons: Option<Value>,
+    /// Dynamic client registration settings.
+    pub dcr_configuration: Option<Value>,
+    /// Whether usernames are case sensitive.
+    pub username_configuration: Option<UsernameConfiguration>,
+    /// Which verified channel account recovery uses.
+    #[serde(default)]
+    pub account_recovery_setting: AccountRecoverySetting,
+    /// LITE, ESSENTIALS or PLUS.
+    #[serde(default = "essentials")]
+    pub user_pool_tier: String,
+    /// Signing-key settings (stored only).
+    pub key_configuration: Option<Value>,
+    /// Issuer settings (stored only).
+    pub issuer_configuration: Option<Value>,
+    /// ACR settings (stored only).
+    pub acr_configuration: Option<Value>,
+}
+
+fn inactive() -> String {
+    "INACTIVE".into()
+}
+fn off() -> String {
+    "OFF".into()
+}
+fn essentials() -> String {
+    "ESSENTIALS".into()
+}
+fn empty_object() -> Value {
+    json!({})
+}
+fn default_email_configuration() -> Value {
+    json!({"EmailSendingAccount": "COGNITO_DEFAULT"})
+}
+fn default_verification_template() -> VerificationMessageTemplate {
+    VerificationMessageTemplate {
+        default_email_option: Some("CONFIRM_WITH_CODE".into()),
+        ..Default::default()
+    }
+}
+
+/// `UserPoolPolicyType`.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+pub struct Policies {
+    /// The password policy.
+    #[serde(default)]
+    pub password_policy: PasswordPolicy,
+    /// Allowed first factors for choice-based sign-in.
+    pub sign_in_policy: Option<Value>,
+}
+
+/// `PasswordPolicyType`, with AWS's defaults.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct PasswordPolicy {
+    /// 6..99, default 8.
+    #[serde(default = "eight")]
+    pub minimum_length: u32,
+    /// Default true.
+    #[serde(default = "yes")]
+    pub require_uppercase: bool,
+    /// Default true.
+    #[serde(default = "yes")]
+    pub require_lowercase: bool,
+    /// Default true.
+    #[serde(default = "yes")]
+    pub require_numbers: bool,
+    /// Default true.
+    #[serde(default = "yes")]
+    pub require_symbols: bool,
+    /// Number of previous passwords that cannot be reused.
+    pub password_history_size: Option<u32>,
+    /// Validity of temporary passwords, default 7 days.
+    #[serde(default = "seven")]
+    pub temporary_password_validity_days: u32,
+}
+
+fn string_type() -> String {
+    "String".into()
+}
+fn eight() -> u32 {
+    8
+}
+fn seven() -> u32 {
+    7
+}
+fn yes() -> bool {
+    true
+}
+
+impl Default for PasswordPolicy {
+    fn default() -> Self {
+        serde_json::from_value(json!({})).expect("defaults")
+    }
+}
+
+/// `SchemaAttributeType` as stored (custom names carry the `custom:` prefix).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SchemaAttribute {
+    /// Attribute name.
+    pub name: String,
+    /// String, Number, DateTime or Boolean.
+    #[serde(default = "string_type")]
+    pub attribute_data_type: String,
+    /// Only writable through admin APIs.
+    #[serde(default)]
+    pub developer_only_attribute: bool,
+    /// Can be changed after creation.
+    #[serde(default = "yes")]
+    pub mutable: bool,
+    /// Must be given at sign-up.
+    #[serde(default)]
+    pub required: bool,
+    /// Number bounds (string-typed numbers, as AWS sends them).
+    pub number_attribute_constraints: Option<NumberConstraints>,
+    /// String length bounds (string-typed numbers).
+    pub string_attribute_constraints: Option<StringConstraints>,
+}
+
+/// `NumberAttributeConstraintsType`.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+pub struct NumberConstraints {
+    /// Lower bound.
+    pub min_value: Option<String>,
+    /// Upper bound.
+    pub max_value: Option<String>,
+}
+
+/// `StringAttributeConstraintsType`.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+pub struct StringConstraints {
+    /// Minimum length.
+    pub min_length: Option<String>,
+    /// Maximum length.
+    pub max_length: Option<String>,
+}
+
+/// `VerificationMessageTemplateType`.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+pub struct VerificationMessageTemplate {
+    /// SMS text with `{####}`.
+    pub sms_message: Option<String>,
+    /// Email text with `{####}`.
+    pub email_message: Option<String>,
+    /// Email subject.
+    pub email_subject: Option<String>,
+    /// Email text with `{##link text##}`.
+    pub email_message_by_link: Option<String>,
+    /// Email subject for link messages.
+    pub email_subject_by_link: Option<String>,
+    /// CONFIRM_WITH_CODE or CONFIRM_WITH_LINK.
+    pub default_email_option: Option<String>,
+}
+
+/// `UserAttributeUpdateSettingsType`.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+pub struct UserAttributeUpdateSettings {
+    /// email / phone_number.
+    #[serde(default)]
+    pub attributes_require_verification_before_update: Vec<String>,
+}
+
+/// `DeviceConfigurationType`.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+pub struct DeviceConfiguration {
+    /// A new device must pass MFA.
+    #[serde(default)]
+    pub challenge_required_on_new_device: bool,
+    /// Devices are remembered only when the user asks.
+    #[serde(default)]
+    pub device_only_remembered_on_user_prompt: bool,
+}
+
+/// `AdminCreateUserConfigType`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AdminCreateUserConfig {
+    /// Only administrators can create users (SignUp refused).
+    #[serde(default)]
+    pub allow_admin_create_user_only: bool,
+    /// Legacy temporary-password validity.
+    pub unused_account_validity_days: Option<u32>,
+    /// Invitation template.
+    pub invite_message_template: Option<MessageTemplate>,
+}
+
+impl Default for AdminCreateUserConfig {
+    fn default() -> Self {
+        AdminCreateUserConfig {
+            allow_admin_create_user_only: false,
+            unused_account_validity_days: Some(7),
+            invite_message_template: None,
+        }
+    }
+}
+
+/// `MessageTemplateType`.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+pub struct MessageTemplate {
+    /// SMS text.
+    #[serde(rename = "SMSMessage")]
+    pub sms_message: Option<String>,
+    /// Email text.
+    pub email_message: Option<String>,
+    /// Email subject.
+    pub email_subject: Option<String>,
+}
+
+/// `UsernameConfigurationType`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct UsernameConfiguration {
+    /// False makes usernames and aliases case-insensitive.
+    pub case_sensitive: bool,
+}
+
+/// `AccountRecoverySettingType`; AWS's default is verified email first, then verified phone.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AccountRecoverySetting {
+    /// Channels by priority.
+    #[serde(default)]
+    pub recovery_mechanisms: Vec<RecoveryOption>,
+}
+
+impl Default for AccountRecoverySetting {
+    fn default() -> Self {
+        let option = |priority, name: &str| RecoveryOption {
+            priority,
+            name: name.into(),
+        };
+        AccountRecoverySetting {
+            recovery_mechanisms: vec![
+                option(1, "verified_email"),
+                option(2, "verified_phone_number"),
+            ],
+        }
+    }
+}
+
+/// `RecoveryOptionType`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct RecoveryOption {
+    /// 1 or 2.
+    pub priority: u32,
+    /// verified_email, verified_phone_number or admin_only.
+    pub name: String,
+}
+
+/// The standard attributes every pool has, in the order AWS lists them.
+pub const STANDARD_ATTRIBUTES: &[&str] = &[
+    "sub",
+    "name",
+    "given_name",
+    "family_name",
+    "middle_name",
+    "nickname",
+    "preferred_username",
+    "profile",
+    "picture",
+    "website",
+    "email",
+    "email_verified",
+    "gender",
+    "birthdate",
+    "zoneinfo",
+    "locale",
+    "phone_number",
+    "phone_number_verified",
+    "address",
+    "updated_at",
+];
+
+/// The default schema entry of a standard attribute.
+pub fn standard_schema_attribute(name: &str) -> SchemaAttribute {
+    let string = |min: &str, max: &str| {
+        Some(StringConstraints {
+            min_length: Some(min.into()),
+            max_length: Some(max.into()),
+        })
+    };
+    let (data_type, mutable, required, strings, numbers) = match name {
+        "sub" => ("String", false, true, string("1", "2048"), None),
+        "email_verified" | "phone_number_verified" => ("Boolean", true, false, None, None),
+        "birthdate" => ("String", true, false, string("10", "10"), None),
+        "updated_at" => (
+            "Number",
+            true,
+            false,
+            None,
+            Some(NumberConstraints {
+                min_value: Some("0".into()),
+                max_value: None,
+            }),
+        ),
+        _ => ("String", true, false, string("0", "2048"), None),
+    };
+    SchemaAttribute {
+        name: name.into(),
+        attribute_data_type: data_type.into(),
+        developer_only_attribute: false,
+        mutable,
+        required,
+        number_attribute_constraints: numbers,
+        string_attribute_constraints: strings,
+    }
+}
+
+impl PoolConfig {
+    /// Looks up the schema entry of an attribute by its full name (`email`, `custom:tenant`).
+    pub fn schema_attribute(&self, name: &str) -> Option<&SchemaAttribute> {
+        self.schema_attributes.iter().find(|a| a.name == name)
+    }
+
+    /// Usernames and aliases are compared case-insensitively. The API default when
+    /// `UsernameConfiguration` is omitted is case sensitive (reference §2.2).
+    pub fn case_insensitive(&self) -> bool {
+        self.username_configuration
+            .as_ref()
+            .is_some_and(|c| !c.case_sensitive)
+    }
+
+    /// The look-up form of a username or alias value.
+    pub fn lookup_key(&self, value: &str) -> String {
+        if self.case_insensitive() {
+            value.to_lowercase()
+        } else {
+            value.to_string()
+        }
+    }
+
+    /// True when `attr` (email / phone_number) is one of the pool's UsernameAttributes.
+    pub fn username_attribute(&self, attr: &str) -> bool {
+        self.username_attributes
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|a| a == attr))
+    }
+
+    /// True when the pool uses email or phone as the username.
+    pub fn uses_username_attributes(&self) -> bool {
+        self.username_attributes
+            .as_ref()
+            .is_some_and(|v| !v.is_empty())
+    }
+
+    /// True when `attr` is one of the pool's AliasAttributes.
+    pub fn alias_attribute(&self, attr: &str) -> bool {
+        self.alias_attributes
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|a| a == attr))
+    }
+
+    /// True when `attr` (email / phone_number) is verified automatically at sign-up.
+    pub fn auto_verifies(&self, attr: &str) -> bool {
+        self.auto_verified_attributes
+            .as_ref()
+            .is_some_and(|v| v.iter().any(|a| a == attr))
+    }
+
+    /// The sign-up verification email: (subject, body) with `{####}` still in place.
+    pub fn verification_email(&self) -> (String, String) {
+        let t = &self.verification_message_template;
+        let subject = t
+            .email_subject
+            .clone()
+            .or_else(|| self.email_verification_subject.clone())
+            .unwrap_or_else(|| "Your verification code".into());
+        let body = t
+            .email_message
+            .clone()
+            .or_else(|| self.email_verification_message.clone())
+            .unwrap_or_else(|| "Your verification code is {####}. ".into());
+        (subject, body)
+    }
+
+    /// The sign-up verification SMS with `{####}` still in place.
+    pub fn verification_sms(&self) -> String {
+        self.verification_message_template
+            .sms_message
+            .clone()
+            .or_else(|| self.sms_verification_message.clone())
+            .unwrap_or_else(|| "Your verification code is {####}. ".into())
+    }
+}
+
+/// Builds the pool's schema: the standard attributes (overridden where the request names them) followed
+/// by the custom attributes of the request, `custom:` prefixed.
+pub fn build_schema(requested: &[SchemaAttribute]) -> Vec<SchemaAttribute> {
+    let mut schema: Vec<SchemaAttribute> = STANDARD_ATTRIBUTES
+        .iter()
+        .map(|n| standard_schema_attribute(n))
+        .collect();
+    for attr in requested {
+        if let Some(std) = schema.iter_mut().find(|s| s.name == attr.name) {
+            // Standard attributes keep their type; the request may make them required or immutable
+            // and narrow the string length.
+            std.required = attr.required;
+            std.mutable = attr.mutable;
+            if attr.string_attribute_constraints.is_some() {
+                std.string_attribute_constraints = attr.string_attribute_constraints.clone();
+            }
+            continue;
+        }
+        let mut custom = attr.clone();
+        if !custom.name.starts_with("custom:") {
+            custom.name = format!("custom:{}", custom.name);
+        }
+        if custom.attribute_data_type == "String" && custom.string_attribute_constraints.is_none() {
+            custom.string_attribute_constraints = Some(StringConstraints::default());
+        }
+        if custom.attribute_data_type == "Number" && custom.number_attribute_constraints.is_none() {
+            custom.number_attribute_constraints = Some(NumberConstraints::default());
+        }
+        schema.push(custom);
+    }
+    schema
+}
+
+/// The members `CreateUserPool` and `UpdateUserPool` both take. UpdateUserPool replaces rather than
+/// merges: a member it omits goes back to its default.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+pub struct PoolSettingsInput {
+    /// Password and sign-in policies.
+    pub policies: Option<Policies>,
+    /// ACTIVE / INACTIVE.
+    pub deletion_protection: Option<String>,
+    /// Lambda triggers.
+    pub lambda_config: Option<Value>,
+    /// Auto-verified attributes.
+    pub auto_verified_attributes: Option<Vec<String>>,
+    /// Legacy SMS template.
+    pub sms_verification_message: Option<String>,
+    /// Legacy email template.
+    pub email_verification_message: Option<String>,
+    /// Legacy email subject.
+    pub email_verification_subject: Option<String>,
+    /// Verification templates.
+    pub verification_message_template: Option<VerificationMessageTemplate>,
+    /// SMS MFA template.
+    pub sms_authentication_message: Option<String>,
+    /// Verify-before-update settings.
+    pub user_attribute_update_settings: Option<UserAttributeUpdateSettings>,
+    /// OFF / ON / OPTIONAL.
+    pub mfa_configuration: Option<String>,
+    /// Remembered devices.
+    pub device_configuration: Option<DeviceConfiguration>,
+    /// SES.
+    pub email_configuration: Option<Value>,
+    /// SNS.
+    pub sms_configuration: Option<Value>,
+    /// Tags.
+    pub user_pool_tags: Option<Map<String, Value>>,
+    /// Admin-create settings.
+    pub admin_create_user_config: Option<AdminCreateUserConfig>,
+    /// Threat protection.
+    pub user_pool_add_ons: Option<Value>,
+    /// Dynamic client registration.
+    pub dcr_configuration: Option<Value>,
+    /// Account recovery.
+    pub account_recovery_setting: Option<AccountRecoverySetting>,
+    /// Tier.
+    pub user_pool_tier: Option<String>,
+    /// Key settings.
+    pub key_configuration: Option<Value>,
+    /// Issuer settings.
+    pub issuer_configuration: Option<Value>,
+    /// ACR settings.
+    pub acr_configuration: Option<Value>,
+}
+
+/// The members only `CreateUserPool` takes: they cannot change afterwards.
+#[derive(Debug, Clone, Default)]
+pub struct PoolIdentity {
+    /// AliasAttributes.
+    pub alias_attributes: Option<Vec<String>>,
+    /// UsernameAttributes.
+    pub username_attributes: Option<Vec<String>>,
+    /// Schema (standard overrides and custom attributes).
+    pub schema: Vec<SchemaAttribute>,
+    /// UsernameConfiguration.
+    pub username_configuration: Option<UsernameConfiguration>,
+}
+
+impl PoolConfig {
+    /// A new pool's configuration: the request's settings over AWS's defaults.
+    pub fn create(
+        settings: PoolSettingsInput,
+        identity: PoolIdentity,
+    ) -> crate::error::Result<PoolConfig> {
+        check_schema(&identity.schema)?;
+        if identity
+            .alias_attributes
+            .as_ref()
+            .is_some_and(|a| !a.is_empty())
+            && identity
+                .username_attributes
+                .as_ref()
+                .is_some_and(|u| !u.is_empty())
+        {
+            return Err(crate::error::CognitoError::InvalidParameterException(
+                "Only one of aliasAttributes or usernameAttributes can be set in a user pool."
+                    .into(),
+            ));
+        }
+        let base = PoolConfig {
+            schema_attributes: build_schema(&identity.schema),
+            alias_attributes: identity.alias_attributes.filter(|a| !a.is_empty()),
+            username_attributes: identity.username_attributes.filter(|u| !u.is_empty()),
+            username_configuration: identity.username_configuration,
+            ..serde_json::from_value(json!({})).expect("defaults")
+        };
+        base.with_settings(settings)
+    }
+
+    /// This configuration with every updatable member replaced by `settings` (or its default).
+    pub fn with_settings(&self, s: PoolSettingsInput) -> crate::error::Result<PoolConfig> {
+        let defaults: PoolConfig = serde_json::from_value(json!({})).expect("defaults");
+        let mut template = s
+            .verification_message_template
+            .unwrap_or_else(default_verification_template);
+        if template.default_email_option.is_none() {
+            template.default_email_option = Some("CONFIRM_WITH_CODE".into());
+        }
+        let config = PoolConfig {
+            policies: s.policies.unwrap_or_default(),
+            deletion_protection: s
+                .deletion_protection
+                .unwrap_or(defaults.deletion_protection),
+            lambda_config: s.lambda_config.unwrap_or(defaults.lambda_config),
+            auto_verified_attributes: s.auto_verified_attributes.filter(|a| !a.is_empty()),
+            sms_verification_message: s.sms_verification_message,
+            email_verification_message: s.email_verification_message,
+            email_verification_subject: s.email_verification_subject,
+            verification_message_template: template,
+            sms_authentication_message: s.sms_authentication_message,
+            user_attribute_update_settings: s.user_attribute_update_settings.unwrap_or_default(),
+            mfa_configuration: s.mfa_configuration.unwrap_or(defaults.mfa_configuration),
+            device_configuration: s.device_configuration,
+            email_configuration: s
+                .email_configuration
+                .unwrap_or(defaults.email_configuration),
+            sms_configuration: s.sms_configuration,
+            user_pool_tags: s.user_pool_tags,
+            admin_create_user_config: s.admin_create_user_config.unwrap_or_default(),
+            user_pool_add_ons: s.user_pool_add_ons,
+            dcr_configuration: s.dcr_configuration,
+            account_recovery_setting: s.account_recovery_setting.unwrap_or_default(),
+            user_pool_tier: s.user_pool_tier.unwrap_or(defaults.user_pool_tier),
+            key_configuration: s.key_configuration,
+            issuer_configuration: s.issuer_configuration,
+            acr_configuration: s.acr_configuration,
+            schema_attributes: self.schema_attributes.clone(),
+            alias_attributes: self.alias_attributes.clone(),
+            username_attributes: self.username_attributes.clone(),
+            username_configuration: self.username_configuration.clone(),
+        };
+        let before_update = &config
+            .user_attribute_update_settings
+            .attributes_require_verification_before_update;
+        if before_update.iter().any(|a| !config.auto_verifies(a)) {
+            return Err(crate::error::CognitoError::InvalidParameterException(
+                "All attributes in AttributesRequireVerificationBeforeUpdate must exist in AutoVerifiedAttributes".into(),
+            ));
+        }
+        Ok(config)
+    }
+}
+
+/// Rules for the requested schema that the model cannot express.
+fn check_schema(schema: &[SchemaAttribute]) -> crate::error::Result<()> {
+    let invalid = |m: &str| {
+        Err(crate::error::CognitoError::InvalidParameterException(
+            m.into(),
+        ))
+    };
+    let mut seen = std::collections::HashSet::new();
+    for attr in schema {
+        let name = attr.name.strip_prefix("custom:").unwrap_or(&attr.name);
+        if !seen.insert(name.to_string()) {
+            return invalid(&format!("Duplicate attribute in schema: {name}"));
+        }
+        let standard = STANDARD_ATTRIBUTES.contains(&attr.name.as_str());
+        if !standard && attr.required {
+            return invalid("Required custom attributes are not supported currently.");
+        }
+        if standard && attr.name == "sub" {
+            return invalid("sub is a system attribute and cannot be changed in the schema.");
+        }
+    }
+    Ok(())
+}

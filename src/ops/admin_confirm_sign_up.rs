@@ -1,0 +1,45 @@
+//! AdminConfirmSignUp: confirms a user without a code (channels stay unverified).
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::domain::UserStatus;
+use crate::error::Result;
+use crate::ops::load_pool;
+use crate::store::users;
+use crate::{Ctx, err, store};
+
+/// AdminConfirmSignUpRequest.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Request {
+    user_pool_id: String,
+    username: String,
+    #[allow(dead_code)]
+    client_metadata: Option<HashMap<String, String>>,
+}
+
+/// Confirms the user.
+pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
+    let pool = load_pool(ctx, &req.user_pool_id)?;
+    let user = ctx
+        .app
+        .store
+        .read(|c| users::resolve(c, &pool.id, &pool.config, &req.username))?
+        .ok_or_else(|| err!(UserNotFoundException, "User does not exist."))?;
+    if user.status != UserStatus::Unconfirmed {
+        return Err(err!(
+            NotAuthorizedException,
+            "User cannot be confirmed. Current status is {}",
+            user.status.as_str()
+        ));
+    }
+    let now = ctx.now();
+    ctx.app.store.write(|c| {
+        users::set_status(c, user.pk, UserStatus::Confirmed, now)?;
+        store::codes::delete(c, user.pk, "sign_up")
+    })?;
+    Ok(json!({}))
+}

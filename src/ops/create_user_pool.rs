@@ -1,0 +1,47 @@
+//! CreateUserPool: a pool with AWS's defaults for everything the request omits.
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::domain::ids;
+use crate::domain::pool::{PoolConfig, PoolIdentity, PoolSettingsInput, SchemaAttribute, UsernameConfiguration};
+use crate::error::Result;
+use crate::ops::{describe_pool, load_pool};
+use crate::{Ctx, store};
+
+/// CreateUserPoolRequest.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Request {
+    pool_name: String,
+    #[serde(flatten)]
+    settings: PoolSettingsInput,
+    alias_attributes: Option<Vec<String>>,
+    username_attributes: Option<Vec<String>>,
+    schema: Option<Vec<SchemaAttribute>>,
+    username_configuration: Option<UsernameConfiguration>,
+}
+
+/// Creates the pool with a fresh `<region>_<9 alnum>` id.
+pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
+    let config = PoolConfig::create(
+        req.settings,
+        PoolIdentity {
+            alias_attributes: req.alias_attributes,
+            username_attributes: req.username_attributes,
+            schema: req.schema.unwrap_or_default(),
+            username_configuration: req.username_configuration,
+        },
+    )?;
+    let now = ctx.now();
+    let id = ctx.app.store.write(|c| loop {
+        let id = ids::pool_id(&ctx.region);
+        match store::pools::insert(c, &id, &req.pool_name, &config, now) {
+            Ok(()) => return Ok(id),
+            Err(e) if store::is_unique_violation(&e) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    })?;
+    let pool = load_pool(ctx, &id)?;
+    Ok(json!({"UserPool": describe_pool(ctx, &pool)?}))
+}

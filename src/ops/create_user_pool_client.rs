@@ -1,0 +1,51 @@
+//! CreateUserPoolClient: an app client with AWS's defaults, a 26-character id and, on request, a secret.
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::domain::client::{ClientConfig, normalise_flows};
+use crate::domain::ids;
+use crate::error::Result;
+use crate::ops::{describe_client, load_pool};
+use crate::{Ctx, err, store};
+
+/// CreateUserPoolClientRequest.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Request {
+    user_pool_id: String,
+    client_name: String,
+    #[serde(default)]
+    generate_secret: bool,
+    client_secret: Option<String>,
+    #[serde(flatten)]
+    config: ClientConfig,
+}
+
+/// Creates the client.
+pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
+    let pool = load_pool(ctx, &req.user_pool_id)?;
+    let mut config = req.config;
+    config.explicit_auth_flows = normalise_flows(config.explicit_auth_flows);
+    config.validate(&pool.config, "creating")?;
+    let secret = match (req.client_secret, req.generate_secret) {
+        (Some(s), _) => Some(s),
+        (None, true) => Some(ids::client_secret()),
+        (None, false) => None,
+    };
+    let now = ctx.now();
+    let client_id = ctx.app.store.write(|c| loop {
+        let id = ids::client_id();
+        match store::clients::insert(c, &id, &pool.id, &req.client_name, secret.as_deref(), &config, now) {
+            Ok(()) => return Ok(id),
+            Err(e) if store::is_unique_violation(&e) => continue,
+            Err(e) => return Err(e.into()),
+        }
+    })?;
+    let client = ctx
+        .app
+        .store
+        .read(|c| store::clients::get(c, &client_id))?
+        .ok_or_else(|| err!(InternalErrorException, "client vanished after insert"))?;
+    Ok(json!({"UserPoolClient": describe_client(&client)?}))
+}

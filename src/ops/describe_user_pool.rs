@@ -1,0 +1,21 @@
+//! DescribeUserPool: the full `UserPoolType`.
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::Ctx;
+use crate::error::Result;
+use crate::ops::{describe_pool, load_pool};
+
+/// DescribeUserPoolRequest.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Request {
+    user_pool_id: String,
+}
+
+/// Describes the pool.
+pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
+    let pool = load_pool(ctx, &req.user_pool_id)?;
+    Ok(json!({"UserPool": describe_pool(ctx, &pool)?}))
+}

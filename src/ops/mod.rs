@@ -1,0 +1,279 @@
+//! The operations: one file each (typed request, `handle`), one line each in the list below. An
+//! operation of the model that is not in the list answers `UnsupportedOperationException` naming it.
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value, json};
+
+use crate::domain::ids;
+use crate::error::{CognitoError, Result};
+use crate::mail::Delivery;
+use crate::protocol::model::model;
+use crate::store::clients::ClientRow;
+use crate::store::pools::PoolRow;
+use crate::{Ctx, err, store};
+
+/// A type-erased operation handler.
+pub type Handler = fn(&Ctx, Value) -> Result<Value>;
+
+fn call<Req: DeserializeOwned, Resp: Serialize>(
+    f: fn(&Ctx, Req) -> Result<Resp>,
+    ctx: &Ctx,
+    input: Value,
+) -> Result<Value> {
+    // The model has already checked types; what serde still refuses is a value the model allows but the
+    // emulator cannot represent.
+    let req: Req = serde_json::from_value(input)
+        .map_err(|e| CognitoError::SerializationException(e.to_string()))?;
+    Ok(serde_json::to_value(f(ctx, req)?)?)
+}
+
+macro_rules! operations {
+    ($($name:literal => $module:ident),* $(,)?) => {
+        $(pub mod $module;)*
+
+        /// The handler of an implemented operation.
+        pub fn handler(name: &str) -> Option<Handler> {
+            match name {
+                $($name => Some((|ctx, v| call($module::handle, ctx, v)) as Handler),)*
+                _ => None,
+            }
+        }
+
+        /// Names of the implemented operations.
+        pub const IMPLEMENTED: &[&str] = &[$($name),*];
+    };
+}
+
+operations! {
+    "AdminConfirmSignUp" => admin_confirm_sign_up,
+    "AdminGetUser" => admin_get_user,
+    "ConfirmSignUp" => confirm_sign_up,
+    "CreateUserPool" => create_user_pool,
+    "CreateUserPoolClient" => create_user_pool_client,
+    "DeleteUserPool" => delete_user_pool,
+    "DeleteUserPoolClient" => delete_user_pool_client,
+    "DescribeUserPool" => describe_user_pool,
+    "DescribeUserPoolClient" => describe_user_pool_client,
+    "GetUser" => get_user,
+    "InitiateAuth" => initiate_auth,
+    "ListUserPoolClients" => list_user_pool_clients,
+    "ListUserPools" => list_user_pools,
+    "ResendConfirmationCode" => resend_confirmation_code,
+    "SignUp" => sign_up,
+    "UpdateUserPool" => update_user_pool,
+    "UpdateUserPoolClient" => update_user_pool_client,
+}
+
+// ---- helpers shared by the operations ----
+
+/// The pool `id`, or ResourceNotFoundException.
+pub fn load_pool(ctx: &Ctx, id: &str) -> Result<PoolRow> {
+    ctx.app
+        .store
+        .read(|c| store::pools::get(c, id))?
+        .ok_or_else(|| err!(ResourceNotFoundException, "User pool {id} does not exist."))
+}
+
+/// The client `id` and its pool, or ResourceNotFoundException.
+pub fn load_client(ctx: &Ctx, id: &str) -> Result<(ClientRow, PoolRow)> {
+    let found = ctx.app.store.read(|c| {
+        let Some(client) = store::clients::get(c, id)? else {
+            return Ok(None);
+        };
+        let pool = store::pools::get(c, &client.pool_id)?;
+        Ok(pool.map(|p| (client, p)))
+    })?;
+    found.ok_or_else(|| {
+        err!(
+            ResourceNotFoundException,
+            "User pool client {id} does not exist."
+        )
+    })
+}
+
+/// The client `client_id` of pool `pool_id`, or ResourceNotFoundException.
+pub fn load_pool_client(ctx: &Ctx, pool_id: &str, client_id: &str) -> Result<ClientRow> {
+    load_pool(ctx, pool_id)?;
+    let client = ctx.app.store.read(|c| store::clients::get(c, client_id))?;
+    client.filter(|c| c.pool_id == pool_id).ok_or_else(|| {
+        err!(
+            ResourceNotFoundException,
+            "User pool client {client_id} does not exist."
+        )
+    })
+}
+
+/// The pool ARN.
+pub fn pool_arn(ctx: &Ctx, pool_id: &str) -> String {
+    format!(
+        "arn:aws:cognito-idp:{}:{}:userpool/{pool_id}",
+        ids::pool_region(pool_id),
+        ctx.app.config.account_id
+    )
+}
+
+/// `UserPoolType` of a stored pool, in the model's member order.
+pub fn describe_pool(ctx: &Ctx, pool: &PoolRow) -> Result<Value> {
+    let users = ctx
+        .app
+        .store
+        .read(|c| store::pools::count_users(c, &pool.id))?;
+    let Value::Object(mut config) = serde_json::to_value(&pool.config)? else {
+        return Err(CognitoError::internal("pool config is not an object"));
+    };
+    let mut out = Map::new();
+    for member in model().member_names("UserPoolType") {
+        let value = match member {
+            "Id" => json!(pool.id),
+            "Name" => json!(pool.name),
+            "LastModifiedDate" => json!(pool.updated_at),
+            "CreationDate" => json!(pool.created_at),
+            "EstimatedNumberOfUsers" => json!(users),
+            "Arn" => json!(pool_arn(ctx, &pool.id)),
+            other => config.remove(other).unwrap_or(Value::Null),
+        };
+        if !value.is_null() {
+            out.insert(member.to_string(), value);
+        }
+    }
+    Ok(Value::Object(out))
+}
+
+/// `UserPoolClientType` of a stored client, in the model's member order.
+pub fn describe_client(client: &ClientRow) -> Result<Value> {
+    let Value::Object(mut config) = serde_json::to_value(&client.config)? else {
+        return Err(CognitoError::internal("client config is not an object"));
+    };
+    let mut out = Map::new();
+    for member in model().member_names("UserPoolClientType") {
+        let value = match member {
+            "UserPoolId" => json!(client.pool_id),
+            "ClientName" => json!(client.name),
+            "ClientId" => json!(client.id),
+            "ClientSecret" => json!(client.secret),
+            "LastModifiedDate" => json!(client.updated_at),
+            "CreationDate" => json!(client.created_at),
+            other => config.remove(other).unwrap_or(Value::Null),
+        };
+        if !value.is_null() {
+            out.insert(member.to_string(), value);
+        }
+    }
+    Ok(Value::Object(out))
+}
+
+/// Parses an incoming pagination token.
+pub fn page_start(token: Option<&str>) -> Result<i64> {
+    match token {
+        None => Ok(0),
+        Some(t) => ids::parse_page_token(t).ok_or_else(|| {
+            err!(
+                InvalidParameterException,
+                "Pagination token {t} is invalid."
+            )
+        }),
+    }
+}
+
+/// Splits one extra row off a page query: returns the page and the token of the next one.
+pub fn paginate<T>(
+    mut rows: Vec<T>,
+    limit: usize,
+    pk: impl Fn(&T) -> i64,
+) -> (Vec<T>, Option<String>) {
+    if rows.len() > limit {
+        rows.truncate(limit);
+        let next = rows.last().map(|r| ids::page_token(pk(r)));
+        (rows, next)
+    } else {
+        (rows, None)
+    }
+}
+
+/// Where sign-up codes go: the phone when phone_number is auto-verified (AWS sends only the SMS when both
+/// are), else the email when email is.
+pub fn verification_delivery(
+    pool: &PoolRow,
+    attrs: &crate::domain::attributes::Attributes,
+) -> Option<Delivery> {
+    use crate::domain::attributes::get;
+    if pool.config.auto_verifies("phone_number") {
+        if let Some(phone) = get(attrs, "phone_number").filter(|p| !p.is_empty()) {
+            return Some(Delivery::sms(phone));
+        }
+    }
+    if pool.config.auto_verifies("email") {
+        if let Some(email) = get(attrs, "email").filter(|e| !e.is_empty()) {
+            return Some(Delivery::email(email));
+        }
+    }
+    None
+}
+
+/// How long a sign-up confirmation code is valid (24 hours).
+pub const SIGN_UP_CODE_TTL: f64 = 24.0 * 3600.0;
+
+/// Stores a fresh sign-up code for the user and queues the verification message, in the caller's
+/// transaction.
+pub fn send_sign_up_code(
+    ctx: &Ctx,
+    c: &rusqlite::Connection,
+    pool: &PoolRow,
+    user_pk: i64,
+    username: &str,
+    delivery: &Delivery,
+    kind: &str,
+) -> Result<()> {
+    let now = ctx.now();
+    let code = ids::code(ctx.app.config.fixed_code.as_deref());
+    store::codes::put(
+        c,
+        user_pk,
+        "sign_up",
+        &code,
+        Some(delivery.attribute),
+        now,
+        SIGN_UP_CODE_TTL,
+    )?;
+    let (subject, template) = match delivery.medium {
+        "SMS" => (String::new(), pool.config.verification_sms()),
+        _ => pool.config.verification_email(),
+    };
+    crate::mail::queue(
+        c,
+        &crate::mail::Outgoing {
+            pool_id: &pool.id,
+            username,
+            kind,
+            delivery,
+            subject: &subject,
+            template: &template,
+            code: &code,
+        },
+        now,
+    )?;
+    Ok(())
+}
+
+/// "Attempt limit exceeded, please try after some time."
+pub fn attempt_limit() -> CognitoError {
+    err!(
+        LimitExceededException,
+        "Attempt limit exceeded, please try after some time."
+    )
+}
+
+/// Counts one `action` of the user against a limit per hour; `Err` once the limit is passed.
+pub fn rate_limit(
+    ctx: &Ctx,
+    c: &rusqlite::Connection,
+    user_pk: i64,
+    action: &str,
+    per_hour: i64,
+) -> Result<()> {
+    if store::codes::hit(c, user_pk, action, ctx.now(), 3600.0)? > per_hour {
+        return Err(attempt_limit());
+    }
+    Ok(())
+}

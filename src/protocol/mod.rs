@@ -1,0 +1,205 @@
+//! x-amz-json-1.1: `X-Amz-Target` -> operation, JSON in and out, model validation, AWS error encoding,
+//! request ids. Handlers are synchronous (SQLite, argon2, RSA and SRP all block): this module runs them
+//! on tokio's blocking pool, the single async boundary.
+
+pub mod model;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+use hyper::{HeaderMap, Request, Response, StatusCode};
+use serde_json::Value;
+
+use crate::error::CognitoError;
+use crate::{App, Ctx, ops};
+
+/// The response body type of the server: always complete.
+pub type Body = http_body_util::Full<hyper::body::Bytes>;
+
+const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
+const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
+
+/// The region of a SigV4 `Authorization` header's credential scope.
+fn signed_region(headers: &HeaderMap) -> Option<String> {
+    let auth = headers.get(hyper::header::AUTHORIZATION)?.to_str().ok()?;
+    let cred = auth.split("Credential=").nth(1)?;
+    let scope = cred.split([',', ' ']).next()?;
+    let region = scope.split('/').nth(2)?;
+    (!region.is_empty() && region.len() <= 32).then(|| region.to_string())
+}
+
+/// `http://<Host>` of the request, or the configured issuer base.
+pub fn issuer_base(app: &App, headers: &HeaderMap) -> String {
+    if let Some(url) = &app.config.issuer_url {
+        return url.trim_end_matches('/').to_string();
+    }
+    let host = headers
+        .get(hyper::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_graphic()))
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("{}:{}", app.config.host, app.config.port));
+    format!("http://{host}")
+}
+
+/// Builds a JSON response with the AWS headers.
+pub fn json_response(status: StatusCode, request_id: &str, body: &Value) -> Response<Body> {
+    Response::builder()
+        .status(status)
+        .header(hyper::header::CONTENT_TYPE, CONTENT_TYPE)
+        .header("x-amzn-RequestId", request_id)
+        .body(Body::from(body.to_string()))
+        .expect("valid response")
+}
+
+/// The wire form of an error: status, `__type` + `message` body, `x-amzn-ErrorType` header.
+pub fn error_response(e: &CognitoError, request_id: &str) -> Response<Body> {
+    // SerializationException is sent with a capitalised `Message` by AWS's front end.
+    let key = if matches!(e, CognitoError::SerializationException(_)) {
+        "Message"
+    } else {
+        "message"
+    };
+    let body = serde_json::json!({"__type": e.name(), key: e.message()});
+    let mut resp = json_response(
+        StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST),
+        request_id,
+        &body,
+    );
+    let headers = resp.headers_mut();
+    if let Ok(v) = format!("{}:", e.name()).parse() {
+        headers.insert("x-amzn-ErrorType", v);
+    }
+    // Header values must be visible ASCII; messages with newlines or non-ASCII stay in the body only.
+    if let Ok(v) = e.message().replace('\n', " ").trim().parse() {
+        headers.insert("x-amzn-ErrorMessage", v);
+    }
+    resp
+}
+
+/// Removes `null` members recursively: AWS omits absent members rather than sending null.
+fn strip_nulls(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            map.retain(|_, v| !v.is_null());
+            map.values_mut().for_each(strip_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_nulls),
+        _ => {}
+    }
+}
+
+/// Answers one `POST /` API call.
+pub async fn handle(app: Arc<App>, req: Request<Incoming>) -> Response<Body> {
+    let started = Instant::now();
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let (parts, body) = req.into_parts();
+    let target = parts
+        .headers
+        .get("x-amz-target")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let operation = target
+        .as_deref()
+        .and_then(|t| t.strip_prefix(TARGET_PREFIX))
+        .unwrap_or("")
+        .to_string();
+    let result = dispatch(
+        &app,
+        &parts.headers,
+        target.as_deref(),
+        &operation,
+        body,
+        &request_id,
+    )
+    .await;
+    let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    match result {
+        Ok(value) => {
+            tracing::info!(request_id, operation, outcome = "ok", elapsed_ms, "request");
+            json_response(StatusCode::OK, &request_id, &value)
+        }
+        Err(e) => {
+            tracing::info!(
+                request_id,
+                operation,
+                outcome = e.name(),
+                message = e.message(),
+                elapsed_ms,
+                "request"
+            );
+            error_response(&e, &request_id)
+        }
+    }
+}
+
+async fn dispatch(
+    app: &Arc<App>,
+    headers: &HeaderMap,
+    target: Option<&str>,
+    operation: &str,
+    body: Incoming,
+    request_id: &str,
+) -> Result<Value, CognitoError> {
+    let Some(target) = target else {
+        return Err(CognitoError::UnknownOperationException(
+            "Missing X-Amz-Target header: expected AWSCognitoIdentityProviderService.<Operation>"
+                .into(),
+        ));
+    };
+    let model = model::model();
+    let Some(op) = target
+        .strip_prefix(TARGET_PREFIX)
+        .and_then(|name| model.operations.get(name))
+    else {
+        return Err(CognitoError::UnknownOperationException(format!(
+            "Unknown operation: {target}"
+        )));
+    };
+
+    let limit = app.config.max_body_bytes;
+    let bytes = http_body_util::Limited::new(body, limit)
+        .collect()
+        .await
+        .map_err(|e| {
+            if e.downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some()
+            {
+                CognitoError::RequestEntityTooLargeException(format!(
+                    "Request body is larger than {limit} bytes"
+                ))
+            } else {
+                CognitoError::SerializationException(format!(
+                    "Could not read the request body: {e}"
+                ))
+            }
+        })?;
+    let bytes = bytes.to_bytes();
+    let input: Value = if bytes.iter().all(u8::is_ascii_whitespace) {
+        Value::Object(Default::default())
+    } else {
+        serde_json::from_slice(&bytes).map_err(|e| {
+            CognitoError::SerializationException(format!("Request body is not valid JSON: {e}"))
+        })?
+    };
+    model.validate_input(op, &input)?;
+
+    let Some(handler) = ops::handler(operation) else {
+        return Err(CognitoError::UnsupportedOperationException(format!(
+            "{operation} is not implemented by cognito-emulator yet."
+        )));
+    };
+    let ctx = Ctx {
+        app: app.clone(),
+        region: signed_region(headers).unwrap_or_else(|| app.config.region.clone()),
+        issuer_base: issuer_base(app, headers),
+        request_id: request_id.to_string(),
+    };
+    let mut out = tokio::task::spawn_blocking(move || handler(&ctx, input))
+        .await
+        .map_err(|e| CognitoError::internal(format_args!("handler panicked: {e}")))??;
+    strip_nulls(&mut out);
+    Ok(out)
+}

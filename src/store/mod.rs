@@ -1,0 +1,172 @@
+//! SQLite storage: connection handling and migrations. The SQL for each table family lives in the
+//! sibling files; handlers call those functions inside `Store::read` / `Store::write`.
+//!
+//! One writer connection (SQLite has one writer anyway) and a few reader connections, all in WAL mode, so
+//! reads never wait for a write. Callers hold a connection only for the SQL: hashing, signing and SRP
+//! math happen before or after, never inside.
+
+pub mod clients;
+pub mod codes;
+pub mod outbox;
+pub mod pools;
+pub mod tokens;
+pub mod users;
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
+
+use crate::error::CognitoError;
+
+/// The schema migrations, applied in order; `PRAGMA user_version` records how many ran.
+const MIGRATIONS: &[(&str, &str)] =
+    &[("0001_init.sql", include_str!("../../schema/0001_init.sql"))];
+
+const READERS: usize = 4;
+
+/// Handle to the database.
+pub struct Store {
+    writer: Mutex<Connection>,
+    /// Empty in memory mode: an in-memory database lives in one connection.
+    readers: Mutex<Vec<Connection>>,
+    file_backed: bool,
+}
+
+/// Errors opening the database (start-up only).
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    /// SQLite refused.
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// The data directory could not be created.
+    #[error("cannot create the data directory {0}: {1}")]
+    Dir(String, std::io::Error),
+    /// The database was written by a newer emulator.
+    #[error("the database has schema version {0}, newer than this emulator knows ({1})")]
+    TooNew(usize, usize),
+}
+
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.pragma_update(None, "foreign_keys", true)?;
+    // WAL + synchronous=NORMAL: a committed transaction survives a crash of the process (kill -9);
+    // only a power loss can lose the last transactions.
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.set_prepared_statement_cache_capacity(64);
+    Ok(())
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `path`, or an in-memory one when `path` is `None`,
+    /// and applies pending migrations.
+    pub fn open(path: Option<&Path>) -> Result<Store, OpenError> {
+        let store = match path {
+            None => {
+                let conn = Connection::open_in_memory()?;
+                configure(&conn)?;
+                Store {
+                    writer: Mutex::new(conn),
+                    readers: Mutex::new(Vec::new()),
+                    file_backed: false,
+                }
+            }
+            Some(path) => {
+                if let Some(dir) = path.parent() {
+                    std::fs::create_dir_all(dir)
+                        .map_err(|e| OpenError::Dir(dir.display().to_string(), e))?;
+                }
+                let conn = Connection::open(path)?;
+                let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+                if !mode.eq_ignore_ascii_case("wal") {
+                    tracing::warn!(mode, "SQLite did not switch to WAL mode");
+                }
+                configure(&conn)?;
+                Store {
+                    writer: Mutex::new(conn),
+                    readers: Mutex::new(Vec::new()),
+                    file_backed: true,
+                }
+            }
+        };
+        store.migrate()?;
+        if let Some(path) = path {
+            let mut readers = Vec::with_capacity(READERS);
+            for _ in 0..READERS {
+                let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+                let conn = Connection::open_with_flags(path, flags)?;
+                configure(&conn)?;
+                readers.push(conn);
+            }
+            *store.readers.lock().unwrap_or_else(|p| p.into_inner()) = readers;
+        }
+        Ok(store)
+    }
+
+    fn migrate(&self) -> Result<(), OpenError> {
+        let mut conn = self.lock_writer();
+        let version = conn.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize;
+        if version > MIGRATIONS.len() {
+            return Err(OpenError::TooNew(version, MIGRATIONS.len()));
+        }
+        for (i, (name, sql)) in MIGRATIONS.iter().enumerate().skip(version) {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+            tx.commit()?;
+            tracing::info!(migration = name, "schema migration applied");
+        }
+        Ok(())
+    }
+
+    /// The schema version recorded in the database.
+    pub fn schema_version(&self) -> Result<usize, CognitoError> {
+        self.read(|c| Ok(c.query_row("PRAGMA user_version", [], |r| r.get::<_, i64>(0))? as usize))
+    }
+
+    fn lock_writer(&self) -> MutexGuard<'_, Connection> {
+        // A panic while holding the lock leaves the connection usable: SQLite rolls back on its own.
+        self.writer.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Runs read-only SQL on a reader connection (the writer in memory mode).
+    pub fn read<T>(
+        &self,
+        f: impl FnOnce(&Connection) -> Result<T, CognitoError>,
+    ) -> Result<T, CognitoError> {
+        if self.file_backed {
+            let conn = self.readers.lock().unwrap_or_else(|p| p.into_inner()).pop();
+            if let Some(conn) = conn {
+                let out = f(&conn);
+                self.readers
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(conn);
+                return out;
+            }
+        }
+        f(&self.lock_writer())
+    }
+
+    /// Runs `f` in an immediate write transaction, committed when `f` returns `Ok`.
+    pub fn write<T>(
+        &self,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T, CognitoError>,
+    ) -> Result<T, CognitoError> {
+        let mut conn = self.lock_writer();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+}
+
+/// True when `e` is a UNIQUE or PRIMARY KEY constraint failure.
+pub fn is_unique_violation(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+    )
+}

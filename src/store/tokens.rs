@@ -1,0 +1,74 @@
+//! SQL for refresh tokens (stored as SHA-256 digests only).
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use crate::error::Result;
+
+/// A stored refresh token.
+#[derive(Debug, Clone)]
+pub struct RefreshRow {
+    /// The client that issued it.
+    pub client_id: String,
+    /// Its user.
+    pub user_pk: i64,
+    /// The original authentication.
+    pub origin_jti: String,
+    /// Time of the original sign-in.
+    pub auth_time: i64,
+    /// Remembered device, when tracking is on.
+    pub device_key: Option<String>,
+    /// Expiry.
+    pub expires_at: f64,
+    /// Set by RevokeToken / GlobalSignOut.
+    pub revoked_at: Option<f64>,
+}
+
+/// A refresh token about to be stored.
+pub struct NewRefresh<'a> {
+    /// SHA-256 of the token.
+    pub hash: &'a [u8],
+    /// Issuing client.
+    pub client_id: &'a str,
+    /// User.
+    pub user_pk: i64,
+    /// Original authentication id.
+    pub origin_jti: &'a str,
+    /// Original sign-in time.
+    pub auth_time: i64,
+    /// Device key.
+    pub device_key: Option<&'a str>,
+    /// Now.
+    pub now: f64,
+    /// Expiry.
+    pub expires_at: f64,
+}
+
+/// Stores a refresh token.
+pub fn insert(c: &Connection, t: &NewRefresh<'_>) -> Result<()> {
+    c.prepare_cached(
+        "INSERT INTO refresh_tokens (token_hash, client_id, user_pk, origin_jti, auth_time, device_key, created_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![t.hash, t.client_id, t.user_pk, t.origin_jti, t.auth_time, t.device_key, t.now, t.expires_at])?;
+    Ok(())
+}
+
+/// The refresh token with this digest.
+pub fn get(c: &Connection, hash: &[u8]) -> Result<Option<RefreshRow>> {
+    Ok(c.prepare_cached(
+        "SELECT client_id, user_pk, origin_jti, auth_time, device_key, expires_at, revoked_at
+         FROM refresh_tokens WHERE token_hash = ?1",
+    )?
+    .query_row([hash], |r| {
+        Ok(RefreshRow {
+            client_id: r.get(0)?,
+            user_pk: r.get(1)?,
+            origin_jti: r.get(2)?,
+            auth_time: r.get(3)?,
+            device_key: r.get(4)?,
+            expires_at: r.get(5)?,
+            revoked_at: r.get(6)?,
+        })
+    })
+    .optional()?)
+}

@@ -1,0 +1,238 @@
+//! SQL for users and their sign-in aliases.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use crate::domain::UserStatus;
+use crate::domain::attributes::Attributes;
+use crate::domain::pool::PoolConfig;
+use crate::error::{CognitoError, Result};
+
+/// A stored user.
+#[derive(Debug, Clone)]
+pub struct UserRow {
+    /// Row id.
+    pub pk: i64,
+    /// Owning pool.
+    pub pool_id: String,
+    /// Internal username (a UUID = sub in email/phone-as-username pools).
+    pub username: String,
+    /// The immutable `sub`.
+    pub sub: String,
+    /// UserStatus.
+    pub status: UserStatus,
+    /// False after AdminDisableUser.
+    pub enabled: bool,
+    /// Attributes in display order.
+    pub attributes: Attributes,
+    /// argon2id hash.
+    pub password_hash: Option<String>,
+    /// SRP salt.
+    pub srp_salt: Option<Vec<u8>>,
+    /// SRP verifier.
+    pub srp_verifier: Option<Vec<u8>>,
+    /// When the password was last set.
+    pub password_set_at: Option<f64>,
+    /// UserCreateDate.
+    pub created_at: f64,
+    /// UserLastModifiedDate.
+    pub updated_at: f64,
+}
+
+const COLUMNS: &str = "pk, pool_id, username, sub, status, enabled, attributes, password_hash, srp_salt, \
+                       srp_verifier, password_set_at, created_at, updated_at";
+const U_COLUMNS: &str = "u.pk, u.pool_id, u.username, u.sub, u.status, u.enabled, u.attributes, u.password_hash, \
+                         u.srp_salt, u.srp_verifier, u.password_set_at, u.created_at, u.updated_at";
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
+    let status: String = r.get(4)?;
+    let attributes: String = r.get(6)?;
+    Ok(UserRow {
+        pk: r.get(0)?,
+        pool_id: r.get(1)?,
+        username: r.get(2)?,
+        sub: r.get(3)?,
+        status: UserStatus::parse(&status).unwrap_or(UserStatus::Unconfirmed),
+        enabled: r.get(5)?,
+        attributes: serde_json::from_str(&attributes).unwrap_or_default(),
+        password_hash: r.get(7)?,
+        srp_salt: r.get(8)?,
+        srp_verifier: r.get(9)?,
+        password_set_at: r.get(10)?,
+        created_at: r.get(11)?,
+        updated_at: r.get(12)?,
+    })
+}
+
+/// A user about to be inserted.
+pub struct NewUser<'a> {
+    /// Owning pool.
+    pub pool_id: &'a str,
+    /// Internal username.
+    pub username: &'a str,
+    /// Look-up form of the username.
+    pub username_key: &'a str,
+    /// sub.
+    pub sub: &'a str,
+    /// Initial status.
+    pub status: UserStatus,
+    /// Initial attributes (sub included).
+    pub attributes: &'a Attributes,
+    /// argon2id hash.
+    pub password_hash: Option<&'a str>,
+    /// SRP salt and verifier.
+    pub srp: Option<(&'a [u8], &'a [u8])>,
+    /// Creation time.
+    pub now: f64,
+}
+
+/// Inserts a user; `Err` with a UNIQUE violation when the username is taken.
+pub fn insert(c: &Connection, u: &NewUser<'_>) -> rusqlite::Result<i64> {
+    let attributes = serde_json::to_string(u.attributes).expect("attributes serialise");
+    let (salt, verifier) = u
+        .srp
+        .map(|(s, v)| (Some(s), Some(v)))
+        .unwrap_or((None, None));
+    let password_set_at = u.password_hash.map(|_| u.now);
+    c.prepare_cached(
+        "INSERT INTO users (pool_id, username, username_key, sub, status, enabled, attributes, password_hash,
+                            srp_salt, srp_verifier, password_set_at, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
+    )?
+    .execute(params![
+        u.pool_id,
+        u.username,
+        u.username_key,
+        u.sub,
+        u.status.as_str(),
+        attributes,
+        u.password_hash,
+        salt,
+        verifier,
+        password_set_at,
+        u.now
+    ])?;
+    Ok(c.last_insert_rowid())
+}
+
+/// The user whose username look-up key is `key`.
+pub fn by_username(c: &Connection, pool_id: &str, key: &str) -> Result<Option<UserRow>> {
+    Ok(c.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM users WHERE pool_id = ?1 AND username_key = ?2"
+    ))?
+    .query_row(params![pool_id, key], from_row)
+    .optional()?)
+}
+
+/// The user with this `sub`.
+pub fn by_sub(c: &Connection, pool_id: &str, sub: &str) -> Result<Option<UserRow>> {
+    Ok(c.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM users WHERE pool_id = ?1 AND sub = ?2"
+    ))?
+    .query_row(params![pool_id, sub], from_row)
+    .optional()?)
+}
+
+/// The user with row id `pk`.
+pub fn by_pk(c: &Connection, pk: i64) -> Result<Option<UserRow>> {
+    Ok(
+        c.prepare_cached(&format!("SELECT {COLUMNS} FROM users WHERE pk = ?1"))?
+            .query_row([pk], from_row)
+            .optional()?,
+    )
+}
+
+/// The user owning alias `kind` = `key` in a pool.
+pub fn by_alias(c: &Connection, pool_id: &str, kind: &str, key: &str) -> Result<Option<UserRow>> {
+    Ok(c.prepare_cached(&format!(
+        "SELECT {U_COLUMNS} FROM aliases a JOIN users u ON u.pk = a.user_pk
+         WHERE a.pool_id = ?1 AND a.kind = ?2 AND a.value_key = ?3"
+    ))?
+    .query_row(params![pool_id, kind, key], from_row)
+    .optional()?)
+}
+
+/// Finds the user a caller means by `name`: the username, or — where the pool allows it — the email or
+/// phone number used as username, or a verified alias.
+pub fn resolve(
+    c: &Connection,
+    pool_id: &str,
+    pool: &PoolConfig,
+    name: &str,
+) -> Result<Option<UserRow>> {
+    let key = pool.lookup_key(name);
+    if let Some(u) = by_username(c, pool_id, &key)? {
+        return Ok(Some(u));
+    }
+    for kind in ["email", "phone_number", "preferred_username"] {
+        if pool.username_attribute(kind) || pool.alias_attribute(kind) {
+            if let Some(u) = by_alias(c, pool_id, kind, &key)? {
+                return Ok(Some(u));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Records that `user_pk` owns alias `kind` = `key`; `Err` with a UNIQUE violation when another user
+/// holds it.
+pub fn add_alias(
+    c: &Connection,
+    pool_id: &str,
+    kind: &str,
+    key: &str,
+    user_pk: i64,
+) -> rusqlite::Result<()> {
+    c.prepare_cached(
+        "INSERT INTO aliases (pool_id, kind, value_key, user_pk) VALUES (?1, ?2, ?3, ?4)",
+    )?
+    .execute(params![pool_id, kind, key, user_pk])?;
+    Ok(())
+}
+
+/// The user currently holding alias `kind` = `key`, if any.
+pub fn alias_owner(c: &Connection, pool_id: &str, kind: &str, key: &str) -> Result<Option<i64>> {
+    Ok(c.prepare_cached(
+        "SELECT user_pk FROM aliases WHERE pool_id = ?1 AND kind = ?2 AND value_key = ?3",
+    )?
+    .query_row(params![pool_id, kind, key], |r| r.get(0))
+    .optional()?)
+}
+
+/// Removes a user's alias of `kind`.
+pub fn remove_alias(c: &Connection, user_pk: i64, kind: &str) -> Result<()> {
+    c.prepare_cached("DELETE FROM aliases WHERE user_pk = ?1 AND kind = ?2")?
+        .execute(params![user_pk, kind])?;
+    Ok(())
+}
+
+/// Sets the status of a user.
+pub fn set_status(c: &Connection, pk: i64, status: UserStatus, now: f64) -> Result<()> {
+    c.prepare_cached("UPDATE users SET status = ?2, updated_at = ?3 WHERE pk = ?1")?
+        .execute(params![pk, status.as_str(), now])?;
+    Ok(())
+}
+
+/// Replaces the attributes of a user.
+pub fn set_attributes(c: &Connection, pk: i64, attrs: &Attributes, now: f64) -> Result<()> {
+    let json = serde_json::to_string(attrs)?;
+    c.prepare_cached("UPDATE users SET attributes = ?2, updated_at = ?3 WHERE pk = ?1")?
+        .execute(params![pk, json, now])?;
+    Ok(())
+}
+
+/// Deletes a user (aliases, codes and tokens go by cascade).
+pub fn delete(c: &Connection, pk: i64) -> Result<()> {
+    c.prepare_cached("DELETE FROM users WHERE pk = ?1")?
+        .execute([pk])?;
+    Ok(())
+}
+
+/// Maps a failed insert to UsernameExistsException with the message AWS uses for the pool's username
+/// kind, passing other errors through.
+pub fn exists_error(e: rusqlite::Error, message: &str) -> CognitoError {
+    if super::is_unique_violation(&e) {
+        CognitoError::UsernameExistsException(message.into())
+    } else {
+        e.into()
+    }
+}

@@ -1,0 +1,50 @@
+//! `/<poolId>/.well-known/jwks.json` and `/<poolId>/.well-known/openid-configuration` (reference §5.6-5.7).
+
+use hyper::{HeaderMap, Response, StatusCode};
+use serde_json::json;
+
+use crate::protocol::{self, Body};
+use crate::server::{json_error, json_ok};
+use crate::{App, store};
+
+fn pool_exists(app: &App, pool_id: &str) -> bool {
+    app.store
+        .read(|c| store::pools::get(c, pool_id))
+        .ok()
+        .flatten()
+        .is_some()
+}
+
+/// The public signing keys (the same two keys for every pool).
+pub fn jwks(app: &App, pool_id: &str) -> Response<Body> {
+    if !pool_exists(app, pool_id) {
+        return json_error(
+            StatusCode::NOT_FOUND,
+            &format!("User pool {pool_id} does not exist."),
+        );
+    }
+    json_ok(app.keys.jwks())
+}
+
+/// The OpenID discovery document of a pool.
+pub fn openid_configuration(app: &App, headers: &HeaderMap, pool_id: &str) -> Response<Body> {
+    if !pool_exists(app, pool_id) {
+        return json_error(
+            StatusCode::NOT_FOUND,
+            &format!("User pool {pool_id} does not exist."),
+        );
+    }
+    let issuer = format!("{}/{pool_id}", protocol::issuer_base(app, headers));
+    json_ok(json!({
+        "authorization_endpoint": format!("{issuer}/authorize"),
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "issuer": issuer,
+        "jwks_uri": format!("{issuer}/.well-known/jwks.json"),
+        "response_types_supported": ["code", "token"],
+        "scopes_supported": ["openid", "email", "phone", "profile"],
+        "subject_types_supported": ["public"],
+        "token_endpoint": format!("{issuer}/token"),
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
+        "userinfo_endpoint": format!("{issuer}/userInfo"),
+    }))
+}
