@@ -1,0 +1,3 @@
+fn main() {
+    eprintln!("benches/load.rs: not written yet");
+}

@@ -1,0 +1,250 @@
+//! Test harness: an emulator in-process on port 0 with its own temporary database, plus small clients
+//! for raw x-amz-json-1.1 calls and the official Rust SDK.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::{Arc, OnceLock};
+
+use cognito_emulator::config::Config;
+use cognito_emulator::{App, serve};
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+
+/// One signing-key directory per test process, generated once (RSA key generation is the slow part of
+/// starting an emulator).
+fn shared_keys() -> PathBuf {
+    static KEYS: OnceLock<PathBuf> = OnceLock::new();
+    KEYS.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("cognito-emulator-test-keys-{}", std::process::id()));
+        cognito_emulator::crypto::keys::Keys::load_or_generate(&dir).expect("test keys");
+        dir
+    })
+    .clone()
+}
+
+/// A running emulator.
+pub struct Emulator {
+    /// `http://127.0.0.1:<port>`.
+    pub url: String,
+    /// The app behind it (clock, store...).
+    pub app: Arc<App>,
+    /// Temporary data directory.
+    pub dir: tempfile::TempDir,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    http: reqwest::Client,
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// Test configuration: temporary file database, shared keys, cheap argon2 unless a test wants OWASP.
+pub fn test_config(dir: &tempfile::TempDir) -> Config {
+    let mut config = Config::defaults();
+    config.data = dir.path().join("data").display().to_string();
+    config.keys = shared_keys();
+    config.port = 0;
+    config.argon2_memory_kib = 1024;
+    config.argon2_iterations = 1;
+    config.log_level = "warn".into();
+    config
+}
+
+/// Starts an emulator with the test configuration.
+pub async fn start() -> Emulator {
+    start_with(|_| {}).await
+}
+
+/// Starts an emulator after `tweak` adjusts the configuration.
+pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Emulator {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = test_config(&dir);
+    tweak(&mut config);
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let app = Arc::new(App::new(config).expect("app"));
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let served = app.clone();
+    tokio::spawn(async move {
+        serve(served, listener, async {
+            let _ = rx.await;
+        })
+        .await
+        .expect("serve");
+    });
+    Emulator { url, app, dir, stop: Some(tx), http: reqwest::Client::new() }
+}
+
+/// An API answer.
+#[derive(Debug)]
+pub struct Answer {
+    /// HTTP status.
+    pub status: u16,
+    /// Response headers.
+    pub headers: reqwest::header::HeaderMap,
+    /// Parsed body (Null when empty or not JSON).
+    pub body: Value,
+}
+
+impl Answer {
+    /// The `__type` of an error answer.
+    pub fn error_type(&self) -> &str {
+        self.body["__type"].as_str().unwrap_or("")
+    }
+
+    /// The message of an error answer.
+    pub fn message(&self) -> &str {
+        self.body["message"].as_str().or(self.body["Message"].as_str()).unwrap_or("")
+    }
+
+    /// Panics unless this is a 200.
+    #[track_caller]
+    pub fn ok(self) -> Value {
+        assert_eq!(self.status, 200, "expected success, got {:?}", self.body);
+        self.body
+    }
+
+    /// Panics unless this is a 400 with `__type` = `kind`; returns the message.
+    #[track_caller]
+    pub fn err(&self, kind: &str) -> String {
+        assert_eq!((self.status, self.error_type()), (400, kind), "unexpected answer {:?}", self.body);
+        self.message().to_string()
+    }
+}
+
+impl Emulator {
+    /// Calls an operation with a JSON body.
+    pub async fn call(&self, op: &str, body: Value) -> Answer {
+        self.raw(Some(&format!("AWSCognitoIdentityProviderService.{op}")), body.to_string().into_bytes()).await
+    }
+
+    /// Posts raw bytes with an optional target header.
+    pub async fn raw(&self, target: Option<&str>, body: Vec<u8>) -> Answer {
+        let mut req = self
+            .http
+            .post(format!("{}/", self.url))
+            .header("content-type", "application/x-amz-json-1.1")
+            .body(body);
+        if let Some(t) = target {
+            req = req.header("x-amz-target", t);
+        }
+        let resp = req.send().await.expect("request");
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let text = resp.text().await.unwrap_or_default();
+        Answer { status, headers, body: serde_json::from_str(&text).unwrap_or(Value::Null) }
+    }
+
+    /// GETs a path and parses the JSON answer.
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        let resp = self.http.get(format!("{}{path}", self.url)).send().await.expect("request");
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    /// Creates a pool from a CreateUserPool body and returns its id.
+    pub async fn pool(&self, body: Value) -> String {
+        let out = self.call("CreateUserPool", body).await.ok();
+        out["UserPool"]["Id"].as_str().unwrap().to_string()
+    }
+
+    /// Creates a client in `pool` (extra members merged in) and returns (id, secret).
+    pub async fn client(&self, pool: &str, extra: Value) -> (String, Option<String>) {
+        let mut body = json!({"UserPoolId": pool, "ClientName": "app"});
+        if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
+            b.extend(e.clone());
+        }
+        let out = self.call("CreateUserPoolClient", body).await.ok();
+        let c = &out["UserPoolClient"];
+        (c["ClientId"].as_str().unwrap().to_string(), c["ClientSecret"].as_str().map(str::to_string))
+    }
+
+    /// The newest code sent to `destination`.
+    pub async fn last_code(&self, destination: &str) -> String {
+        let (_, out) = self.get(&format!("/_emulator/messages?destination={}", urlencode(destination))).await;
+        let messages = out["messages"].as_array().cloned().unwrap_or_default();
+        messages.last().and_then(|m| m["code"].as_str()).expect("a message with a code").to_string()
+    }
+
+    /// The official Rust SDK pointed at this emulator.
+    pub fn sdk(&self) -> aws_sdk_cognitoidentityprovider::Client {
+        use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
+        let config = aws_sdk_cognitoidentityprovider::Config::builder()
+            .behavior_version(BehaviorVersion::latest())
+            .region(Region::new("eu-west-1"))
+            .credentials_provider(Credentials::new("AKIDTEST", "secret", None, None, "test"))
+            .endpoint_url(&self.url)
+            .build();
+        aws_sdk_cognitoidentityprovider::Client::from_conf(config)
+    }
+}
+
+/// Percent-encodes a query value.
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// SECRET_HASH as clients compute it.
+pub fn secret_hash(secret: &str, username: &str, client_id: &str) -> String {
+    cognito_emulator::crypto::secret_hash::compute(secret, username, client_id)
+}
+
+/// Decodes the claims of a JWT without verifying it.
+pub fn claims(token: &str) -> Value {
+    use base64::Engine;
+    let payload = token.split('.').nth(1).expect("three parts");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).expect("base64url");
+    serde_json::from_slice(&bytes).expect("json claims")
+}
+
+/// A pool and a client allowing password sign-in, with email auto-verified.
+pub async fn password_pool(emu: &Emulator, with_secret: bool) -> (String, String, Option<String>) {
+    let pool = emu.pool(json!({"PoolName": "tests", "AutoVerifiedAttributes": ["email"]})).await;
+    let (client, secret) = emu
+        .client(
+            &pool,
+            json!({
+                "GenerateSecret": with_secret,
+                "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]
+            }),
+        )
+        .await;
+    (pool, client, secret)
+}
+
+/// Signs a user up and confirms them with the mailed code.
+pub async fn confirmed_user(emu: &Emulator, client: &str, secret: Option<&str>, username: &str, email: &str, password: &str) {
+    let mut body = json!({
+        "ClientId": client, "Username": username, "Password": password,
+        "UserAttributes": [{"Name": "email", "Value": email}],
+    });
+    if let Some(s) = secret {
+        body["SecretHash"] = json!(secret_hash(s, username, client));
+    }
+    emu.call("SignUp", body).await.ok();
+    let code = emu.last_code(email).await;
+    let mut confirm = json!({"ClientId": client, "Username": username, "ConfirmationCode": code});
+    if let Some(s) = secret {
+        confirm["SecretHash"] = json!(secret_hash(s, username, client));
+    }
+    emu.call("ConfirmSignUp", confirm).await.ok();
+}
+
+/// USER_PASSWORD_AUTH.
+pub async fn password_auth(emu: &Emulator, client: &str, secret: Option<&str>, username: &str, password: &str) -> Answer {
+    let mut params = json!({"USERNAME": username, "PASSWORD": password});
+    if let Some(s) = secret {
+        params["SECRET_HASH"] = json!(secret_hash(s, username, client));
+    }
+    emu.call("InitiateAuth", json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client, "AuthParameters": params}))
+        .await
+}
