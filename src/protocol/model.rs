@@ -221,6 +221,27 @@ impl Validator<'_> {
                 };
                 self.check_length(shape, path, value, items.len());
                 if let Some(member) = shape.member.as_deref() {
+                    // A list of enum values is reported once, at the list, as AWS does.
+                    let enum_values = self
+                        .model
+                        .shapes
+                        .get(member)
+                        .and_then(|m| m.enum_values.as_ref());
+                    if let Some(values) = enum_values {
+                        let strings = items.iter().all(Value::is_string);
+                        if strings
+                            && items
+                                .iter()
+                                .any(|i| !values.iter().any(|v| Some(v.as_str()) == i.as_str()))
+                        {
+                            let c = format!(
+                                "Member must satisfy constraint: [Member must satisfy enum value set: [{}]]",
+                                values.join(", ")
+                            );
+                            self.violation(shape, path, value, c);
+                            return;
+                        }
+                    }
                     for (i, item) in items.iter().enumerate() {
                         if item.is_null() {
                             continue;

@@ -15,7 +15,8 @@ use tokio::net::TcpListener;
 fn shared_keys() -> PathBuf {
     static KEYS: OnceLock<PathBuf> = OnceLock::new();
     KEYS.get_or_init(|| {
-        let dir = std::env::temp_dir().join(format!("cognito-emulator-test-keys-{}", std::process::id()));
+        let dir =
+            std::env::temp_dir().join(format!("cognito-emulator-test-keys-{}", std::process::id()));
         cognito_emulator::crypto::keys::Keys::load_or_generate(&dir).expect("test keys");
         dir
     })
@@ -76,7 +77,13 @@ pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Emulator {
         .await
         .expect("serve");
     });
-    Emulator { url, app, dir, stop: Some(tx), http: reqwest::Client::new() }
+    Emulator {
+        url,
+        app,
+        dir,
+        stop: Some(tx),
+        http: reqwest::Client::new(),
+    }
 }
 
 /// An API answer.
@@ -98,7 +105,10 @@ impl Answer {
 
     /// The message of an error answer.
     pub fn message(&self) -> &str {
-        self.body["message"].as_str().or(self.body["Message"].as_str()).unwrap_or("")
+        self.body["message"]
+            .as_str()
+            .or(self.body["Message"].as_str())
+            .unwrap_or("")
     }
 
     /// Panics unless this is a 200.
@@ -111,7 +121,12 @@ impl Answer {
     /// Panics unless this is a 400 with `__type` = `kind`; returns the message.
     #[track_caller]
     pub fn err(&self, kind: &str) -> String {
-        assert_eq!((self.status, self.error_type()), (400, kind), "unexpected answer {:?}", self.body);
+        assert_eq!(
+            (self.status, self.error_type()),
+            (400, kind),
+            "unexpected answer {:?}",
+            self.body
+        );
         self.message().to_string()
     }
 }
@@ -119,7 +134,11 @@ impl Answer {
 impl Emulator {
     /// Calls an operation with a JSON body.
     pub async fn call(&self, op: &str, body: Value) -> Answer {
-        self.raw(Some(&format!("AWSCognitoIdentityProviderService.{op}")), body.to_string().into_bytes()).await
+        self.raw(
+            Some(&format!("AWSCognitoIdentityProviderService.{op}")),
+            body.to_string().into_bytes(),
+        )
+        .await
     }
 
     /// Posts raw bytes with an optional target header.
@@ -136,12 +155,21 @@ impl Emulator {
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         let text = resp.text().await.unwrap_or_default();
-        Answer { status, headers, body: serde_json::from_str(&text).unwrap_or(Value::Null) }
+        Answer {
+            status,
+            headers,
+            body: serde_json::from_str(&text).unwrap_or(Value::Null),
+        }
     }
 
     /// GETs a path and parses the JSON answer.
     pub async fn get(&self, path: &str) -> (u16, Value) {
-        let resp = self.http.get(format!("{}{path}", self.url)).send().await.expect("request");
+        let resp = self
+            .http
+            .get(format!("{}{path}", self.url))
+            .send()
+            .await
+            .expect("request");
         let status = resp.status().as_u16();
         (status, resp.json().await.unwrap_or(Value::Null))
     }
@@ -160,14 +188,26 @@ impl Emulator {
         }
         let out = self.call("CreateUserPoolClient", body).await.ok();
         let c = &out["UserPoolClient"];
-        (c["ClientId"].as_str().unwrap().to_string(), c["ClientSecret"].as_str().map(str::to_string))
+        (
+            c["ClientId"].as_str().unwrap().to_string(),
+            c["ClientSecret"].as_str().map(str::to_string),
+        )
     }
 
     /// The newest code sent to `destination`.
     pub async fn last_code(&self, destination: &str) -> String {
-        let (_, out) = self.get(&format!("/_emulator/messages?destination={}", urlencode(destination))).await;
+        let (_, out) = self
+            .get(&format!(
+                "/_emulator/messages?destination={}",
+                urlencode(destination)
+            ))
+            .await;
         let messages = out["messages"].as_array().cloned().unwrap_or_default();
-        messages.last().and_then(|m| m["code"].as_str()).expect("a message with a code").to_string()
+        messages
+            .last()
+            .and_then(|m| m["code"].as_str())
+            .expect("a message with a code")
+            .to_string()
     }
 
     /// The official Rust SDK pointed at this emulator.
@@ -187,7 +227,9 @@ impl Emulator {
 pub fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -202,13 +244,17 @@ pub fn secret_hash(secret: &str, username: &str, client_id: &str) -> String {
 pub fn claims(token: &str) -> Value {
     use base64::Engine;
     let payload = token.split('.').nth(1).expect("three parts");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).expect("base64url");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload)
+        .expect("base64url");
     serde_json::from_slice(&bytes).expect("json claims")
 }
 
 /// A pool and a client allowing password sign-in, with email auto-verified.
 pub async fn password_pool(emu: &Emulator, with_secret: bool) -> (String, String, Option<String>) {
-    let pool = emu.pool(json!({"PoolName": "tests", "AutoVerifiedAttributes": ["email"]})).await;
+    let pool = emu
+        .pool(json!({"PoolName": "tests", "AutoVerifiedAttributes": ["email"]}))
+        .await;
     let (client, secret) = emu
         .client(
             &pool,
@@ -222,7 +268,14 @@ pub async fn password_pool(emu: &Emulator, with_secret: bool) -> (String, String
 }
 
 /// Signs a user up and confirms them with the mailed code.
-pub async fn confirmed_user(emu: &Emulator, client: &str, secret: Option<&str>, username: &str, email: &str, password: &str) {
+pub async fn confirmed_user(
+    emu: &Emulator,
+    client: &str,
+    secret: Option<&str>,
+    username: &str,
+    email: &str,
+    password: &str,
+) {
     let mut body = json!({
         "ClientId": client, "Username": username, "Password": password,
         "UserAttributes": [{"Name": "email", "Value": email}],
@@ -240,11 +293,20 @@ pub async fn confirmed_user(emu: &Emulator, client: &str, secret: Option<&str>, 
 }
 
 /// USER_PASSWORD_AUTH.
-pub async fn password_auth(emu: &Emulator, client: &str, secret: Option<&str>, username: &str, password: &str) -> Answer {
+pub async fn password_auth(
+    emu: &Emulator,
+    client: &str,
+    secret: Option<&str>,
+    username: &str,
+    password: &str,
+) -> Answer {
     let mut params = json!({"USERNAME": username, "PASSWORD": password});
     if let Some(s) = secret {
         params["SECRET_HASH"] = json!(secret_hash(s, username, client));
     }
-    emu.call("InitiateAuth", json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client, "AuthParameters": params}))
-        .await
+    emu.call(
+        "InitiateAuth",
+        json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client, "AuthParameters": params}),
+    )
+    .await
 }

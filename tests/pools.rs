@@ -1,0 +1,473 @@
+//! Pools and app clients: defaults, id formats, pagination, replace-on-update, deletion.
+
+mod common;
+
+use common::start;
+use regex::Regex;
+use serde_json::json;
+
+#[tokio::test]
+async fn create_pool_returns_awss_defaults() {
+    let emu = start().await;
+    let out = emu
+        .call("CreateUserPool", json!({"PoolName": "defaults"}))
+        .await
+        .ok();
+    let p = &out["UserPool"];
+    assert!(
+        Regex::new(r"^us-east-1_[0-9A-Za-z]{9}$")
+            .unwrap()
+            .is_match(p["Id"].as_str().unwrap())
+    );
+    assert_eq!(p["Name"], "defaults");
+    assert_eq!(
+        p["Policies"]["PasswordPolicy"],
+        json!({"MinimumLength": 8, "RequireUppercase": true, "RequireLowercase": true, "RequireNumbers": true,
+               "RequireSymbols": true, "TemporaryPasswordValidityDays": 7})
+    );
+    assert_eq!(p["DeletionProtection"], "INACTIVE");
+    assert_eq!(p["LambdaConfig"], json!({}));
+    assert_eq!(p["MfaConfiguration"], "OFF");
+    assert_eq!(p["EstimatedNumberOfUsers"], 0);
+    assert_eq!(
+        p["EmailConfiguration"],
+        json!({"EmailSendingAccount": "COGNITO_DEFAULT"})
+    );
+    assert_eq!(
+        p["AdminCreateUserConfig"],
+        json!({"AllowAdminCreateUserOnly": false, "UnusedAccountValidityDays": 7})
+    );
+    assert_eq!(
+        p["VerificationMessageTemplate"],
+        json!({"DefaultEmailOption": "CONFIRM_WITH_CODE"})
+    );
+    assert_eq!(
+        p["UserAttributeUpdateSettings"],
+        json!({"AttributesRequireVerificationBeforeUpdate": []})
+    );
+    assert_eq!(
+        p["AccountRecoverySetting"]["RecoveryMechanisms"],
+        json!([{"Priority": 1, "Name": "verified_email"}, {"Priority": 2, "Name": "verified_phone_number"}])
+    );
+    assert_eq!(p["UserPoolTier"], "ESSENTIALS");
+    let id = p["Id"].as_str().unwrap();
+    assert_eq!(
+        p["Arn"],
+        format!("arn:aws:cognito-idp:us-east-1:123456789012:userpool/{id}")
+    );
+    assert!(p["CreationDate"].as_f64().unwrap() > 1.7e9);
+    for absent in [
+        "AutoVerifiedAttributes",
+        "AliasAttributes",
+        "UsernameAttributes",
+        "UsernameConfiguration",
+        "UserPoolTags",
+    ] {
+        assert!(p.get(absent).is_none(), "{absent} should be absent: {p}");
+    }
+    let schema = p["SchemaAttributes"].as_array().unwrap();
+    assert_eq!(schema.len(), 20);
+    assert_eq!(
+        schema[0],
+        json!({"Name": "sub", "AttributeDataType": "String", "DeveloperOnlyAttribute": false, "Mutable": false,
+               "Required": true, "StringAttributeConstraints": {"MinLength": "1", "MaxLength": "2048"}})
+    );
+    assert_eq!(schema[11]["Name"], "email_verified");
+    assert!(schema[11].get("StringAttributeConstraints").is_none());
+    assert_eq!(
+        schema[19]["NumberAttributeConstraints"],
+        json!({"MinValue": "0"})
+    );
+    // Describe returns the same shape.
+    let described = emu
+        .call("DescribeUserPool", json!({"UserPoolId": id}))
+        .await
+        .ok();
+    assert_eq!(described["UserPool"], *p);
+}
+
+#[tokio::test]
+async fn pool_region_comes_from_the_sigv4_scope() {
+    let emu = start().await;
+    let sdk = emu.sdk(); // signs for eu-west-1
+    let out = sdk
+        .create_user_pool()
+        .pool_name("signed")
+        .send()
+        .await
+        .unwrap();
+    let pool = out.user_pool.unwrap();
+    assert!(pool.id.unwrap().starts_with("eu-west-1_"));
+    assert!(
+        pool.arn
+            .unwrap()
+            .starts_with("arn:aws:cognito-idp:eu-west-1:123456789012:userpool/eu-west-1_")
+    );
+}
+
+#[tokio::test]
+async fn custom_schema_and_validation() {
+    let emu = start().await;
+    let out = emu
+        .call(
+            "CreateUserPool",
+            json!({"PoolName": "schema", "Schema": [
+                {"Name": "tenant", "AttributeDataType": "String", "Mutable": true, "StringAttributeConstraints": {"MaxLength": "36"}},
+                {"Name": "email", "AttributeDataType": "String", "Required": true}
+            ]}),
+        )
+        .await
+        .ok();
+    let schema = out["UserPool"]["SchemaAttributes"].as_array().unwrap();
+    assert_eq!(schema.len(), 21);
+    assert_eq!(schema[20]["Name"], "custom:tenant");
+    assert_eq!(schema[10]["Name"], "email");
+    assert_eq!(schema[10]["Required"], true);
+
+    let a = emu
+        .call("CreateUserPool", json!({"PoolName": "x", "Schema": [{"Name": "t", "AttributeDataType": "String", "Required": true}]}))
+        .await;
+    assert_eq!(
+        a.err("InvalidParameterException"),
+        "Required custom attributes are not supported currently."
+    );
+    let a = emu
+        .call(
+            "CreateUserPool",
+            json!({"PoolName": "x", "UsernameAttributes": ["email"], "AliasAttributes": ["email"]}),
+        )
+        .await;
+    assert_eq!(
+        a.err("InvalidParameterException"),
+        "Only one of aliasAttributes or usernameAttributes can be set in a user pool."
+    );
+    let a = emu
+        .call(
+            "CreateUserPool",
+            json!({"PoolName": "x", "Policies": {"PasswordPolicy": {"MinimumLength": 5}}}),
+        )
+        .await;
+    assert!(
+        a.err("InvalidParameterException")
+            .contains("at 'policies.passwordPolicy.minimumLength'")
+    );
+}
+
+#[tokio::test]
+async fn list_pools_pages_and_update_replaces() {
+    let emu = start().await;
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        ids.push(emu.pool(json!({"PoolName": format!("p{i}")})).await);
+    }
+    let first = emu
+        .call("ListUserPools", json!({"MaxResults": 2}))
+        .await
+        .ok();
+    let page: Vec<&str> = first["UserPools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["Id"].as_str().unwrap())
+        .collect();
+    assert_eq!(page, [ids[0].as_str(), ids[1].as_str()]);
+    let mut token = first["NextToken"].as_str().unwrap().to_string();
+    let mut seen = page.len();
+    loop {
+        let next = emu
+            .call(
+                "ListUserPools",
+                json!({"MaxResults": 2, "NextToken": token}),
+            )
+            .await
+            .ok();
+        seen += next["UserPools"].as_array().unwrap().len();
+        match next["NextToken"].as_str() {
+            Some(t) => token = t.to_string(),
+            None => break,
+        }
+    }
+    assert_eq!(seen, 5);
+    let a = emu
+        .call(
+            "ListUserPools",
+            json!({"MaxResults": 2, "NextToken": "bogus"}),
+        )
+        .await;
+    a.err("InvalidParameterException");
+
+    // UpdateUserPool replaces: what the request omits goes back to the default.
+    let id = &ids[0];
+    emu.call(
+        "UpdateUserPool",
+        json!({"UserPoolId": id, "AutoVerifiedAttributes": ["email"], "Policies": {"PasswordPolicy": {"MinimumLength": 12}}}),
+    )
+    .await
+    .ok();
+    let p = emu
+        .call("DescribeUserPool", json!({"UserPoolId": id}))
+        .await
+        .ok();
+    assert_eq!(
+        p["UserPool"]["Policies"]["PasswordPolicy"]["MinimumLength"],
+        12
+    );
+    assert_eq!(p["UserPool"]["AutoVerifiedAttributes"], json!(["email"]));
+    emu.call("UpdateUserPool", json!({"UserPoolId": id}))
+        .await
+        .ok();
+    let p = emu
+        .call("DescribeUserPool", json!({"UserPoolId": id}))
+        .await
+        .ok();
+    assert_eq!(
+        p["UserPool"]["Policies"]["PasswordPolicy"]["MinimumLength"],
+        8
+    );
+    assert!(p["UserPool"].get("AutoVerifiedAttributes").is_none());
+    assert_eq!(p["UserPool"]["Name"], "p0");
+}
+
+#[tokio::test]
+async fn delete_pool_honours_deletion_protection() {
+    let emu = start().await;
+    let id = emu
+        .pool(json!({"PoolName": "protected", "DeletionProtection": "ACTIVE"}))
+        .await;
+    let a = emu.call("DeleteUserPool", json!({"UserPoolId": id})).await;
+    assert_eq!(
+        a.err("InvalidParameterException"),
+        "The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first."
+    );
+    emu.call(
+        "UpdateUserPool",
+        json!({"UserPoolId": id, "DeletionProtection": "INACTIVE"}),
+    )
+    .await
+    .ok();
+    let (client, _) = emu.client(&id, json!({})).await;
+    emu.call("DeleteUserPool", json!({"UserPoolId": id}))
+        .await
+        .ok();
+    emu.call("DescribeUserPool", json!({"UserPoolId": id}))
+        .await
+        .err("ResourceNotFoundException");
+    let a = emu
+        .call(
+            "SignUp",
+            json!({"ClientId": client, "Username": "u", "Password": "Passw0rd!"}),
+        )
+        .await;
+    assert_eq!(
+        a.err("ResourceNotFoundException"),
+        format!("User pool client {client} does not exist.")
+    );
+}
+
+#[tokio::test]
+async fn clients_defaults_secrets_and_listing() {
+    let emu = start().await;
+    let pool = emu.pool(json!({"PoolName": "clients"})).await;
+    let out = emu
+        .call(
+            "CreateUserPoolClient",
+            json!({"UserPoolId": pool, "ClientName": "web"}),
+        )
+        .await
+        .ok();
+    let c = &out["UserPoolClient"];
+    let id = c["ClientId"].as_str().unwrap();
+    assert!(Regex::new("^[0-9a-z]{26}$").unwrap().is_match(id));
+    assert_eq!(c["RefreshTokenValidity"], 30);
+    assert_eq!(c["TokenValidityUnits"], json!({}));
+    assert_eq!(c["AllowedOAuthFlowsUserPoolClient"], false);
+    assert_eq!(c["EnableTokenRevocation"], true);
+    assert_eq!(c["EnablePropagateAdditionalUserContextData"], false);
+    assert_eq!(c["AuthSessionValidity"], 3);
+    for absent in [
+        "ClientSecret",
+        "ExplicitAuthFlows",
+        "PreventUserExistenceErrors",
+        "AccessTokenValidity",
+        "ReadAttributes",
+    ] {
+        assert!(c.get(absent).is_none(), "{absent} should be absent: {c}");
+    }
+
+    let out = emu
+        .call(
+            "CreateUserPoolClient",
+            json!({"UserPoolId": pool, "ClientName": "server", "GenerateSecret": true,
+                   "ExplicitAuthFlows": ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH"]}),
+        )
+        .await
+        .ok();
+    let s = &out["UserPoolClient"];
+    assert!(
+        Regex::new("^[0-9a-z]{52}$")
+            .unwrap()
+            .is_match(s["ClientSecret"].as_str().unwrap())
+    );
+    assert_eq!(
+        s["ExplicitAuthFlows"],
+        json!([
+            "ALLOW_USER_PASSWORD_AUTH",
+            "ALLOW_USER_SRP_AUTH",
+            "ALLOW_REFRESH_TOKEN_AUTH"
+        ])
+    );
+    let sid = s["ClientId"].as_str().unwrap();
+    let d = emu
+        .call(
+            "DescribeUserPoolClient",
+            json!({"UserPoolId": pool, "ClientId": sid}),
+        )
+        .await
+        .ok();
+    assert_eq!(d["UserPoolClient"]["ClientSecret"], s["ClientSecret"]);
+
+    let list = emu
+        .call(
+            "ListUserPoolClients",
+            json!({"UserPoolId": pool, "MaxResults": 1}),
+        )
+        .await
+        .ok();
+    assert_eq!(
+        list["UserPoolClients"],
+        json!([{"ClientId": id, "UserPoolId": pool, "ClientName": "web"}])
+    );
+    let list = emu
+        .call(
+            "ListUserPoolClients",
+            json!({"UserPoolId": pool, "MaxResults": 1, "NextToken": list["NextToken"]}),
+        )
+        .await
+        .ok();
+    assert_eq!(list["UserPoolClients"][0]["ClientId"], sid);
+    assert!(list.get("NextToken").is_none());
+
+    // Update replaces the settings but keeps id and secret.
+    let u = emu
+        .call("UpdateUserPoolClient", json!({"UserPoolId": pool, "ClientId": sid, "AccessTokenValidity": 2, "TokenValidityUnits": {"AccessToken": "hours"}}))
+        .await
+        .ok();
+    let u = &u["UserPoolClient"];
+    assert_eq!(u["ClientName"], "server");
+    assert_eq!(u["ClientSecret"], s["ClientSecret"]);
+    assert_eq!(u["AccessTokenValidity"], 2);
+    assert!(u.get("ExplicitAuthFlows").is_none());
+
+    emu.call(
+        "DeleteUserPoolClient",
+        json!({"UserPoolId": pool, "ClientId": id}),
+    )
+    .await
+    .ok();
+    let a = emu
+        .call(
+            "DescribeUserPoolClient",
+            json!({"UserPoolId": pool, "ClientId": id}),
+        )
+        .await;
+    assert_eq!(
+        a.err("ResourceNotFoundException"),
+        format!("User pool client {id} does not exist.")
+    );
+}
+
+#[tokio::test]
+async fn client_settings_are_validated() {
+    let emu = start().await;
+    let pool = emu.pool(json!({"PoolName": "v", "Schema": [{"Name": "email", "AttributeDataType": "String", "Required": true}]})).await;
+    let mk = |extra: serde_json::Value| {
+        let mut body = json!({"UserPoolId": pool, "ClientName": "c"});
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        body
+    };
+    let a = emu
+        .call(
+            "CreateUserPoolClient",
+            mk(json!({"AccessTokenValidity": 2, "TokenValidityUnits": {"AccessToken": "days"}})),
+        )
+        .await;
+    assert_eq!(
+        a.err("InvalidParameterException"),
+        "Invalid range for token validity."
+    );
+    let a = emu
+        .call(
+            "CreateUserPoolClient",
+            mk(json!({"WriteAttributes": ["name"]})),
+        )
+        .await;
+    assert_eq!(
+        a.err("InvalidParameterException"),
+        "Invalid write attributes specified while creating a client"
+    );
+    let a = emu
+        .call(
+            "CreateUserPoolClient",
+            mk(json!({"WriteAttributes": ["email", "email_verified"]})),
+        )
+        .await;
+    a.err("InvalidParameterException");
+    let a = emu
+        .call(
+            "CreateUserPoolClient",
+            mk(json!({"ReadAttributes": ["custom:nope"]})),
+        )
+        .await;
+    assert_eq!(
+        a.err("InvalidParameterException"),
+        "Invalid read attributes specified while creating a client"
+    );
+    let a = emu
+        .call(
+            "CreateUserPoolClient",
+            mk(json!({"ExplicitAuthFlows": ["USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]})),
+        )
+        .await;
+    a.err("InvalidParameterException");
+    let a = emu
+        .call(
+            "CreateUserPoolClient",
+            mk(json!({"ExplicitAuthFlows": ["ALLOW_EVERYTHING"]})),
+        )
+        .await;
+    assert!(
+        a.err("InvalidParameterException")
+            .contains("at 'explicitAuthFlows")
+    );
+    let a = emu
+        .call(
+            "CreateUserPoolClient",
+            mk(json!({"AuthSessionValidity": 16})),
+        )
+        .await;
+    assert!(
+        a.err("InvalidParameterException")
+            .contains("Member must have value less than or equal to 15")
+    );
+    let a = emu
+        .call(
+            "CreateUserPoolClient",
+            json!({"UserPoolId": "us-east-1_missing00", "ClientName": "c"}),
+        )
+        .await;
+    assert_eq!(
+        a.err("ResourceNotFoundException"),
+        "User pool us-east-1_missing00 does not exist."
+    );
+    let clients = emu
+        .call("ListUserPoolClients", json!({"UserPoolId": pool}))
+        .await
+        .ok();
+    assert_eq!(
+        clients["UserPoolClients"],
+        json!([]),
+        "nothing was created by refused requests"
+    );
+}
