@@ -1,9 +1,15 @@
 //! Sign-in: the flows of InitiateAuth / AdminInitiateAuth (password, refresh), their outcome (tokens or
 //! a challenge), SECRET_HASH checks, and token issuing/verification in `tokens`.
 
+pub mod flow;
 pub mod password;
 pub mod refresh;
+pub mod respond;
+pub mod session;
+pub mod srp_auth;
+pub mod start;
 pub mod tokens;
+pub mod user_auth;
 
 use std::collections::HashMap;
 
@@ -32,6 +38,13 @@ pub enum Outcome {
         /// ChallengeParameters.
         parameters: HashMap<String, String>,
     },
+    /// USER_AUTH's SELECT_CHALLENGE: the first factors to choose from.
+    Select {
+        /// Session for the next step.
+        session: String,
+        /// AvailableChallenges.
+        available: Vec<String>,
+    },
 }
 
 impl Outcome {
@@ -48,6 +61,10 @@ impl Outcome {
             } => {
                 json!({"ChallengeName": name, "Session": session, "ChallengeParameters": parameters})
             }
+            Outcome::Select { session, available } => json!({
+                "ChallengeName": "SELECT_CHALLENGE", "Session": session, "ChallengeParameters": {},
+                "AvailableChallenges": available,
+            }),
         }
     }
 }

@@ -67,5 +67,6 @@ pub fn refresh(ctx: &Ctx, client: &ClientRow, params: &Params) -> Result<Outcome
         access_token,
         refresh_token: None,
         expires_in,
+        new_device: None,
     }))
 }

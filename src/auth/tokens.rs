@@ -53,6 +53,8 @@ pub struct TokenSet {
     pub refresh_token: Option<String>,
     /// Access-token lifetime in seconds.
     pub expires_in: i64,
+    /// NewDeviceMetadata (DeviceKey, DeviceGroupKey) for a newly tracked device.
+    pub new_device: Option<(String, String)>,
 }
 
 impl TokenSet {
@@ -64,6 +66,7 @@ impl TokenSet {
             "TokenType": "Bearer",
             "RefreshToken": self.refresh_token,
             "IdToken": self.id_token,
+            "NewDeviceMetadata": self.new_device.as_ref().map(|(key, group)| json!({"DeviceKey": key, "DeviceGroupKey": group})),
         })
     }
 }
@@ -216,6 +219,7 @@ pub fn sign_in(
         access_token,
         refresh_token: Some(refresh),
         expires_in,
+        new_device: None,
     })
 }
 

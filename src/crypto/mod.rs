@@ -6,3 +6,4 @@ pub mod keys;
 pub mod password;
 pub mod secret_hash;
 pub mod srp;
+pub mod totp;

@@ -4,6 +4,7 @@
 pub mod attributes;
 pub mod client;
 pub mod ids;
+pub mod mfa;
 pub mod password_policy;
 pub mod pool;
 

@@ -48,6 +48,8 @@ macro_rules! operations {
 operations! {
     "AdminConfirmSignUp" => admin_confirm_sign_up,
     "AdminGetUser" => admin_get_user,
+    "AdminInitiateAuth" => admin_initiate_auth,
+    "AdminRespondToAuthChallenge" => admin_respond_to_auth_challenge,
     "ConfirmSignUp" => confirm_sign_up,
     "CreateUserPool" => create_user_pool,
     "CreateUserPoolClient" => create_user_pool_client,
@@ -60,6 +62,7 @@ operations! {
     "ListUserPoolClients" => list_user_pool_clients,
     "ListUserPools" => list_user_pools,
     "ResendConfirmationCode" => resend_confirmation_code,
+    "RespondToAuthChallenge" => respond_to_auth_challenge,
     "SignUp" => sign_up,
     "UpdateUserPool" => update_user_pool,
     "UpdateUserPoolClient" => update_user_pool_client,

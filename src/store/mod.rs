@@ -7,8 +7,10 @@
 
 pub mod clients;
 pub mod codes;
+pub mod devices;
 pub mod outbox;
 pub mod pools;
+pub mod sessions;
 pub mod tokens;
 pub mod users;
 
@@ -20,8 +22,13 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use crate::error::CognitoError;
 
 /// The schema migrations, applied in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: &[(&str, &str)] =
-    &[("0001_init.sql", include_str!("../../schema/0001_init.sql"))];
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_init.sql", include_str!("../../schema/0001_init.sql")),
+    (
+        "0002_challenges_mfa_devices.sql",
+        include_str!("../../schema/0002_challenges_mfa_devices.sql"),
+    ),
+];
 
 const READERS: usize = 4;
 

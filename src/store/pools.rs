@@ -98,6 +98,30 @@ pub fn list(c: &Connection, after: i64, limit: usize) -> Result<Vec<PoolRow>> {
     rows.into_iter().map(build).collect()
 }
 
+/// The pool's MFA configuration (SetUserPoolMfaConfig).
+pub fn mfa(c: &Connection, id: &str) -> Result<crate::domain::mfa::PoolMfa> {
+    let json: Option<String> = c
+        .prepare_cached("SELECT mfa_settings FROM pools WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    Ok(json
+        .and_then(|j| serde_json::from_str(&j).ok())
+        .unwrap_or_default())
+}
+
+/// Replaces the pool's MFA configuration.
+pub fn set_mfa(
+    c: &Connection,
+    id: &str,
+    mfa: &crate::domain::mfa::PoolMfa,
+    now: f64,
+) -> Result<()> {
+    let json = serde_json::to_string(mfa)?;
+    c.prepare_cached("UPDATE pools SET mfa_settings = ?2, updated_at = ?3 WHERE id = ?1")?
+        .execute(params![id, json, now])?;
+    Ok(())
+}
+
 /// Number of users in a pool (EstimatedNumberOfUsers).
 pub fn count_users(c: &Connection, id: &str) -> Result<i64> {
     Ok(

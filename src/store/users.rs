@@ -4,6 +4,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::domain::UserStatus;
 use crate::domain::attributes::Attributes;
+use crate::domain::mfa::UserMfa;
 use crate::domain::pool::PoolConfig;
 use crate::error::{CognitoError, Result};
 
@@ -36,12 +37,22 @@ pub struct UserRow {
     pub created_at: f64,
     /// UserLastModifiedDate.
     pub updated_at: f64,
+    /// MFA settings and TOTP secrets.
+    pub mfa: UserMfa,
+    /// Consecutive failed sign-ins (lockout).
+    pub failed_sign_ins: i64,
+    /// Time of the last failed sign-in.
+    pub last_failed_sign_in: Option<f64>,
+    /// Sign-ins are refused until then.
+    pub locked_until: Option<f64>,
 }
 
 const COLUMNS: &str = "pk, pool_id, username, sub, status, enabled, attributes, password_hash, srp_salt, \
-                       srp_verifier, password_set_at, created_at, updated_at";
+                       srp_verifier, password_set_at, created_at, updated_at, mfa, failed_sign_ins, \
+                       last_failed_sign_in, locked_until";
 const U_COLUMNS: &str = "u.pk, u.pool_id, u.username, u.sub, u.status, u.enabled, u.attributes, u.password_hash, \
-                         u.srp_salt, u.srp_verifier, u.password_set_at, u.created_at, u.updated_at";
+                         u.srp_salt, u.srp_verifier, u.password_set_at, u.created_at, u.updated_at, u.mfa, \
+                         u.failed_sign_ins, u.last_failed_sign_in, u.locked_until";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
     let status: String = r.get(4)?;
@@ -60,6 +71,10 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
         password_set_at: r.get(10)?,
         created_at: r.get(11)?,
         updated_at: r.get(12)?,
+        mfa: serde_json::from_str(&r.get::<_, String>(13)?).unwrap_or_default(),
+        failed_sign_ins: r.get(14)?,
+        last_failed_sign_in: r.get(15)?,
+        locked_until: r.get(16)?,
     })
 }
 
@@ -217,6 +232,44 @@ pub fn set_attributes(c: &Connection, pk: i64, attrs: &Attributes, now: f64) -> 
     let json = serde_json::to_string(attrs)?;
     c.prepare_cached("UPDATE users SET attributes = ?2, updated_at = ?3 WHERE pk = ?1")?
         .execute(params![pk, json, now])?;
+    Ok(())
+}
+
+/// Sets a new password: hash, SRP verifier, when it was set.
+pub fn set_password(
+    c: &Connection,
+    pk: i64,
+    hash: &str,
+    salt: &[u8],
+    verifier: &[u8],
+    now: f64,
+) -> Result<()> {
+    c.prepare_cached(
+        "UPDATE users SET password_hash = ?2, srp_salt = ?3, srp_verifier = ?4, password_set_at = ?5, updated_at = ?5
+         WHERE pk = ?1",
+    )?
+    .execute(params![pk, hash, salt, verifier, now])?;
+    Ok(())
+}
+
+/// Replaces the MFA settings of a user.
+pub fn set_mfa(c: &Connection, pk: i64, mfa: &UserMfa, now: f64) -> Result<()> {
+    let json = serde_json::to_string(mfa)?;
+    c.prepare_cached("UPDATE users SET mfa = ?2, updated_at = ?3 WHERE pk = ?1")?
+        .execute(params![pk, json, now])?;
+    Ok(())
+}
+
+/// Records the lockout state after a sign-in attempt.
+pub fn set_lockout(
+    c: &Connection,
+    pk: i64,
+    failed: i64,
+    last_failed: Option<f64>,
+    locked_until: Option<f64>,
+) -> Result<()> {
+    c.prepare_cached("UPDATE users SET failed_sign_ins = ?2, last_failed_sign_in = ?3, locked_until = ?4 WHERE pk = ?1")?
+        .execute(params![pk, failed, last_failed, locked_until])?;
     Ok(())
 }
 

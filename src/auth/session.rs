@@ -1,0 +1,242 @@
+//! Challenge sessions (reference §3.9): opaque, bound to client and user, single-use, expiring after the
+//! client's AuthSessionValidity, with AWS's messages for expired and reused sessions.
+//!
+//! A session is 48 random bytes. The client holds them as `Session` (`AYABe` + base64url, the shape of
+//! real sessions) and, for PASSWORD_VERIFIER, as SECRET_BLOCK (standard base64): pycognito answers that
+//! challenge without a Session, so the secret block finds the same row.
+
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::domain::ids;
+use crate::error::{CognitoError, Result};
+use crate::store::clients::ClientRow;
+use crate::store::sessions;
+use crate::{Ctx, err};
+
+const PREFIX: &str = "AYABe";
+
+/// What a pending challenge step remembers.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct State {
+    /// The internal username.
+    pub username: String,
+    /// The USERNAME the client sent at the start.
+    pub typed: String,
+    /// Started by AdminInitiateAuth.
+    #[serde(default)]
+    pub admin: bool,
+    /// DEVICE_KEY sent at the start.
+    pub device_key: Option<String>,
+    /// The step itself.
+    pub step: Step,
+}
+
+/// The pending step.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind")]
+pub enum Step {
+    /// SRP: the server's secret `b`, public `B`, the client's `A` (hex).
+    PasswordVerifier {
+        /// b.
+        b: String,
+        /// B.
+        big_b: String,
+        /// A.
+        a: String,
+        /// True for a simulated challenge of an unknown user (PreventUserExistenceErrors).
+        #[serde(default)]
+        fake: bool,
+    },
+    /// A new password is required.
+    NewPasswordRequired,
+    /// An MFA or one-time code is expected.
+    Code {
+        /// SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP, SMS_OTP.
+        challenge: String,
+        /// The code sent (SMS/email).
+        code: Option<String>,
+        /// When the code stops being valid.
+        code_expires_at: Option<f64>,
+        /// Wrong answers so far.
+        #[serde(default)]
+        attempts: u32,
+        /// True for passwordless sign-in (USER_AUTH): the code is the first factor.
+        #[serde(default)]
+        first_factor: bool,
+    },
+    /// The user picks an MFA factor.
+    SelectMfaType {
+        /// MFAS_CAN_CHOOSE.
+        options: Vec<String>,
+    },
+    /// The user sets up a factor.
+    MfaSetup {
+        /// MFAS_CAN_SETUP.
+        options: Vec<String>,
+        /// TOTP secret from AssociateSoftwareToken.
+        secret: Option<String>,
+        /// VerifySoftwareToken succeeded.
+        #[serde(default)]
+        verified: bool,
+        /// FriendlyDeviceName.
+        name: Option<String>,
+    },
+    /// The client is to prove the remembered device.
+    DeviceSrpAuth,
+    /// Device SRP: b, B, A and the device.
+    DevicePasswordVerifier {
+        /// b.
+        b: String,
+        /// B.
+        big_b: String,
+        /// A.
+        a: String,
+    },
+    /// USER_AUTH: the user picks a first factor.
+    SelectChallenge {
+        /// AvailableChallenges.
+        available: Vec<String>,
+    },
+    /// SignUp's session, exchanged by ConfirmSignUp for a sign-in session.
+    SignedUp,
+    /// ConfirmSignUp's session: InitiateAuth USER_AUTH with it signs in without another factor.
+    Confirmed,
+}
+
+/// The random bytes behind a session.
+#[derive(Debug, Clone)]
+pub struct Handle(pub Vec<u8>);
+
+impl Handle {
+    /// The `Session` string.
+    pub fn session(&self) -> String {
+        format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(&self.0))
+    }
+
+    /// The SECRET_BLOCK string.
+    pub fn secret_block(&self) -> String {
+        STANDARD.encode(&self.0)
+    }
+
+    fn key(&self) -> [u8; 32] {
+        Sha256::digest(&self.0).into()
+    }
+
+    /// Parses a `Session` string.
+    pub fn from_session(s: &str) -> Option<Handle> {
+        URL_SAFE_NO_PAD
+            .decode(s.strip_prefix(PREFIX)?)
+            .ok()
+            .filter(|b| b.len() == 48)
+            .map(Handle)
+    }
+
+    /// Parses a PASSWORD_CLAIM_SECRET_BLOCK.
+    pub fn from_secret_block(s: &str) -> Option<Handle> {
+        STANDARD
+            .decode(s)
+            .ok()
+            .filter(|b| b.len() == 48)
+            .map(Handle)
+    }
+}
+
+fn invalid() -> CognitoError {
+    err!(NotAuthorizedException, "Invalid session for the user.")
+}
+
+/// Stores a new session for `challenge`, valid for the client's AuthSessionValidity.
+pub fn create(
+    ctx: &Ctx,
+    client: &ClientRow,
+    user_pk: Option<i64>,
+    challenge: &str,
+    state: &State,
+) -> Result<Handle> {
+    create_for(
+        ctx,
+        client,
+        user_pk,
+        challenge,
+        state,
+        client.config.auth_session_validity as f64 * 60.0,
+    )
+}
+
+/// Stores a new session for `challenge`, valid for `secs`.
+pub fn create_for(
+    ctx: &Ctx,
+    client: &ClientRow,
+    user_pk: Option<i64>,
+    challenge: &str,
+    state: &State,
+    secs: f64,
+) -> Result<Handle> {
+    let handle = Handle(ids::random_bytes(48));
+    let now = ctx.now();
+    let expires = now + secs;
+    let json = serde_json::to_string(state)?;
+    ctx.app.store.write(|c| {
+        sessions::insert(
+            c,
+            &handle.key(),
+            &client.id,
+            user_pk,
+            challenge,
+            &json,
+            now,
+            expires,
+        )
+    })?;
+    Ok(handle)
+}
+
+/// Takes a session for one use: it must exist, belong to `client`, answer `challenge`, be unused and
+/// unexpired. Returns the handle, the user and the state.
+pub fn take(
+    ctx: &Ctx,
+    client: &ClientRow,
+    challenge: &str,
+    handle: Option<Handle>,
+) -> Result<(Handle, Option<i64>, State)> {
+    let handle = handle.ok_or_else(invalid)?;
+    let key = handle.key();
+    let now = ctx.now();
+    let (user_pk, state) = ctx.app.store.write(|c| {
+        let row = sessions::get(c, &key)?.ok_or_else(invalid)?;
+        if row.client_id != client.id || row.challenge != challenge {
+            return Err(invalid());
+        }
+        if row.used_at.is_some() {
+            return Err(err!(
+                NotAuthorizedException,
+                "Invalid session for the user, session can only be used once."
+            ));
+        }
+        if row.expires_at <= now {
+            return Err(err!(
+                NotAuthorizedException,
+                "Invalid session for the user, session is expired."
+            ));
+        }
+        if !sessions::mark_used(c, &key, now)? {
+            return Err(err!(
+                NotAuthorizedException,
+                "Invalid session for the user, session can only be used once."
+            ));
+        }
+        let state: State = serde_json::from_str(&row.state)?;
+        Ok((row.user_pk, state))
+    })?;
+    Ok((handle, user_pk, state))
+}
+
+/// Gives a taken session back with new state (a wrong MFA code may be retried).
+pub fn reopen(ctx: &Ctx, handle: &Handle, state: &State) -> Result<()> {
+    let json = serde_json::to_string(state)?;
+    let key = handle.key();
+    ctx.app.store.write(|c| sessions::reopen(c, &key, &json))
+}

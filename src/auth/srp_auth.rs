@@ -1,0 +1,312 @@
+//! USER_SRP_AUTH -> PASSWORD_VERIFIER and DEVICE_SRP_AUTH -> DEVICE_PASSWORD_VERIFIER (reference §3.3-3.4):
+//! real SRP-6a against the verifier stored at every password set; the client's TIMESTAMP is used exactly
+//! as received; the signature is compared in constant time.
+
+use std::collections::HashMap;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use hmac::{Hmac, KeyInit, Mac};
+use num_bigint::BigUint;
+use sha2::Sha256;
+
+use crate::auth::flow::Attempt;
+use crate::auth::password::{check_lockout, find_user, incorrect, record_failure, record_success};
+use crate::auth::session::{self, Handle, State, Step};
+use crate::auth::{Outcome, Params, check_secret_hash, require_secret_hash, required};
+use crate::crypto::srp::{self, ServerEphemeral};
+use crate::domain::{UserStatus, ids};
+use crate::error::Result;
+use crate::store::clients::ClientRow;
+use crate::store::devices;
+use crate::store::pools::PoolRow;
+use crate::{Ctx, err};
+
+fn parse_a(hex: &str) -> Result<BigUint> {
+    let a = srp::parse_hex(hex).ok_or_else(|| {
+        err!(
+            InvalidParameterException,
+            "SRP_A is not a hexadecimal number"
+        )
+    })?;
+    srp::check_a(&a).map_err(|_| {
+        err!(
+            InvalidParameterException,
+            "SRP_A is invalid: it is a multiple of N"
+        )
+    })?;
+    Ok(a)
+}
+
+fn hex(x: &BigUint) -> String {
+    x.to_str_radix(16)
+}
+
+/// A salt and user id that stay the same for an unknown username, so probing reveals nothing.
+fn simulated(ctx: &Ctx, pool_id: &str, username: &str) -> (BigUint, String) {
+    let mut m =
+        Hmac::<Sha256>::new_from_slice(ctx.app.keys.id.kid.as_bytes()).expect("HMAC takes any key");
+    m.update(pool_id.as_bytes());
+    m.update(username.as_bytes());
+    let d = m.finalize().into_bytes();
+    let uuid =
+        uuid::Builder::from_random_bytes(d[16..32].try_into().expect("16 bytes")).into_uuid();
+    (BigUint::from_bytes_be(&d[..16]), uuid.to_string())
+}
+
+/// InitiateAuth USER_SRP_AUTH: answers PASSWORD_VERIFIER with SALT, SRP_B, SECRET_BLOCK, USER_ID_FOR_SRP
+/// and USERNAME.
+pub fn start(
+    ctx: &Ctx,
+    pool: &PoolRow,
+    client: &ClientRow,
+    params: &Params,
+    admin: bool,
+) -> Result<Outcome> {
+    let username = required(params, "USERNAME")?;
+    let a_hex = required(params, "SRP_A")?;
+    let secret_hash = params.get("SECRET_HASH").map(String::as_str);
+    require_secret_hash(client, secret_hash)?;
+    let a = parse_a(a_hex)?;
+    let user = match find_user(ctx, pool, client, username) {
+        Ok(u) => u,
+        Err(e) => {
+            check_secret_hash(client, secret_hash, &[username])?;
+            if !client.config.prevents_user_existence_errors() {
+                return Err(e);
+            }
+            // A plausible challenge whose answer will always be "Incorrect username or password.".
+            let (salt, user_id) = simulated(ctx, &pool.id, username);
+            let fake_verifier =
+                srp::verifier_with_salt(ids::pool_name(&pool.id), &user_id, "", &salt).verifier;
+            let eph = srp::server_ephemeral(&fake_verifier);
+            let state = State {
+                username: user_id.clone(),
+                typed: username.into(),
+                admin,
+                device_key: None,
+                step: Step::PasswordVerifier {
+                    b: hex(&eph.b),
+                    big_b: hex(&eph.big_b),
+                    a: hex(&a),
+                    fake: true,
+                },
+            };
+            let handle = session::create(ctx, client, None, "PASSWORD_VERIFIER", &state)?;
+            return Ok(verifier_challenge(&handle, &salt, &eph, &user_id));
+        }
+    };
+    check_secret_hash(client, secret_hash, &[username, &user.username])?;
+    if user.status == UserStatus::Unconfirmed {
+        return Err(err!(UserNotConfirmedException, "User is not confirmed."));
+    }
+    check_lockout(ctx, &user)?;
+    let (Some(salt), Some(verifier)) = (&user.srp_salt, &user.srp_verifier) else {
+        return Err(incorrect());
+    };
+    let eph = srp::server_ephemeral(verifier);
+    let salt = BigUint::from_bytes_be(salt);
+    let attempt = Attempt {
+        ctx,
+        pool,
+        client,
+        typed: username.to_string(),
+        admin,
+        device_key: params.get("DEVICE_KEY").cloned(),
+        user,
+    };
+    let state = attempt.state(Step::PasswordVerifier {
+        b: hex(&eph.b),
+        big_b: hex(&eph.big_b),
+        a: hex(&a),
+        fake: false,
+    });
+    let handle = session::create(
+        ctx,
+        client,
+        Some(attempt.user.pk),
+        "PASSWORD_VERIFIER",
+        &state,
+    )?;
+    Ok(verifier_challenge(
+        &handle,
+        &salt,
+        &eph,
+        &attempt.user.username,
+    ))
+}
+
+fn verifier_challenge(
+    handle: &Handle,
+    salt: &BigUint,
+    eph: &ServerEphemeral,
+    user_id: &str,
+) -> Outcome {
+    let parameters = HashMap::from([
+        ("SALT".to_string(), srp::pad_hex(salt)),
+        ("SRP_B".to_string(), hex(&eph.big_b)),
+        ("SECRET_BLOCK".to_string(), handle.secret_block()),
+        ("USER_ID_FOR_SRP".to_string(), user_id.to_string()),
+        ("USERNAME".to_string(), user_id.to_string()),
+    ]);
+    Outcome::Challenge {
+        name: "PASSWORD_VERIFIER".into(),
+        session: handle.session(),
+        parameters,
+    }
+}
+
+/// Checks PASSWORD_CLAIM_SIGNATURE over `poolName ‖ userId ‖ secretBlock ‖ TIMESTAMP`.
+fn signature_ok(
+    responses: &Params,
+    handle: &Handle,
+    name: &str,
+    user_id: &str,
+    eph: &ServerEphemeral,
+    a: &BigUint,
+    verifier: &[u8],
+) -> Result<bool> {
+    let signature = required(responses, "PASSWORD_CLAIM_SIGNATURE")?;
+    let block = required(responses, "PASSWORD_CLAIM_SECRET_BLOCK")?;
+    let timestamp = required(responses, "TIMESTAMP")?;
+    let Ok(block_bytes) = STANDARD.decode(block) else {
+        return Ok(false);
+    };
+    if block_bytes != handle.0 {
+        return Ok(false);
+    }
+    let Some(key) = srp::server_key(a, eph, verifier) else {
+        return Ok(false);
+    };
+    let expected = srp::claim_signature(&key, name, user_id, &block_bytes, timestamp);
+    Ok(srp::signature_matches(&expected, signature))
+}
+
+fn big(hex: &str) -> Result<BigUint> {
+    srp::parse_hex(hex).ok_or_else(|| crate::error::CognitoError::internal("bad SRP state"))
+}
+
+/// RespondToAuthChallenge PASSWORD_VERIFIER: a wrong proof is a wrong password (and counts toward the
+/// lockout); a right one continues the sign-in.
+pub fn verify_password(
+    attempt: Attempt<'_>,
+    responses: &Params,
+    handle: &Handle,
+    step: &Step,
+) -> Result<Outcome> {
+    let Step::PasswordVerifier { b, big_b, a, .. } = step else {
+        return Err(incorrect());
+    };
+    let ctx = attempt.ctx;
+    check_lockout(ctx, &attempt.user)?;
+    let Some(verifier) = attempt.user.srp_verifier.clone() else {
+        return Err(incorrect());
+    };
+    let eph = ServerEphemeral {
+        b: big(b)?,
+        big_b: big(big_b)?,
+    };
+    let pool_name = ids::pool_name(&attempt.pool.id);
+    if !signature_ok(
+        responses,
+        handle,
+        pool_name,
+        &attempt.user.username,
+        &eph,
+        &big(a)?,
+        &verifier,
+    )? {
+        record_failure(ctx, &attempt.user)?;
+        return Err(incorrect());
+    }
+    record_success(ctx, &attempt.user)?;
+    attempt.after_first_factor()
+}
+
+/// RespondToAuthChallenge DEVICE_SRP_AUTH: the device's SRP_A; answers DEVICE_PASSWORD_VERIFIER.
+pub fn start_device(attempt: Attempt<'_>, responses: &Params) -> Result<Outcome> {
+    let key = required(responses, "DEVICE_KEY")?;
+    let a = parse_a(required(responses, "SRP_A")?)?;
+    let device = attempt
+        .ctx
+        .app
+        .store
+        .read(|c| devices::get(c, key))?
+        .filter(|d| d.user_pk == attempt.user.pk)
+        .ok_or_else(|| err!(ResourceNotFoundException, "Device does not exist."))?;
+    let (Some(salt), Some(verifier)) = (&device.salt, &device.verifier) else {
+        return Err(err!(NotAuthorizedException, "Device is not confirmed."));
+    };
+    let eph = srp::server_ephemeral(verifier);
+    let mut attempt = attempt;
+    attempt.device_key = Some(device.device_key.clone());
+    let state = attempt.state(Step::DevicePasswordVerifier {
+        b: hex(&eph.b),
+        big_b: hex(&eph.big_b),
+        a: hex(&a),
+    });
+    let handle = session::create(
+        attempt.ctx,
+        attempt.client,
+        Some(attempt.user.pk),
+        "DEVICE_PASSWORD_VERIFIER",
+        &state,
+    )?;
+    let parameters = HashMap::from([
+        (
+            "SALT".to_string(),
+            srp::pad_hex(&BigUint::from_bytes_be(salt)),
+        ),
+        ("SRP_B".to_string(), hex(&eph.big_b)),
+        ("SECRET_BLOCK".to_string(), handle.secret_block()),
+        ("USERNAME".to_string(), attempt.user.username.clone()),
+        ("DEVICE_KEY".to_string(), device.device_key.clone()),
+    ]);
+    Ok(Outcome::Challenge {
+        name: "DEVICE_PASSWORD_VERIFIER".into(),
+        session: handle.session(),
+        parameters,
+    })
+}
+
+/// RespondToAuthChallenge DEVICE_PASSWORD_VERIFIER: the same proof with poolName := DeviceGroupKey,
+/// userId := DeviceKey; a remembered device then replaces MFA.
+pub fn verify_device(
+    attempt: Attempt<'_>,
+    responses: &Params,
+    handle: &Handle,
+    step: &Step,
+) -> Result<Outcome> {
+    let Step::DevicePasswordVerifier { b, big_b, a } = step else {
+        return Err(incorrect());
+    };
+    let key = attempt.device_key.clone().ok_or_else(incorrect)?;
+    let device = attempt
+        .ctx
+        .app
+        .store
+        .read(|c| devices::get(c, &key))?
+        .filter(|d| d.user_pk == attempt.user.pk);
+    let Some(device) = device else {
+        return Err(err!(ResourceNotFoundException, "Device does not exist."));
+    };
+    let Some(verifier) = &device.verifier else {
+        return Err(incorrect());
+    };
+    let eph = ServerEphemeral {
+        b: big(b)?,
+        big_b: big(big_b)?,
+    };
+    if !signature_ok(
+        responses,
+        handle,
+        &device.group_key,
+        &device.device_key,
+        &eph,
+        &big(a)?,
+        verifier,
+    )? {
+        return Err(incorrect());
+    }
+    attempt.mfa(device.remembered)
+}

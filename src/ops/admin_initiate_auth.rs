@@ -1,0 +1,34 @@
+//! AdminInitiateAuth: a server-side sign-in (ADMIN_USER_PASSWORD_AUTH, USER_SRP_AUTH, refresh...).
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::auth::start::{Caller, start};
+use crate::auth::Params;
+use crate::error::Result;
+use crate::ops::{load_pool, load_pool_client};
+use crate::Ctx;
+
+/// AdminInitiateAuthRequest.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Request {
+    user_pool_id: String,
+    client_id: String,
+    auth_flow: String,
+    auth_parameters: Option<Params>,
+    #[allow(dead_code)]
+    client_metadata: Option<HashMap<String, String>>,
+    session: Option<String>,
+}
+
+/// Runs the first step of the requested flow.
+pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
+    let pool = load_pool(ctx, &req.user_pool_id)?;
+    let client = load_pool_client(ctx, &req.user_pool_id, &req.client_id)?;
+    let params = req.auth_parameters.unwrap_or_default();
+    let outcome = start(ctx, &pool, &client, &req.auth_flow, &params, req.session.as_deref(), Caller::Admin)?;
+    Ok(outcome.response())
+}

@@ -1,0 +1,34 @@
+//! AdminRespondToAuthChallenge: answers the challenge of a sign-in started by AdminInitiateAuth.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::auth::{Params, respond};
+use crate::error::Result;
+use crate::ops::load_pool_client;
+use crate::Ctx;
+
+/// AdminRespondToAuthChallengeRequest.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Request {
+    user_pool_id: String,
+    client_id: String,
+    challenge_name: String,
+    session: Option<String>,
+    challenge_responses: Option<Params>,
+    #[allow(dead_code)]
+    client_metadata: Option<HashMap<String, String>>,
+}
+
+/// Runs the answered step.
+pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
+    let client = load_pool_client(ctx, &req.user_pool_id, &req.client_id)?;
+    let pool = crate::ops::load_pool(ctx, &req.user_pool_id)?;
+    let responses = req.challenge_responses.unwrap_or_default();
+    let outcome =
+        respond::respond(ctx, &pool, &client, &req.challenge_name, &responses, req.session.as_deref(), true)?;
+    Ok(outcome.response())
+}

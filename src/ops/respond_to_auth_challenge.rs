@@ -1,0 +1,32 @@
+//! RespondToAuthChallenge: answers the challenge of a sign-in started by InitiateAuth.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::auth::{Params, respond};
+use crate::error::Result;
+use crate::ops::load_client;
+use crate::Ctx;
+
+/// RespondToAuthChallengeRequest.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Request {
+    client_id: String,
+    challenge_name: String,
+    session: Option<String>,
+    challenge_responses: Option<Params>,
+    #[allow(dead_code)]
+    client_metadata: Option<HashMap<String, String>>,
+}
+
+/// Runs the answered step.
+pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
+    let (client, pool) = load_client(ctx, &req.client_id)?;
+    let responses = req.challenge_responses.unwrap_or_default();
+    let outcome =
+        respond::respond(ctx, &pool, &client, &req.challenge_name, &responses, req.session.as_deref(), false)?;
+    Ok(outcome.response())
+}
