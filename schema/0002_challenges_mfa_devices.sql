@@ -37,3 +37,6 @@ CREATE TABLE devices (
     last_auth_at     REAL
 ) STRICT;
 CREATE INDEX devices_by_user ON devices(user_pk, created_at);
+
+-- Refresh-token rotation (GetTokensFromRefreshToken): when the token was replaced by a newer one.
+ALTER TABLE refresh_tokens ADD COLUMN rotated_at REAL;

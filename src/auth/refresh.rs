@@ -1,10 +1,15 @@
-//! REFRESH_TOKEN_AUTH / REFRESH_TOKEN (reference §3.5): new ID and access tokens from a stored refresh
+//! Refresh (reference §3.5): REFRESH_TOKEN_AUTH / REFRESH_TOKEN through InitiateAuth, and
+//! GetTokensFromRefreshToken with optional rotation. New ID and access tokens come from a stored refresh
 //! token of the same client; `auth_time` and `origin_jti` stay those of the original sign-in.
+
+use subtle::ConstantTimeEq;
 
 use crate::auth::tokens::{self, Session, TokenSet};
 use crate::auth::{Outcome, Params, check_refresh_secret_hash, require_secret_hash, required};
 use crate::error::{CognitoError, Result};
 use crate::store::clients::ClientRow;
+use crate::store::tokens::{NewRefresh, RefreshRow};
+use crate::store::users::UserRow;
 use crate::store::{tokens as token_store, users};
 use crate::{Ctx, domain::attributes, err};
 
@@ -12,13 +17,9 @@ fn invalid() -> CognitoError {
     err!(NotAuthorizedException, "Invalid Refresh Token.")
 }
 
-/// Refreshes with `REFRESH_TOKEN` from `params`.
-pub fn refresh(ctx: &Ctx, client: &ClientRow, params: &Params) -> Result<Outcome> {
-    let token = required(params, "REFRESH_TOKEN")?;
-    let secret_hash = params.get("SECRET_HASH").map(String::as_str);
-    require_secret_hash(client, secret_hash)?;
+/// The stored token and its user, if the token belongs to `client`.
+fn load(ctx: &Ctx, client: &ClientRow, token: &str) -> Result<(RefreshRow, UserRow)> {
     let digest = tokens::refresh_digest(token);
-    let now = ctx.now();
     let (row, user) = ctx
         .app
         .store
@@ -26,13 +27,60 @@ pub fn refresh(ctx: &Ctx, client: &ClientRow, params: &Params) -> Result<Outcome
             let Some(row) = token_store::get(c, &digest)? else {
                 return Ok(None);
             };
-            let user = users::by_pk(c, row.user_pk)?;
-            Ok(user.map(|u| (row, u)))
+            Ok(users::by_pk(c, row.user_pk)?.map(|u| (row, u)))
         })?
         .ok_or_else(invalid)?;
     if row.client_id != client.id {
         return Err(invalid());
     }
+    Ok((row, user))
+}
+
+/// The checks after the secret: revocation, expiry, the device the token is bound to, the user.
+fn check(ctx: &Ctx, row: &RefreshRow, user: &UserRow, device_key: Option<&str>) -> Result<()> {
+    if row.revoked_at.is_some() {
+        return Err(err!(
+            NotAuthorizedException,
+            "Refresh Token has been revoked"
+        ));
+    }
+    if row.expires_at <= ctx.now() {
+        return Err(err!(NotAuthorizedException, "Refresh Token has expired"));
+    }
+    // A token issued to a remembered device refreshes only with that device's key.
+    if let Some(bound) = &row.device_key {
+        if device_key != Some(bound.as_str()) {
+            return Err(invalid());
+        }
+    }
+    if !user.enabled {
+        return Err(err!(NotAuthorizedException, "User is disabled."));
+    }
+    Ok(())
+}
+
+fn mint(ctx: &Ctx, client: &ClientRow, row: &RefreshRow, user: &UserRow) -> TokenSet {
+    let session = Session {
+        origin_jti: row.origin_jti.clone(),
+        auth_time: row.auth_time,
+        device_key: row.device_key.clone(),
+    };
+    let (id_token, access_token, expires_in) = tokens::mint(ctx, client, user, &[], &session);
+    TokenSet {
+        id_token,
+        access_token,
+        refresh_token: None,
+        expires_in,
+        new_device: None,
+    }
+}
+
+/// InitiateAuth / AdminInitiateAuth with `REFRESH_TOKEN` (and SECRET_HASH, DEVICE_KEY) in `params`.
+pub fn refresh(ctx: &Ctx, client: &ClientRow, params: &Params) -> Result<Outcome> {
+    let token = required(params, "REFRESH_TOKEN")?;
+    let secret_hash = params.get("SECRET_HASH").map(String::as_str);
+    require_secret_hash(client, secret_hash)?;
+    let (row, user) = load(ctx, client, token)?;
     // The hash is over the internal username; SDKs that hash the alias the user typed are accepted too.
     let mut names = vec![user.username.as_str(), user.sub.as_str()];
     if let Some(u) = params.get("USERNAME") {
@@ -44,29 +92,79 @@ pub fn refresh(ctx: &Ctx, client: &ClientRow, params: &Params) -> Result<Outcome
         }
     }
     check_refresh_secret_hash(client, secret_hash, &names)?;
-    if row.revoked_at.is_some() {
-        return Err(err!(
-            NotAuthorizedException,
-            "Refresh Token has been revoked"
-        ));
+    check(
+        ctx,
+        &row,
+        &user,
+        params.get("DEVICE_KEY").map(String::as_str),
+    )?;
+    Ok(Outcome::Tokens(mint(ctx, client, &row, &user)))
+}
+
+/// GetTokensFromRefreshToken: the client secret is sent as is; with RefreshTokenRotation enabled a new
+/// refresh token replaces the old one, which keeps working for RetryGracePeriodSeconds.
+pub fn exchange(
+    ctx: &Ctx,
+    client: &ClientRow,
+    token: &str,
+    client_secret: Option<&str>,
+    device_key: Option<&str>,
+) -> Result<TokenSet> {
+    if let Some(secret) = &client.secret {
+        let Some(given) = client_secret.filter(|s| !s.is_empty()) else {
+            return Err(err!(
+                NotAuthorizedException,
+                "Client {} is configured for secret but secret was not received",
+                client.id
+            ));
+        };
+        if !bool::from(secret.as_bytes().ct_eq(given.as_bytes())) {
+            return Err(err!(
+                NotAuthorizedException,
+                "Unable to verify client secret for client {}",
+                client.id
+            ));
+        }
     }
-    if row.expires_at <= now {
-        return Err(err!(NotAuthorizedException, "Refresh Token has expired"));
+    let (row, user) = load(ctx, client, token)?;
+    let now = ctx.now();
+    let rotation = client
+        .config
+        .refresh_token_rotation
+        .as_ref()
+        .filter(|r| r.feature == "ENABLED");
+    if let (Some(r), Some(rotated)) = (rotation, row.rotated_at) {
+        let grace = r.retry_grace_period_seconds.unwrap_or(0) as f64;
+        if now > rotated + grace {
+            return Err(err!(
+                RefreshTokenReuseException,
+                "Refresh token has been used already."
+            ));
+        }
     }
-    if !user.enabled {
-        return Err(err!(NotAuthorizedException, "User is disabled."));
+    check(ctx, &row, &user, device_key)?;
+    let mut set = mint(ctx, client, &row, &user);
+    if rotation.is_some() {
+        let (new_token, digest) = tokens::new_refresh_token();
+        let old = tokens::refresh_digest(token);
+        let expires_at = now + client.config.refresh_token_seconds() as f64;
+        ctx.app.store.write(|c| {
+            token_store::mark_rotated(c, &old, now)?;
+            token_store::insert(
+                c,
+                &NewRefresh {
+                    hash: &digest,
+                    client_id: &client.id,
+                    user_pk: user.pk,
+                    origin_jti: &row.origin_jti,
+                    auth_time: row.auth_time,
+                    device_key: row.device_key.as_deref(),
+                    now,
+                    expires_at,
+                },
+            )
+        })?;
+        set.refresh_token = Some(new_token);
     }
-    let session = Session {
-        origin_jti: row.origin_jti,
-        auth_time: row.auth_time,
-        device_key: row.device_key,
-    };
-    let (id_token, access_token, expires_in) = tokens::mint(ctx, client, &user, &[], &session);
-    Ok(Outcome::Tokens(TokenSet {
-        id_token,
-        access_token,
-        refresh_token: None,
-        expires_in,
-        new_device: None,
-    }))
+    Ok(set)
 }

@@ -240,3 +240,13 @@ pub fn reopen(ctx: &Ctx, handle: &Handle, state: &State) -> Result<()> {
     let key = handle.key();
     ctx.app.store.write(|c| sessions::reopen(c, &key, &json))
 }
+
+/// The client a session belongs to (AssociateSoftwareToken and VerifySoftwareToken get only a Session).
+pub fn client_of(ctx: &Ctx, handle: &Handle) -> Result<String> {
+    let key = handle.key();
+    ctx.app
+        .store
+        .read(|c| sessions::get(c, &key))?
+        .map(|r| r.client_id)
+        .ok_or_else(invalid)
+}

@@ -1,13 +1,12 @@
-//! AdminGetUser: a user's attributes, status and dates, by username or alias.
+//! AdminGetUser: a user's attributes, status, dates and MFA settings, by username or alias.
 
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
+use crate::Ctx;
 use crate::domain::attributes;
 use crate::error::Result;
-use crate::ops::load_pool;
-use crate::store::users;
-use crate::{Ctx, err};
+use crate::ops::admin_user;
 
 /// AdminGetUserRequest.
 #[derive(Debug, Deserialize)]
@@ -19,18 +18,17 @@ pub struct Request {
 
 /// Returns the user.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let pool = load_pool(ctx, &req.user_pool_id)?;
-    let user = ctx
-        .app
-        .store
-        .read(|c| users::resolve(c, &pool.id, &pool.config, &req.username))?
-        .ok_or_else(|| err!(UserNotFoundException, "User does not exist."))?;
-    Ok(json!({
-        "Username": user.username,
-        "UserAttributes": attributes::readable(&user.attributes, None),
-        "UserCreateDate": user.created_at,
-        "UserLastModifiedDate": user.updated_at,
-        "Enabled": user.enabled,
-        "UserStatus": user.status.as_str(),
-    }))
+    let (_, user) = admin_user(ctx, &req.user_pool_id, &req.username)?;
+    let mut out = Map::new();
+    out.insert("Username".into(), json!(user.username));
+    out.insert(
+        "UserAttributes".into(),
+        json!(attributes::readable(&user.attributes, None)),
+    );
+    out.insert("UserCreateDate".into(), json!(user.created_at));
+    out.insert("UserLastModifiedDate".into(), json!(user.updated_at));
+    out.insert("Enabled".into(), json!(user.enabled));
+    out.insert("UserStatus".into(), json!(user.status.as_str()));
+    user.mfa.describe(&mut out);
+    Ok(Value::Object(out))
 }

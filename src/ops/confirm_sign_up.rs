@@ -6,6 +6,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use subtle::ConstantTimeEq;
 
+use crate::auth::session::{self, Handle, Step};
 use crate::auth::{check_secret_hash, require_secret_hash};
 use crate::domain::UserStatus;
 use crate::domain::attributes;
@@ -27,6 +28,7 @@ pub struct Request {
     force_alias_creation: bool,
     #[allow(dead_code)]
     client_metadata: Option<HashMap<String, String>>,
+    session: Option<String>,
 }
 
 /// AWS's limit of ConfirmSignUp calls per user and hour.
@@ -50,11 +52,18 @@ pub fn verify_attribute(
                 Some(owner) if owner == user.pk => {}
                 Some(owner) => {
                     if !force {
-                        return Err(err!(AliasExistsException, "An account with the given {attr} already exists."));
+                        return Err(err!(
+                            AliasExistsException,
+                            "An account with the given {attr} already exists."
+                        ));
                     }
                     users::remove_alias(c, owner, attr)?;
                     if let Some(mut other) = users::by_pk(c, owner)? {
-                        attributes::set(&mut other.attributes, &format!("{attr}_verified"), "false");
+                        attributes::set(
+                            &mut other.attributes,
+                            &format!("{attr}_verified"),
+                            "false",
+                        );
                         users::set_attributes(c, owner, &other.attributes, now)?;
                     }
                     users::add_alias(c, &pool.id, attr, &key, user.pk)?;
@@ -73,16 +82,29 @@ pub fn verify_attribute(
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let (client, pool) = load_client(ctx, &req.client_id)?;
     require_secret_hash(&client, req.secret_hash.as_deref())?;
-    let user = ctx.app.store.read(|c| users::resolve(c, &pool.id, &pool.config, &req.username))?;
+    let user = ctx
+        .app
+        .store
+        .read(|c| users::resolve(c, &pool.id, &pool.config, &req.username))?;
     let Some(mut user) = user else {
         check_secret_hash(&client, req.secret_hash.as_deref(), &[&req.username])?;
         return Err(if client.config.prevents_user_existence_errors() {
-            err!(CodeMismatchException, "Invalid verification code provided, please try again.")
+            err!(
+                CodeMismatchException,
+                "Invalid verification code provided, please try again."
+            )
         } else {
-            err!(UserNotFoundException, "Username/client id combination not found.")
+            err!(
+                UserNotFoundException,
+                "Username/client id combination not found."
+            )
         });
     };
-    check_secret_hash(&client, req.secret_hash.as_deref(), &[&req.username, &user.username])?;
+    check_secret_hash(
+        &client,
+        req.secret_hash.as_deref(),
+        &[&req.username, &user.username],
+    )?;
     let now = ctx.now();
     // The attempt counter and wrong guesses are committed even when the confirmation fails.
     ctx.app.store.write(|c| {
@@ -97,10 +119,18 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
             }
             let code = store::codes::get(c, user.pk, "sign_up")?
                 .filter(|code| code.expires_at > now)
-                .ok_or_else(|| err!(ExpiredCodeException, "Invalid code provided, please request a code again."))?;
+                .ok_or_else(|| {
+                    err!(
+                        ExpiredCodeException,
+                        "Invalid code provided, please request a code again."
+                    )
+                })?;
             if !bool::from(code.code.as_bytes().ct_eq(req.confirmation_code.as_bytes())) {
                 store::codes::record_failure(c, user.pk, "sign_up")?;
-                return Err(err!(CodeMismatchException, "Invalid verification code provided, please try again."));
+                return Err(err!(
+                    CodeMismatchException,
+                    "Invalid verification code provided, please try again."
+                ));
             }
             if let Some(attr) = code.attribute.as_deref() {
                 if attributes::get(&user.attributes, attr).is_some() {
@@ -112,5 +142,19 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
             Ok(())
         })())
     })??;
-    Ok(json!({}))
+    // The SignUp session, if any, becomes a session for signing in right away (InitiateAuth USER_AUTH).
+    let session = match req.session.as_deref().and_then(Handle::from_session) {
+        Some(h) => match session::take(ctx, &client, "CONFIRM_SIGN_UP", Some(h)) {
+            Ok((_, Some(pk), mut state)) if pk == user.pk => {
+                state.step = Step::Confirmed;
+                Some(
+                    session::create(ctx, &client, Some(pk), "SIGN_IN_AFTER_CONFIRMATION", &state)?
+                        .session(),
+                )
+            }
+            _ => None,
+        },
+        None => None,
+    };
+    Ok(json!({"Session": session}))
 }

@@ -1,13 +1,13 @@
-//! GetUser: the signed-in user's attributes (those the token's client may read), by access token.
+//! GetUser: the signed-in user's attributes (those the token's client may read) and MFA settings, by
+//! access token.
 
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
-use crate::auth::tokens::verify_access;
 use crate::domain::attributes;
 use crate::error::Result;
-use crate::store::{self, users};
-use crate::{Ctx, err};
+use crate::ops::token_user;
+use crate::{Ctx, store};
 
 /// GetUserRequest.
 #[derive(Debug, Deserialize)]
@@ -18,11 +18,15 @@ pub struct Request {
 
 /// Returns the user.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let claims = verify_access(ctx, &req.access_token)?;
-    let (user, client) = ctx.app.store.read(|c| {
-        Ok((users::by_sub(c, &claims.pool_id, &claims.sub)?, store::clients::get(c, &claims.client_id)?))
-    })?;
-    let user = user.ok_or_else(|| err!(UserNotFoundException, "User does not exist."))?;
+    let (claims, _, user) = token_user(ctx, &req.access_token)?;
+    let client = ctx
+        .app
+        .store
+        .read(|c| store::clients::get(c, &claims.client_id))?;
     let visible = attributes::readable(&user.attributes, client.as_ref().map(|c| &c.config));
-    Ok(json!({"Username": user.username, "UserAttributes": visible}))
+    let mut out = Map::new();
+    out.insert("Username".into(), json!(user.username));
+    out.insert("UserAttributes".into(), json!(visible));
+    user.mfa.describe(&mut out);
+    Ok(Value::Object(out))
 }

@@ -47,9 +47,18 @@ macro_rules! operations {
 
 operations! {
     "AdminConfirmSignUp" => admin_confirm_sign_up,
+    "AdminCreateUser" => admin_create_user,
+    "AdminForgetDevice" => admin_forget_device,
+    "AdminGetDevice" => admin_get_device,
     "AdminGetUser" => admin_get_user,
     "AdminInitiateAuth" => admin_initiate_auth,
+    "AdminListDevices" => admin_list_devices,
     "AdminRespondToAuthChallenge" => admin_respond_to_auth_challenge,
+    "AdminSetUserMFAPreference" => admin_set_user_mfa_preference,
+    "AdminSetUserSettings" => admin_set_user_settings,
+    "AdminUpdateDeviceStatus" => admin_update_device_status,
+    "AssociateSoftwareToken" => associate_software_token,
+    "ConfirmDevice" => confirm_device,
     "ConfirmSignUp" => confirm_sign_up,
     "CreateUserPool" => create_user_pool,
     "CreateUserPoolClient" => create_user_pool_client,
@@ -57,15 +66,25 @@ operations! {
     "DeleteUserPoolClient" => delete_user_pool_client,
     "DescribeUserPool" => describe_user_pool,
     "DescribeUserPoolClient" => describe_user_pool_client,
+    "ForgetDevice" => forget_device,
+    "GetDevice" => get_device,
+    "GetTokensFromRefreshToken" => get_tokens_from_refresh_token,
     "GetUser" => get_user,
+    "GetUserPoolMfaConfig" => get_user_pool_mfa_config,
     "InitiateAuth" => initiate_auth,
+    "ListDevices" => list_devices,
     "ListUserPoolClients" => list_user_pool_clients,
     "ListUserPools" => list_user_pools,
     "ResendConfirmationCode" => resend_confirmation_code,
     "RespondToAuthChallenge" => respond_to_auth_challenge,
+    "SetUserMFAPreference" => set_user_mfa_preference,
+    "SetUserPoolMfaConfig" => set_user_pool_mfa_config,
+    "SetUserSettings" => set_user_settings,
     "SignUp" => sign_up,
+    "UpdateDeviceStatus" => update_device_status,
     "UpdateUserPool" => update_user_pool,
     "UpdateUserPoolClient" => update_user_pool_client,
+    "VerifySoftwareToken" => verify_software_token,
 }
 
 // ---- helpers shared by the operations ----
@@ -279,4 +298,89 @@ pub fn rate_limit(
         return Err(attempt_limit());
     }
     Ok(())
+}
+
+/// The user an access token belongs to, with its pool, after verifying the token.
+pub fn token_user(
+    ctx: &Ctx,
+    access_token: &str,
+) -> Result<(
+    crate::auth::tokens::AccessClaims,
+    PoolRow,
+    crate::store::users::UserRow,
+)> {
+    let claims = crate::auth::tokens::verify_access(ctx, access_token)?;
+    let pool = load_pool(ctx, &claims.pool_id)?;
+    let user = ctx
+        .app
+        .store
+        .read(|c| store::users::by_sub(c, &claims.pool_id, &claims.sub))?
+        .ok_or_else(|| err!(UserNotFoundException, "User does not exist."))?;
+    Ok((claims, pool, user))
+}
+
+/// The user `username` (or an alias) of pool `pool_id`, for the Admin* operations.
+pub fn admin_user(
+    ctx: &Ctx,
+    pool_id: &str,
+    username: &str,
+) -> Result<(PoolRow, crate::store::users::UserRow)> {
+    let pool = load_pool(ctx, pool_id)?;
+    let user = ctx
+        .app
+        .store
+        .read(|c| store::users::resolve(c, &pool.id, &pool.config, username))?
+        .ok_or_else(|| err!(UserNotFoundException, "User does not exist."))?;
+    Ok((pool, user))
+}
+
+/// `DeviceType`.
+pub fn describe_device(d: &crate::store::devices::DeviceRow) -> Value {
+    let mut attrs = vec![json!({"Name": "device_status", "Value": "valid"})];
+    if let Some(name) = &d.name {
+        attrs.push(json!({"Name": "device_name", "Value": name}));
+    }
+    let remembered = if d.remembered {
+        "remembered"
+    } else {
+        "not_remembered"
+    };
+    attrs.push(json!({"Name": "dev:device_remembered_status", "Value": remembered}));
+    json!({
+        "DeviceKey": d.device_key,
+        "DeviceAttributes": attrs,
+        "DeviceCreateDate": d.created_at,
+        "DeviceLastModifiedDate": d.updated_at,
+        "DeviceLastAuthenticatedDate": d.last_auth_at,
+    })
+}
+
+/// The device `key` of `user`, or ResourceNotFoundException.
+pub fn user_device(ctx: &Ctx, user_pk: i64, key: &str) -> Result<crate::store::devices::DeviceRow> {
+    ctx.app
+        .store
+        .read(|c| store::devices::get(c, key))?
+        .filter(|d| d.user_pk == user_pk)
+        .ok_or_else(|| err!(ResourceNotFoundException, "Device does not exist."))
+}
+
+/// `UserType` of a stored user (AdminCreateUser, ListUsers).
+pub fn user_type(user: &crate::store::users::UserRow) -> Value {
+    let mut out = Map::new();
+    out.insert("Username".into(), json!(user.username));
+    out.insert(
+        "Attributes".into(),
+        json!(crate::domain::attributes::readable(&user.attributes, None)),
+    );
+    out.insert("UserCreateDate".into(), json!(user.created_at));
+    out.insert("UserLastModifiedDate".into(), json!(user.updated_at));
+    out.insert("Enabled".into(), json!(user.enabled));
+    out.insert("UserStatus".into(), json!(user.status.as_str()));
+    if user.mfa.sms_enabled {
+        out.insert(
+            "MFAOptions".into(),
+            json!([{"DeliveryMedium": "SMS", "AttributeName": "phone_number"}]),
+        );
+    }
+    Value::Object(out)
 }

@@ -7,11 +7,13 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::auth::check_secret_hash;
+use crate::auth::session::{self, State, Step};
 use crate::crypto::srp;
 use crate::domain::attributes::{self, AttributeType, Attributes, Writer};
+use crate::domain::client::Flow;
 use crate::domain::{UserStatus, ids, password_policy};
 use crate::error::{CognitoError, Result};
-use crate::ops::{load_client, send_sign_up_code, verification_delivery};
+use crate::ops::{SIGN_UP_CODE_TTL, load_client, send_sign_up_code, verification_delivery};
 use crate::store::users::{self, NewUser, exists_error};
 use crate::{Ctx, err, store};
 
@@ -38,7 +40,11 @@ struct UsernamePlan {
     taken_message: String,
 }
 
-fn plan_username(pool: &crate::store::pools::PoolRow, username: &str, sub: &str) -> Result<UsernamePlan> {
+fn plan_username(
+    pool: &crate::store::pools::PoolRow,
+    username: &str,
+    sub: &str,
+) -> Result<UsernamePlan> {
     let cfg = &pool.config;
     if cfg.uses_username_attributes() {
         let email_ok = cfg.username_attribute("email");
@@ -56,7 +62,11 @@ fn plan_username(pool: &crate::store::pools::PoolRow, username: &str, sub: &str)
             return Err(CognitoError::InvalidParameterException(msg.into()));
         };
         let taken_message = format!("An account with the given {} already exists.", fills.0);
-        return Ok(UsernamePlan { username: sub.to_string(), fills: Some(fills), taken_message });
+        return Ok(UsernamePlan {
+            username: sub.to_string(),
+            fills: Some(fills),
+            taken_message,
+        });
     }
     if cfg.alias_attribute("email") && attributes::looks_like_email(username) {
         return Err(err!(
@@ -70,14 +80,25 @@ fn plan_username(pool: &crate::store::pools::PoolRow, username: &str, sub: &str)
             "Username cannot be of phone number format, since user pool is configured for phone number alias."
         ));
     }
-    Ok(UsernamePlan { username: username.to_string(), fills: None, taken_message: "User already exists".into() })
+    Ok(UsernamePlan {
+        username: username.to_string(),
+        fills: None,
+        taken_message: "User already exists".into(),
+    })
 }
 
 /// Signs the user up.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let (client, pool) = load_client(ctx, &req.client_id)?;
-    if pool.config.admin_create_user_config.allow_admin_create_user_only {
-        return Err(err!(NotAuthorizedException, "SignUp is not permitted for this user pool"));
+    if pool
+        .config
+        .admin_create_user_config
+        .allow_admin_create_user_only
+    {
+        return Err(err!(
+            NotAuthorizedException,
+            "SignUp is not permitted for this user pool"
+        ));
     }
     check_secret_hash(&client, req.secret_hash.as_deref(), &[&req.username])?;
     let Some(password) = req.password.as_deref() else {
@@ -108,7 +129,12 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
             return Ok(true);
         }
         match &plan.fills {
-            Some((attr, value)) => Ok(users::alias_owner(c, &pool.id, attr, &pool.config.lookup_key(value))?.is_some()),
+            Some((attr, value)) => {
+                Ok(
+                    users::alias_owner(c, &pool.id, attr, &pool.config.lookup_key(value))?
+                        .is_some(),
+                )
+            }
             None => Ok(false),
         }
     })?;
@@ -122,7 +148,7 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let delivery = verification_delivery(&pool, &attrs);
 
     let now = ctx.now();
-    ctx.app.store.write(|c| {
+    let pk = ctx.app.store.write(|c| {
         let pk = users::insert(
             c,
             &NewUser {
@@ -144,9 +170,19 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
         }
         if pool.config.alias_attribute("preferred_username") {
             if let Some(p) = attributes::get(&attrs, "preferred_username") {
-                users::add_alias(c, &pool.id, "preferred_username", &pool.config.lookup_key(p), pk).map_err(|e| {
+                users::add_alias(
+                    c,
+                    &pool.id,
+                    "preferred_username",
+                    &pool.config.lookup_key(p),
+                    pk,
+                )
+                .map_err(|e| {
                     if store::is_unique_violation(&e) {
-                        err!(AliasExistsException, "An account with the given preferred_username already exists.")
+                        err!(
+                            AliasExistsException,
+                            "An account with the given preferred_username already exists."
+                        )
                     } else {
                         e.into()
                     }
@@ -156,14 +192,38 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
         if let Some(d) = &delivery {
             send_sign_up_code(ctx, c, &pool, pk, &plan.username, d, "sign_up")?;
         }
-        Ok(())
+        Ok(pk)
     })?;
     if delivery.is_some() {
         ctx.app.mail.wake();
     }
+    // Clients allowed choice-based sign-in get a Session that ConfirmSignUp exchanges for a sign-in.
+    let session = if client.config.allows(Flow::UserAuth) {
+        let state = State {
+            username: plan.username.clone(),
+            typed: req.username.clone(),
+            admin: false,
+            device_key: None,
+            step: Step::SignedUp,
+        };
+        Some(
+            session::create_for(
+                ctx,
+                &client,
+                Some(pk),
+                "CONFIRM_SIGN_UP",
+                &state,
+                SIGN_UP_CODE_TTL,
+            )?
+            .session(),
+        )
+    } else {
+        None
+    };
     Ok(json!({
         "UserConfirmed": false,
         "CodeDeliveryDetails": delivery.map(|d| d.details()),
         "UserSub": sub,
+        "Session": session,
     }))
 }

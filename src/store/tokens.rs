@@ -21,6 +21,8 @@ pub struct RefreshRow {
     pub expires_at: f64,
     /// Set by RevokeToken / GlobalSignOut.
     pub revoked_at: Option<f64>,
+    /// Set when rotation replaced it.
+    pub rotated_at: Option<f64>,
 }
 
 /// A refresh token about to be stored.
@@ -56,7 +58,7 @@ pub fn insert(c: &Connection, t: &NewRefresh<'_>) -> Result<()> {
 /// The refresh token with this digest.
 pub fn get(c: &Connection, hash: &[u8]) -> Result<Option<RefreshRow>> {
     Ok(c.prepare_cached(
-        "SELECT client_id, user_pk, origin_jti, auth_time, device_key, expires_at, revoked_at
+        "SELECT client_id, user_pk, origin_jti, auth_time, device_key, expires_at, revoked_at, rotated_at
          FROM refresh_tokens WHERE token_hash = ?1",
     )?
     .query_row([hash], |r| {
@@ -68,7 +70,17 @@ pub fn get(c: &Connection, hash: &[u8]) -> Result<Option<RefreshRow>> {
             device_key: r.get(4)?,
             expires_at: r.get(5)?,
             revoked_at: r.get(6)?,
+            rotated_at: r.get(7)?,
         })
     })
     .optional()?)
+}
+
+/// Marks a token replaced by rotation (it keeps working for the grace period).
+pub fn mark_rotated(c: &Connection, hash: &[u8], now: f64) -> Result<()> {
+    c.prepare_cached(
+        "UPDATE refresh_tokens SET rotated_at = ?2 WHERE token_hash = ?1 AND rotated_at IS NULL",
+    )?
+    .execute(params![hash, now])?;
+    Ok(())
 }

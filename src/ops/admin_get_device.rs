@@ -1,0 +1,24 @@
+//! AdminGetDevice: one device of a user.
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::Ctx;
+use crate::error::Result;
+use crate::ops::{admin_user, describe_device, user_device};
+
+/// AdminGetDeviceRequest.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Request {
+    device_key: String,
+    user_pool_id: String,
+    username: String,
+}
+
+/// Returns the device.
+pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
+    let (_, user) = admin_user(ctx, &req.user_pool_id, &req.username)?;
+    let device = user_device(ctx, user.pk, &req.device_key)?;
+    Ok(json!({"Device": describe_device(&device)}))
+}

@@ -1,0 +1,44 @@
+//! GetTokensFromRefreshToken: refresh with the client secret sent as is, and rotation when the client
+//! enables it.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::auth::refresh;
+use crate::domain::client::Flow;
+use crate::error::Result;
+use crate::ops::load_client;
+use crate::{Ctx, err};
+
+/// GetTokensFromRefreshTokenRequest.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Request {
+    refresh_token: String,
+    client_id: String,
+    client_secret: Option<String>,
+    device_key: Option<String>,
+    #[allow(dead_code)]
+    client_metadata: Option<HashMap<String, String>>,
+}
+
+/// Returns new tokens (and a new refresh token under rotation).
+pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
+    let (client, _) = load_client(ctx, &req.client_id)?;
+    if !client.config.allows(Flow::RefreshToken) {
+        return Err(err!(
+            InvalidParameterException,
+            "REFRESH_TOKEN_AUTH flow not enabled for this client"
+        ));
+    }
+    let set = refresh::exchange(
+        ctx,
+        &client,
+        &req.refresh_token,
+        req.client_secret.as_deref(),
+        req.device_key.as_deref(),
+    )?;
+    Ok(json!({"AuthenticationResult": set.authentication_result()}))
+}

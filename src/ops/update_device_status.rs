@@ -1,0 +1,29 @@
+//! UpdateDeviceStatus: remembered / not_remembered for one of the signed-in user's devices.
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::error::Result;
+use crate::ops::{token_user, user_device};
+use crate::{Ctx, store};
+
+/// UpdateDeviceStatusRequest.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Request {
+    access_token: String,
+    device_key: String,
+    device_remembered_status: Option<String>,
+}
+
+/// Sets the status.
+pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
+    let (_, _, user) = token_user(ctx, &req.access_token)?;
+    let device = user_device(ctx, user.pk, &req.device_key)?;
+    let remembered = req.device_remembered_status.as_deref() == Some("remembered");
+    let now = ctx.now();
+    ctx.app
+        .store
+        .write(|c| store::devices::set_remembered(c, &device.device_key, remembered, now))?;
+    Ok(json!({}))
+}
