@@ -10,7 +10,7 @@ use crate::auth::{Outcome, Params, check_secret_hash, require_secret_hash, requi
 use crate::crypto::{srp, totp};
 use crate::domain::mfa::Factor;
 use crate::domain::{UserStatus, attributes, ids, password_policy};
-use crate::error::Result;
+use crate::error::{CognitoError, Result};
 use crate::store::clients::ClientRow;
 use crate::store::pools::PoolRow;
 use crate::store::users;
@@ -29,9 +29,9 @@ pub fn respond(
     session_str: Option<&str>,
     admin: bool,
 ) -> Result<Outcome> {
-    let username = required(responses, "USERNAME")?;
-    let secret_hash = responses.get("SECRET_HASH").map(String::as_str);
-    require_secret_hash(client, secret_hash)?;
+    // Checked before the session is taken, so these mistakes leave it usable.
+    required(responses, "USERNAME")?;
+    require_secret_hash(client, responses.get("SECRET_HASH").map(String::as_str))?;
     // pycognito answers PASSWORD_VERIFIER without a Session: the secret block names the same session.
     let handle = session_str.and_then(Handle::from_session).or_else(|| {
         (challenge.ends_with("PASSWORD_VERIFIER"))
@@ -43,6 +43,42 @@ pub fn respond(
             .flatten()
     });
     let (handle, user_pk, state) = session::take(ctx, client, challenge, handle)?;
+    let original = state.clone();
+    let result = answer(
+        ctx, pool, client, challenge, responses, &handle, user_pk, state, admin,
+    );
+    if let Err(e) = &result {
+        // A malformed answer (missing parameter, weak new password, another USERNAME or SECRET_HASH) does
+        // not use the session up; a wrong password or code does.
+        let retryable = matches!(
+            e,
+            CognitoError::InvalidParameterException(_)
+                | CognitoError::InvalidPasswordException(_)
+                | CognitoError::PasswordHistoryPolicyViolationException(_)
+        ) || matches!(e, CognitoError::NotAuthorizedException(m)
+                if m == "Invalid session for the user." || m.starts_with("Unable to verify secret hash"));
+        if retryable && user_pk.is_some() {
+            session::reopen(ctx, &handle, &original)?;
+        }
+    }
+    result
+}
+
+/// The step after the session was taken.
+#[allow(clippy::too_many_arguments)]
+fn answer(
+    ctx: &Ctx,
+    pool: &PoolRow,
+    client: &ClientRow,
+    challenge: &str,
+    responses: &Params,
+    handle: &Handle,
+    user_pk: Option<i64>,
+    state: crate::auth::session::State,
+    admin: bool,
+) -> Result<Outcome> {
+    let username = required(responses, "USERNAME")?;
+    let secret_hash = responses.get("SECRET_HASH").map(String::as_str);
     if state.admin != admin {
         return Err(err!(
             NotAuthorizedException,
@@ -84,7 +120,7 @@ pub fn respond(
     let mut attempt = Attempt::resume(ctx, pool, client, user, &state);
     match (challenge, &step) {
         ("PASSWORD_VERIFIER", Step::PasswordVerifier { .. }) => {
-            srp_auth::verify_password(attempt, responses, &handle, &step)
+            srp_auth::verify_password(attempt, responses, handle, &step)
         }
         ("NEW_PASSWORD_REQUIRED", Step::NewPasswordRequired) => {
             set_new_password(&mut attempt, responses)?;
@@ -92,7 +128,7 @@ pub fn respond(
         }
         ("DEVICE_SRP_AUTH", Step::DeviceSrpAuth) => srp_auth::start_device(attempt, responses),
         ("DEVICE_PASSWORD_VERIFIER", Step::DevicePasswordVerifier { .. }) => {
-            srp_auth::verify_device(attempt, responses, &handle, &step)
+            srp_auth::verify_device(attempt, responses, handle, &step)
         }
         ("SELECT_MFA_TYPE", Step::SelectMfaType { options }) => {
             let answer = required(responses, "ANSWER")?;
@@ -160,7 +196,7 @@ pub fn respond(
                     if let Step::Code { attempts, .. } = &mut retry.step {
                         *attempts += 1;
                     }
-                    session::reopen(ctx, &handle, &retry)?;
+                    session::reopen(ctx, handle, &retry)?;
                 }
                 return Err(err!(
                     CodeMismatchException,

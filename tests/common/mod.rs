@@ -2,6 +2,8 @@
 //! for raw x-amz-json-1.1 calls and the official Rust SDK.
 #![allow(dead_code)]
 
+pub mod srp;
+
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
