@@ -242,7 +242,7 @@ async fn secret_hash_on_sign_in_and_refresh() {
     let a = password_auth(&emu, &client, None, email, "Passw0rd!").await;
     assert_eq!(
         a.err("NotAuthorizedException"),
-        format!("Client {client} is configured for secret but secret was not received")
+        format!("Client {client} is configured with secret but SECRET_HASH was not received")
     );
     let a = emu
         .call("InitiateAuth", json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client,

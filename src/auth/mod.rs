@@ -80,8 +80,21 @@ pub fn required<'a>(params: &'a Params, name: &str) -> Result<&'a str> {
         })
 }
 
-/// Fails when a client with a secret received no SECRET_HASH (checked before any user look-up).
+/// Fails when a client with a secret received no SECRET_HASH in AuthParameters / ChallengeResponses
+/// (checked before any user look-up). AWS words this differently from the top-level `SecretHash`.
 pub fn require_secret_hash(client: &ClientRow, provided: Option<&str>) -> Result<()> {
+    if client.secret.is_some() && provided.is_none_or(str::is_empty) {
+        return Err(CognitoError::NotAuthorizedException(format!(
+            "Client {} is configured with secret but SECRET_HASH was not received",
+            client.id
+        )));
+    }
+    Ok(())
+}
+
+/// Fails when a client with a secret received no top-level `SecretHash` (SignUp, ConfirmSignUp,
+/// ResendConfirmationCode, ForgotPassword, ConfirmForgotPassword).
+pub fn require_member_secret_hash(client: &ClientRow, provided: Option<&str>) -> Result<()> {
     if client.secret.is_some() && provided.is_none_or(str::is_empty) {
         return Err(CognitoError::NotAuthorizedException(format!(
             "Client {} is configured for secret but secret was not received",
@@ -124,7 +137,8 @@ fn check_secret_hash_with(
     let Some(secret) = &client.secret else {
         return Ok(());
     };
-    require_secret_hash(client, provided)?;
+    // Auth flows have already required SECRET_HASH with their own wording; this is the top-level form.
+    require_member_secret_hash(client, provided)?;
     let provided = provided.unwrap_or_default();
     if usernames
         .iter()

@@ -46,10 +46,6 @@ pub fn check_can_sign_in(user: &UserRow) -> Result<()> {
     Ok(())
 }
 
-/// Failures before the first lockout (reference §9.1).
-const FAILURES_BEFORE_LOCKOUT: i64 = 5;
-/// The longest lockout.
-const MAX_LOCKOUT_SECS: f64 = 900.0;
 /// Quiet time after which failures are forgotten.
 const FAILURE_MEMORY_SECS: f64 = 900.0;
 
@@ -61,19 +57,19 @@ pub fn check_lockout(ctx: &Ctx, user: &UserRow) -> Result<()> {
     Ok(())
 }
 
-/// Counts a wrong password: after five, the user is locked for 1 s, doubling with each further failure
-/// up to 15 minutes; failures are forgotten after 15 quiet minutes.
+/// Counts a wrong password: after `--lockout-after` (5) failures the user is locked for 1 s, doubling
+/// with each further failure up to `--lockout-max-seconds` (15 minutes); failures are forgotten after 15
+/// quiet minutes (reference §9.1).
 pub fn record_failure(ctx: &Ctx, user: &UserRow) -> Result<()> {
     let now = ctx.now();
     let recent = user
         .last_failed_sign_in
         .is_some_and(|t| now - t < FAILURE_MEMORY_SECS);
     let failed = if recent { user.failed_sign_ins + 1 } else { 1 };
-    let locked_until = (failed >= FAILURES_BEFORE_LOCKOUT).then(|| {
-        now + 2f64
-            .powi((failed - FAILURES_BEFORE_LOCKOUT) as i32)
-            .min(MAX_LOCKOUT_SECS)
-    });
+    let after = ctx.app.config.lockout_after as i64;
+    let max = ctx.app.config.lockout_max_seconds as f64;
+    let locked_until =
+        (after > 0 && failed >= after).then(|| now + 2f64.powi((failed - after).min(30) as i32).min(max));
     ctx.app
         .store
         .write(|c| users::set_lockout(c, user.pk, failed, Some(now), locked_until))
@@ -138,4 +134,39 @@ pub fn sign_in(
         user,
     };
     attempt.after_first_factor()
+}
+
+/// A new password, checked and hashed, ready to store.
+pub struct NewPassword {
+    /// argon2id hash.
+    pub hash: String,
+    /// SRP verifier over the internal username.
+    pub srp: crate::crypto::srp::Verifier,
+}
+
+impl NewPassword {
+    /// Checks `password` against the pool's policy and the user's password history, then hashes it and
+    /// computes its SRP verifier — the slow part, done outside any database lock.
+    pub fn prepare(ctx: &Ctx, pool: &PoolRow, user: &UserRow, password: &str) -> Result<NewPassword> {
+        let policy = &pool.config.policies.password_policy;
+        crate::domain::password_policy::check(policy, password)?;
+        let history = policy.password_history_size.unwrap_or(0) as usize;
+        if history > 0 {
+            // The current password counts as one of the remembered ones.
+            let mut recent: Vec<&str> = user.password_hash.iter().map(String::as_str).collect();
+            recent.extend(user.password_history.iter().rev().take(history.saturating_sub(1)).map(String::as_str));
+            if recent.iter().any(|h| ctx.app.passwords.matches(h, password)) {
+                return Err(err!(PasswordHistoryPolicyViolationException, "The password has been used previously."));
+            }
+        }
+        Ok(NewPassword {
+            hash: ctx.app.passwords.hash(password)?,
+            srp: crate::crypto::srp::make_verifier(crate::domain::ids::pool_name(&pool.id), &user.username, password),
+        })
+    }
+
+    /// Stores it for user `pk` (the previous hash joins the history).
+    pub fn store(&self, c: &rusqlite::Connection, pk: i64, now: f64) -> Result<()> {
+        users::set_password(c, pk, &self.hash, &self.srp.salt, &self.srp.verifier, now)
+    }
 }

@@ -59,20 +59,20 @@ fn check(ctx: &Ctx, row: &RefreshRow, user: &UserRow, device_key: Option<&str>) 
     Ok(())
 }
 
-fn mint(ctx: &Ctx, client: &ClientRow, row: &RefreshRow, user: &UserRow) -> TokenSet {
+fn mint(ctx: &Ctx, client: &ClientRow, row: &RefreshRow, user: &UserRow) -> Result<TokenSet> {
     let session = Session {
         origin_jti: row.origin_jti.clone(),
         auth_time: row.auth_time,
         device_key: row.device_key.clone(),
     };
-    let (id_token, access_token, expires_in) = tokens::mint(ctx, client, user, &[], &session);
-    TokenSet {
+    let (id_token, access_token, expires_in) = tokens::mint(ctx, client, user, &session)?;
+    Ok(TokenSet {
         id_token,
         access_token,
         refresh_token: None,
         expires_in,
         new_device: None,
-    }
+    })
 }
 
 /// InitiateAuth / AdminInitiateAuth with `REFRESH_TOKEN` (and SECRET_HASH, DEVICE_KEY) in `params`.
@@ -98,7 +98,7 @@ pub fn refresh(ctx: &Ctx, client: &ClientRow, params: &Params) -> Result<Outcome
         &user,
         params.get("DEVICE_KEY").map(String::as_str),
     )?;
-    Ok(Outcome::Tokens(mint(ctx, client, &row, &user)))
+    Ok(Outcome::Tokens(mint(ctx, client, &row, &user)?))
 }
 
 /// GetTokensFromRefreshToken: the client secret is sent as is; with RefreshTokenRotation enabled a new
@@ -143,7 +143,7 @@ pub fn exchange(
         }
     }
     check(ctx, &row, &user, device_key)?;
-    let mut set = mint(ctx, client, &row, &user);
+    let mut set = mint(ctx, client, &row, &user)?;
     if rotation.is_some() {
         let (new_token, digest) = tokens::new_refresh_token();
         let old = tokens::refresh_digest(token);

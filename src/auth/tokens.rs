@@ -90,18 +90,29 @@ pub fn mint(
     ctx: &Ctx,
     client: &ClientRow,
     user: &UserRow,
-    groups: &[String],
     session: &Session,
-) -> (String, String, i64) {
+) -> Result<(String, String, i64)> {
     let now = ctx.app.clock.now_secs();
     let issuer = ctx.issuer(&client.pool_id);
     let event_id = ids::uuid();
-    let group_claim = (!groups.is_empty()).then(|| Value::from(groups.to_vec()));
+    // Groups by precedence: cognito:groups in both tokens, the roles in the ID token, the role of the
+    // first group with one (lowest precedence) as cognito:preferred_role.
+    let groups = ctx.app.store.read(|c| store::groups::of_user(c, user.pk))?;
+    let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
+    let roles: Vec<&str> = groups.iter().filter_map(|g| g.role_arn.as_deref()).collect();
+    let preferred_role = groups.iter().find(|g| g.role_arn.is_some() && g.precedence.is_some()).and_then(|g| g.role_arn.clone());
+    let group_claim = (!names.is_empty()).then(|| Value::from(names.clone()));
 
     let mut id = Map::new();
     id.insert("sub".into(), Value::from(user.sub.clone()));
     if let Some(g) = &group_claim {
         id.insert("cognito:groups".into(), g.clone());
+    }
+    if let Some(role) = preferred_role {
+        id.insert("cognito:preferred_role".into(), Value::from(role));
+    }
+    if !roles.is_empty() {
+        id.insert("cognito:roles".into(), Value::from(roles));
     }
     for flag in ["email_verified", "phone_number_verified"] {
         if let Some(v) = attributes::get(&user.attributes, flag) {
@@ -160,11 +171,7 @@ pub fn mint(
     }
 
     let keys = &ctx.app.keys;
-    (
-        jwt::sign(keys, KeyUse::Id, &id),
-        jwt::sign(keys, KeyUse::Access, &access),
-        access_lifetime,
-    )
+    Ok((jwt::sign(keys, KeyUse::Id, &id), jwt::sign(keys, KeyUse::Access, &access), access_lifetime))
 }
 
 /// A new opaque refresh token shaped like AWS's (a compact JWE: five base64url parts) and its digest.
@@ -194,8 +201,7 @@ pub fn sign_in(
     user: &UserRow,
     session: &Session,
 ) -> Result<TokenSet> {
-    let groups: Vec<String> = Vec::new();
-    let (id_token, access_token, expires_in) = mint(ctx, client, user, &groups, session);
+    let (id_token, access_token, expires_in) = mint(ctx, client, user, session)?;
     let (refresh, digest) = new_refresh_token();
     let now = ctx.now();
     let expires_at = now + client.config.refresh_token_seconds() as f64;
@@ -236,6 +242,8 @@ pub struct AccessClaims {
     pub username: String,
     /// `origin_jti`.
     pub origin_jti: String,
+    /// `iat`.
+    pub issued_at: i64,
 }
 
 fn invalid_access() -> CognitoError {
@@ -283,5 +291,6 @@ pub fn verify_access(ctx: &Ctx, token: &str) -> Result<AccessClaims> {
         sub: text("sub").ok_or_else(invalid_access)?,
         username: text("username").ok_or_else(invalid_access)?,
         origin_jti: text("origin_jti").ok_or_else(invalid_access)?,
+        issued_at: claims.get("iat").and_then(Value::as_i64).ok_or_else(invalid_access)?,
     })
 }

@@ -87,6 +87,13 @@ impl Passwords {
         ok
     }
 
+    /// Whether `password` matches `stored`, without the cache (password-history checks).
+    pub fn matches(&self, stored: &str, password: &str) -> bool {
+        PasswordHash::new(stored)
+            .map(|parsed| self.argon.verify_password(password.as_bytes(), &parsed).is_ok())
+            .unwrap_or(false)
+    }
+
     /// Drops the cached credential of a user (password changed, user deleted).
     pub fn forget(&self, user_pk: i64) {
         self.cache

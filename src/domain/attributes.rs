@@ -93,11 +93,24 @@ fn required_name(attr: &str) -> &str {
 /// Checks attributes a caller wants to set on a new user (SignUp, AdminCreateUser): every name in the
 /// schema, writable by the caller, values within the schema's constraints. Required attributes are
 /// checked separately by [`check_required`] once the username attribute is filled in.
-pub fn check_new(
+pub fn check_new(pool: &PoolConfig, writer: Writer<'_>, attrs: &[(String, Option<String>)]) -> Result<()> {
+    check(pool, writer, attrs, None)
+}
+
+/// Checks an update of `current` (UpdateUserAttributes, AdminUpdateUserAttributes): as [`check_new`],
+/// and immutable attributes that have a value cannot change. AWS words these problems with a `user.`
+/// prefix and no "Attributes did not conform" lead-in.
+pub fn check_update(
     pool: &PoolConfig,
     writer: Writer<'_>,
     attrs: &[(String, Option<String>)],
+    current: &Attributes,
 ) -> Result<()> {
+    check(pool, writer, attrs, Some(current))
+}
+
+fn check(pool: &PoolConfig, writer: Writer<'_>, attrs: &[(String, Option<String>)], current: Option<&Attributes>) -> Result<()> {
+    let prefix = if current.is_some() { "user." } else { "" };
     let mut problems = Vec::new();
     for (name, value) in attrs {
         let Some(value) = value else {
@@ -106,11 +119,12 @@ pub fn check_new(
             )));
         };
         let Some(schema) = pool.schema_attribute(name) else {
-            problems.push(format!("{name}: Attribute does not exist in the schema."));
+            problems.push(format!("{prefix}{name}: Attribute does not exist in the schema."));
             continue;
         };
-        if name == "sub" {
-            problems.push("sub: Attribute cannot be updated.".to_string());
+        let immutable_and_set = !schema.mutable && current.is_some_and(|c| get(c, name).is_some());
+        if name == "sub" || immutable_and_set {
+            problems.push(format!("{prefix}{name}: Attribute cannot be updated."));
             continue;
         }
         if let Writer::Client(client) = writer {
@@ -121,16 +135,15 @@ pub fn check_new(
             }
         }
         if let Some(problem) = check_value(name, schema, value) {
-            problems.push(problem);
+            problems.push(format!("{prefix}{problem}"));
         }
     }
     if problems.is_empty() {
         return Ok(());
     }
     let lines: String = problems.iter().map(|p| format!("{p}\n")).collect();
-    Err(CognitoError::InvalidParameterException(format!(
-        "Attributes did not conform to the schema: {lines}"
-    )))
+    let lead = if current.is_some() { "" } else { "Attributes did not conform to the schema: " };
+    Err(CognitoError::InvalidParameterException(format!("{lead}{lines}")))
 }
 
 /// Checks that every required attribute of the schema has a value.

@@ -3,6 +3,7 @@
 
 pub mod attributes;
 pub mod client;
+pub mod filter;
 pub mod ids;
 pub mod mfa;
 pub mod password_policy;

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use subtle::ConstantTimeEq;
 
 use crate::auth::session::{self, Handle, Step};
-use crate::auth::{check_secret_hash, require_secret_hash};
+use crate::auth::{check_secret_hash, require_member_secret_hash};
 use crate::domain::UserStatus;
 use crate::domain::attributes;
 use crate::error::Result;
@@ -31,8 +31,7 @@ pub struct Request {
     session: Option<String>,
 }
 
-/// AWS's limit of ConfirmSignUp calls per user and hour.
-const CONFIRMS_PER_HOUR: i64 = 15;
+
 
 /// Sets `<attr>_verified` and, when the attribute is a sign-in alias of the pool, makes it one — taking it
 /// from another user only with `force`. Runs inside the caller's transaction.
@@ -81,7 +80,7 @@ pub fn verify_attribute(
 /// Confirms the user.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let (client, pool) = load_client(ctx, &req.client_id)?;
-    require_secret_hash(&client, req.secret_hash.as_deref())?;
+    require_member_secret_hash(&client, req.secret_hash.as_deref())?;
     let user = ctx
         .app
         .store
@@ -109,7 +108,7 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     // The attempt counter and wrong guesses are committed even when the confirmation fails.
     ctx.app.store.write(|c| {
         Ok((|| {
-            rate_limit(ctx, c, user.pk, "confirm_sign_up", CONFIRMS_PER_HOUR)?;
+            rate_limit(ctx, c, user.pk, "confirm_sign_up", ctx.app.config.code_checks_per_hour)?;
             if user.status != UserStatus::Unconfirmed {
                 return Err(err!(
                     NotAuthorizedException,

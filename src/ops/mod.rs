@@ -236,8 +236,51 @@ pub fn verification_delivery(
 /// How long a sign-up confirmation code is valid (24 hours).
 pub const SIGN_UP_CODE_TTL: f64 = 24.0 * 3600.0;
 
-/// Stores a fresh sign-up code for the user and queues the verification message, in the caller's
-/// transaction.
+/// A code the pool sends (sign-up confirmation, attribute verification, password reset).
+pub struct CodeMessage<'a> {
+    /// The user.
+    pub user_pk: i64,
+    /// Internal username.
+    pub username: &'a str,
+    /// Channel and address.
+    pub delivery: &'a Delivery,
+    /// Stored under this purpose (sign_up, verify_email, forgot_password...).
+    pub purpose: &'a str,
+    /// Outbox kind (sign_up, resend, verify_attribute, forgot_password).
+    pub kind: &'a str,
+    /// A new attribute value that takes effect once verified.
+    pub value: Option<&'a str>,
+    /// Validity in seconds.
+    pub ttl: f64,
+}
+
+/// Stores a fresh code and queues the pool's verification message carrying it, in the caller's
+/// transaction (AWS uses the verification template for sign-up, attribute and reset codes alike).
+pub fn send_code(ctx: &Ctx, c: &rusqlite::Connection, pool: &PoolRow, m: &CodeMessage<'_>) -> Result<()> {
+    let now = ctx.now();
+    let code = ids::code(ctx.app.config.fixed_code.as_deref());
+    store::codes::put(c, m.user_pk, m.purpose, &code, Some(m.delivery.attribute), m.value, now, m.ttl)?;
+    let (subject, template) = match m.delivery.medium {
+        "SMS" => (String::new(), pool.config.verification_sms()),
+        _ => pool.config.verification_email(),
+    };
+    crate::mail::queue(
+        c,
+        &crate::mail::Outgoing {
+            pool_id: &pool.id,
+            username: m.username,
+            kind: m.kind,
+            delivery: m.delivery,
+            subject: &subject,
+            template: &template,
+            code: &code,
+        },
+        now,
+    )?;
+    Ok(())
+}
+
+/// Stores a fresh sign-up code and queues the verification message.
 pub fn send_sign_up_code(
     ctx: &Ctx,
     c: &rusqlite::Connection,
@@ -247,35 +290,8 @@ pub fn send_sign_up_code(
     delivery: &Delivery,
     kind: &str,
 ) -> Result<()> {
-    let now = ctx.now();
-    let code = ids::code(ctx.app.config.fixed_code.as_deref());
-    store::codes::put(
-        c,
-        user_pk,
-        "sign_up",
-        &code,
-        Some(delivery.attribute),
-        now,
-        SIGN_UP_CODE_TTL,
-    )?;
-    let (subject, template) = match delivery.medium {
-        "SMS" => (String::new(), pool.config.verification_sms()),
-        _ => pool.config.verification_email(),
-    };
-    crate::mail::queue(
-        c,
-        &crate::mail::Outgoing {
-            pool_id: &pool.id,
-            username,
-            kind,
-            delivery,
-            subject: &subject,
-            template: &template,
-            code: &code,
-        },
-        now,
-    )?;
-    Ok(())
+    let m = CodeMessage { user_pk, username, delivery, purpose: "sign_up", kind, value: None, ttl: SIGN_UP_CODE_TTL };
+    send_code(ctx, c, pool, &m)
 }
 
 /// "Attempt limit exceeded, please try after some time."
@@ -292,9 +308,9 @@ pub fn rate_limit(
     c: &rusqlite::Connection,
     user_pk: i64,
     action: &str,
-    per_hour: i64,
+    per_hour: u32,
 ) -> Result<()> {
-    if store::codes::hit(c, user_pk, action, ctx.now(), 3600.0)? > per_hour {
+    if store::codes::hit(c, user_pk, action, ctx.now(), 3600.0)? > per_hour as i64 {
         return Err(attempt_limit());
     }
     Ok(())
@@ -311,11 +327,18 @@ pub fn token_user(
 )> {
     let claims = crate::auth::tokens::verify_access(ctx, access_token)?;
     let pool = load_pool(ctx, &claims.pool_id)?;
-    let user = ctx
-        .app
-        .store
-        .read(|c| store::users::by_sub(c, &claims.pool_id, &claims.sub))?
-        .ok_or_else(|| err!(UserNotFoundException, "User does not exist."))?;
+    let (user, revoked) = ctx.app.store.read(|c| {
+        let user = store::users::by_sub(c, &claims.pool_id, &claims.sub)?;
+        Ok((user, store::tokens::origin_revoked(c, &claims.origin_jti)?))
+    })?;
+    let user = user.ok_or_else(|| err!(UserNotFoundException, "User does not exist."))?;
+    // RevokeToken and GlobalSignOut revoke whole authentications (origin_jti).
+    if revoked {
+        return Err(err!(NotAuthorizedException, "Access Token has been revoked"));
+    }
+    if !user.enabled {
+        return Err(err!(NotAuthorizedException, "User is disabled."));
+    }
     Ok((claims, pool, user))
 }
 

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::auth::{check_secret_hash, require_secret_hash};
+use crate::auth::{check_secret_hash, require_member_secret_hash};
 use crate::domain::UserStatus;
 use crate::error::Result;
 use crate::mail::Delivery;
@@ -24,13 +24,11 @@ pub struct Request {
     client_metadata: Option<HashMap<String, String>>,
 }
 
-/// AWS's limit of resends per user and hour.
-const RESENDS_PER_HOUR: i64 = 5;
 
 /// Sends a new code.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let (client, pool) = load_client(ctx, &req.client_id)?;
-    require_secret_hash(&client, req.secret_hash.as_deref())?;
+    require_member_secret_hash(&client, req.secret_hash.as_deref())?;
     let user = ctx.app.store.read(|c| users::resolve(c, &pool.id, &pool.config, &req.username))?;
     let Some(user) = user else {
         check_secret_hash(&client, req.secret_hash.as_deref(), &[&req.username])?;
@@ -54,7 +52,7 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     };
     ctx.app.store.write(|c| {
         Ok((|| {
-            rate_limit(ctx, c, user.pk, "resend_confirmation_code", RESENDS_PER_HOUR)?;
+            rate_limit(ctx, c, user.pk, "resend_confirmation_code", ctx.app.config.code_sends_per_hour)?;
             send_sign_up_code(ctx, c, &pool, user.pk, &user.username, &delivery, "resend")
         })())
     })??;

@@ -16,33 +16,43 @@ pub struct CodeRow {
     pub expires_at: f64,
     /// Wrong guesses so far.
     pub failed_attempts: i64,
+    /// A new attribute value that takes effect once verified.
+    pub value: Option<String>,
 }
 
 /// Stores a new code for `purpose`, replacing any earlier one.
+#[allow(clippy::too_many_arguments)]
 pub fn put(
     c: &Connection,
     user_pk: i64,
     purpose: &str,
     code: &str,
     attribute: Option<&str>,
+    value: Option<&str>,
     now: f64,
     ttl_secs: f64,
 ) -> Result<()> {
     c.prepare_cached(
-        "INSERT OR REPLACE INTO codes (user_pk, purpose, code, attribute, created_at, expires_at, failed_attempts)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0)",
+        "INSERT OR REPLACE INTO codes (user_pk, purpose, code, attribute, value, created_at, expires_at, failed_attempts)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0)",
     )?
-    .execute(params![user_pk, purpose, code, attribute, now, now + ttl_secs])?;
+    .execute(params![user_pk, purpose, code, attribute, value, now, now + ttl_secs])?;
     Ok(())
 }
 
 /// The pending code for `purpose`.
 pub fn get(c: &Connection, user_pk: i64, purpose: &str) -> Result<Option<CodeRow>> {
     Ok(c.prepare_cached(
-        "SELECT code, attribute, expires_at, failed_attempts FROM codes WHERE user_pk = ?1 AND purpose = ?2",
+        "SELECT code, attribute, expires_at, failed_attempts, value FROM codes WHERE user_pk = ?1 AND purpose = ?2",
     )?
     .query_row(params![user_pk, purpose], |r| {
-        Ok(CodeRow { code: r.get(0)?, attribute: r.get(1)?, expires_at: r.get(2)?, failed_attempts: r.get(3)? })
+        Ok(CodeRow {
+            code: r.get(0)?,
+            attribute: r.get(1)?,
+            expires_at: r.get(2)?,
+            failed_attempts: r.get(3)?,
+            value: r.get(4)?,
+        })
     })
     .optional()?)
 }

@@ -8,6 +8,7 @@
 pub mod clients;
 pub mod codes;
 pub mod devices;
+pub mod groups;
 pub mod outbox;
 pub mod pools;
 pub mod sessions;
@@ -21,13 +22,17 @@ use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::error::CognitoError;
 
+macro_rules! migration {
+    ($file:literal) => {
+        ($file, include_str!(concat!("../../schema/", $file)))
+    };
+}
+
 /// The schema migrations, applied in order; `PRAGMA user_version` records how many ran.
 const MIGRATIONS: &[(&str, &str)] = &[
-    ("0001_init.sql", include_str!("../../schema/0001_init.sql")),
-    (
-        "0002_challenges_mfa_devices.sql",
-        include_str!("../../schema/0002_challenges_mfa_devices.sql"),
-    ),
+    migration!("0001_init.sql"),
+    migration!("0002_challenges_mfa_devices.sql"),
+    migration!("0003_groups_revocation_listing.sql"),
 ];
 
 const READERS: usize = 4;

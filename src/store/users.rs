@@ -45,14 +45,16 @@ pub struct UserRow {
     pub last_failed_sign_in: Option<f64>,
     /// Sign-ins are refused until then.
     pub locked_until: Option<f64>,
+    /// Previous password hashes, oldest first.
+    pub password_history: Vec<String>,
 }
 
 const COLUMNS: &str = "pk, pool_id, username, sub, status, enabled, attributes, password_hash, srp_salt, \
                        srp_verifier, password_set_at, created_at, updated_at, mfa, failed_sign_ins, \
-                       last_failed_sign_in, locked_until";
+                       last_failed_sign_in, locked_until, password_history";
 const U_COLUMNS: &str = "u.pk, u.pool_id, u.username, u.sub, u.status, u.enabled, u.attributes, u.password_hash, \
                          u.srp_salt, u.srp_verifier, u.password_set_at, u.created_at, u.updated_at, u.mfa, \
-                         u.failed_sign_ins, u.last_failed_sign_in, u.locked_until";
+                         u.failed_sign_ins, u.last_failed_sign_in, u.locked_until, u.password_history";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
     let status: String = r.get(4)?;
@@ -75,6 +77,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
         failed_sign_ins: r.get(14)?,
         last_failed_sign_in: r.get(15)?,
         locked_until: r.get(16)?,
+        password_history: serde_json::from_str(&r.get::<_, String>(17)?).unwrap_or_default(),
     })
 }
 
@@ -235,20 +238,43 @@ pub fn set_attributes(c: &Connection, pk: i64, attrs: &Attributes, now: f64) -> 
     Ok(())
 }
 
-/// Sets a new password: hash, SRP verifier, when it was set.
-pub fn set_password(
-    c: &Connection,
-    pk: i64,
-    hash: &str,
-    salt: &[u8],
-    verifier: &[u8],
-    now: f64,
-) -> Result<()> {
+/// Sets a new password: hash, SRP verifier, when it was set; the previous hash goes to the history
+/// (the 24 newest are kept, the most PasswordHistorySize allows).
+pub fn set_password(c: &Connection, pk: i64, hash: &str, salt: &[u8], verifier: &[u8], now: f64) -> Result<()> {
     c.prepare_cached(
-        "UPDATE users SET password_hash = ?2, srp_salt = ?3, srp_verifier = ?4, password_set_at = ?5, updated_at = ?5
+        "UPDATE users SET
+           password_history = CASE WHEN password_hash IS NULL THEN password_history
+                                   ELSE json_insert(password_history, '$[#]', password_hash) END,
+           password_hash = ?2, srp_salt = ?3, srp_verifier = ?4, password_set_at = ?5, updated_at = ?5
          WHERE pk = ?1",
     )?
     .execute(params![pk, hash, salt, verifier, now])?;
+    // The history is oldest first; one hash is added per call, so one removal keeps it at 24.
+    c.prepare_cached(
+        "UPDATE users SET password_history = json_remove(password_history, '$[0]')
+         WHERE pk = ?1 AND json_array_length(password_history) > 24",
+    )?
+    .execute([pk])?;
+    Ok(())
+}
+
+/// Sets enabled / disabled.
+pub fn set_enabled(c: &Connection, pk: i64, enabled: bool, now: f64) -> Result<()> {
+    c.prepare_cached("UPDATE users SET enabled = ?2, updated_at = ?3 WHERE pk = ?1")?
+        .execute(params![pk, enabled, now])?;
+    Ok(())
+}
+
+/// GlobalSignOut: revokes every live authentication of the user (its refresh tokens and, through
+/// `revoked_origins`, the access tokens issued from them).
+pub fn sign_out_everywhere(c: &Connection, pk: i64, now: f64) -> Result<()> {
+    c.prepare_cached(
+        "INSERT OR IGNORE INTO revoked_origins (origin_jti, revoked_at)
+         SELECT DISTINCT origin_jti, ?2 FROM refresh_tokens WHERE user_pk = ?1 AND revoked_at IS NULL",
+    )?
+    .execute(params![pk, now])?;
+    c.prepare_cached("UPDATE refresh_tokens SET revoked_at = ?2 WHERE user_pk = ?1 AND revoked_at IS NULL")?
+        .execute(params![pk, now])?;
     Ok(())
 }
 
@@ -288,4 +314,53 @@ pub fn exists_error(e: rusqlite::Error, message: &str) -> CognitoError {
     } else {
         e.into()
     }
+}
+
+/// Up to `limit` users of a pool after row `after` matching `filter`, in creation order. Every filter
+/// is answered from an index (see schema/0003).
+pub fn list(
+    c: &Connection,
+    pool_id: &str,
+    filter: Option<&crate::domain::filter::Filter>,
+    after: i64,
+    limit: usize,
+) -> Result<Vec<UserRow>> {
+    use crate::domain::filter::Field;
+    use rusqlite::types::Value;
+    let mut sql = format!("SELECT {COLUMNS} FROM users WHERE pool_id = ? AND pk > ?");
+    let mut args: Vec<Value> = vec![pool_id.to_string().into(), after.into()];
+    if let Some(f) = filter {
+        let (expr, value) = match &f.field {
+            Field::Username => ("username".to_string(), f.value.clone()),
+            Field::Sub => ("sub".to_string(), f.value.clone()),
+            Field::UserStatus => ("status".to_string(), f.value.to_uppercase()),
+            Field::Attribute(a) => (format!("json_extract(attributes, '$.{a}')"), f.value.clone()),
+            Field::Enabled => {
+                let matches = |s: &str| if f.prefix { s.starts_with(&f.value) } else { s == f.value };
+                let set: Vec<&str> =
+                    [("Enabled", "1"), ("Disabled", "0")].iter().filter(|(n, _)| matches(n)).map(|(_, v)| *v).collect();
+                let cond = if set.is_empty() { "0".to_string() } else { format!("enabled IN ({})", set.join(",")) };
+                (cond, String::new())
+            }
+        };
+        match (&f.field, f.prefix) {
+            (Field::Enabled, _) => sql.push_str(&format!(" AND {expr}")),
+            (_, false) => {
+                sql.push_str(&format!(" AND {expr} = ?"));
+                args.push(value.into());
+            }
+            (_, true) => {
+                // A range, so the index serves prefixes too: nothing starting with the prefix sorts at or
+                // above prefix + U+10FFFF.
+                sql.push_str(&format!(" AND {expr} >= ? AND {expr} < ?"));
+                args.push(value.clone().into());
+                args.push(format!("{value}\u{10FFFF}").into());
+            }
+        }
+    }
+    sql.push_str(" ORDER BY pk LIMIT ?");
+    args.push((limit as i64).into());
+    let mut stmt = c.prepare_cached(&sql)?;
+    let rows = stmt.query_map(rusqlite::params_from_iter(args), from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
 }

@@ -1,0 +1,221 @@
+"""Fixtures for the boto3 end-to-end suite.
+
+The emulator runs as a real subprocess (the binary `cargo build` produces), on port 0, with a throw-away
+data directory and signing-key directory. A real SMTP server (aiosmtpd) on a free loopback port receives
+the mail the emulator relays, so tests read confirmation codes the way a user would: from the email.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import json
+import os
+import re
+import socket
+import subprocess
+import threading
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import boto3
+import pytest
+from aiosmtpd.controller import Controller
+from botocore.config import Config
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+DEFAULT_BIN = REPO_ROOT / "target" / "debug" / "cognito-emulator"
+REGION = "us-east-1"
+BANNER = re.compile(r"listening on (http://[0-9.]+:(\d+))")
+
+
+# --------------------------------------------------------------------------------------------- SMTP
+
+
+@dataclass
+class ReceivedMail:
+    """One message the SMTP server accepted."""
+
+    mail_from: str
+    rcpt_tos: list[str]
+    subject: str
+    body: str
+
+
+class _Handler:
+    def __init__(self, inbox: "Inbox") -> None:
+        self.inbox = inbox
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd hook name)
+        msg = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        part = msg.get_body(preferencelist=("plain", "html")) or msg
+        body = part.get_content()
+        self.inbox.add(
+            ReceivedMail(
+                mail_from=envelope.mail_from,
+                rcpt_tos=[r.lower() for r in envelope.rcpt_tos],
+                subject=str(msg.get("Subject", "")),
+                body=body,
+            )
+        )
+        return "250 Message accepted for delivery"
+
+
+@dataclass
+class Inbox:
+    """Thread-safe store of received mail with a blocking wait."""
+
+    mails: list[ReceivedMail] = field(default_factory=list)
+    cond: threading.Condition = field(default_factory=threading.Condition)
+
+    def add(self, mail: ReceivedMail) -> None:
+        with self.cond:
+            self.mails.append(mail)
+            self.cond.notify_all()
+
+    def wait_for(self, rcpt: str, timeout: float = 15.0) -> ReceivedMail:
+        """The first mail to `rcpt` not returned before; fails after `timeout` seconds."""
+        rcpt = rcpt.lower()
+        deadline = time.monotonic() + timeout
+        with self.cond:
+            while True:
+                for m in self.mails:
+                    if rcpt in m.rcpt_tos and not getattr(m, "_taken", False):
+                        m._taken = True  # type: ignore[attr-defined]
+                        return m
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    got = [(m.rcpt_tos, m.subject) for m in self.mails]
+                    raise AssertionError(f"no email to {rcpt} within {timeout}s; inbox: {got}")
+                self.cond.wait(left)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def smtp_inbox():
+    inbox = Inbox()
+    controller = Controller(_Handler(inbox), hostname="127.0.0.1", port=free_port())
+    controller.start()
+    inbox.port = controller.port  # type: ignore[attr-defined]
+    yield inbox
+    controller.stop()
+
+
+# ----------------------------------------------------------------------------------------- emulator
+
+
+class Emulator:
+    """A cognito-emulator subprocess."""
+
+    def __init__(self, tmp: Path, smtp_url: str | None) -> None:
+        binary = Path(os.environ.get("COGNITO_EMULATOR_BIN", str(DEFAULT_BIN)))
+        if not binary.is_file() or not os.access(binary, os.X_OK):
+            pytest.fail(
+                f"cognito-emulator binary not found or not executable at {binary} "
+                "(set COGNITO_EMULATOR_BIN or run `cargo build`)",
+                pytrace=False,
+            )
+        tmp.mkdir(parents=True, exist_ok=True)
+        args = [
+            str(binary),
+            "--host", "127.0.0.1",
+            "--port", "0",
+            "--data", str(tmp / "data"),
+            "--keys", str(tmp / "keys"),
+            "--log-level", "warn",
+        ]
+        if smtp_url:
+            args += ["--smtp-url", smtp_url]
+        env = {k: v for k, v in os.environ.items() if not k.startswith("COGNITO_EMULATOR_")}
+        self.stderr_path = tmp / "stderr.log"
+        self._stderr = open(self.stderr_path, "wb")
+        self.proc = subprocess.Popen(
+            args, stdout=subprocess.PIPE, stderr=self._stderr, stdin=subprocess.DEVNULL, env=env
+        )
+        self.stdout_lines: list[str] = []
+        first: list[str] = []
+        got_first = threading.Event()
+
+        def drain() -> None:
+            assert self.proc.stdout is not None
+            for raw in self.proc.stdout:
+                line = raw.decode(errors="replace").rstrip("\n")
+                self.stdout_lines.append(line)
+                if not got_first.is_set():
+                    first.append(line)
+                    got_first.set()
+            got_first.set()
+
+        threading.Thread(target=drain, daemon=True).start()
+        # First start generates two RSA-2048 keys; allow for a slow debug build.
+        if not got_first.wait(60) or not first:
+            self.stop()
+            pytest.fail(f"emulator printed no banner; stderr:\n{self.stderr_path.read_text()}", pytrace=False)
+        m = BANNER.search(first[0])
+        if not m:
+            self.stop()
+            pytest.fail(f"unexpected first stdout line: {first[0]!r}", pytrace=False)
+        self.banner = first[0]
+        self.url = m.group(1)
+        self.port = int(m.group(2))
+
+    def client(self):
+        return boto3.client(
+            "cognito-idp",
+            endpoint_url=self.url,
+            region_name=REGION,
+            aws_access_key_id="AKIAEMULATORTEST0000",
+            aws_secret_access_key="emulator-test-secret",
+            config=Config(retries={"max_attempts": 1, "mode": "standard"}),
+        )
+
+    def get_json(self, path: str, **query: str) -> dict:
+        url = self.url + path + ("?" + urllib.parse.urlencode(query) if query else "")
+        with urllib.request.urlopen(url, timeout=10) as resp:
+            return json.loads(resp.read())
+
+    def messages(self, destination: str) -> list[dict]:
+        return self.get_json("/_emulator/messages", destination=destination)["messages"]
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        self._stderr.close()
+
+
+@pytest.fixture(scope="session")
+def start_emulator(tmp_path_factory):
+    """Factory: start_emulator(smtp_url=...) -> Emulator, all stopped at session end."""
+    started: list[Emulator] = []
+
+    def start(smtp_url: str | None = None) -> Emulator:
+        emu = Emulator(tmp_path_factory.mktemp("emulator"), smtp_url)
+        started.append(emu)
+        return emu
+
+    yield start
+    for emu in started:
+        emu.stop()
+
+
+@pytest.fixture(scope="session")
+def emulator(start_emulator, smtp_inbox) -> Emulator:
+    return start_emulator(smtp_url=f"smtp://127.0.0.1:{smtp_inbox.port}")
+
+
+@pytest.fixture(scope="session")
+def cognito(emulator):
+    return emulator.client()
