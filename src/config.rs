@@ -83,21 +83,37 @@ pub struct Config {
     pub lockout_after: u32,
 
     /// Longest lockout, in seconds.
-    #[arg(long, env = "COGNITO_EMULATOR_LOCKOUT_MAX_SECONDS", default_value_t = 900)]
+    #[arg(
+        long,
+        env = "COGNITO_EMULATOR_LOCKOUT_MAX_SECONDS",
+        default_value_t = 900
+    )]
     pub lockout_max_seconds: u32,
 
     /// Codes a user may request per hour (ResendConfirmationCode, ForgotPassword,
     /// GetUserAttributeVerificationCode).
-    #[arg(long, env = "COGNITO_EMULATOR_CODE_SENDS_PER_HOUR", default_value_t = 5)]
+    #[arg(
+        long,
+        env = "COGNITO_EMULATOR_CODE_SENDS_PER_HOUR",
+        default_value_t = 5
+    )]
     pub code_sends_per_hour: u32,
 
     /// Code checks a user may make per hour (ConfirmSignUp, VerifyUserAttribute).
-    #[arg(long, env = "COGNITO_EMULATOR_CODE_CHECKS_PER_HOUR", default_value_t = 15)]
+    #[arg(
+        long,
+        env = "COGNITO_EMULATOR_CODE_CHECKS_PER_HOUR",
+        default_value_t = 15
+    )]
     pub code_checks_per_hour: u32,
 
     /// Password changes and reset confirmations a user may make per hour (ChangePassword,
     /// ConfirmForgotPassword).
-    #[arg(long, env = "COGNITO_EMULATOR_PASSWORD_CHANGES_PER_HOUR", default_value_t = 5)]
+    #[arg(
+        long,
+        env = "COGNITO_EMULATOR_PASSWORD_CHANGES_PER_HOUR",
+        default_value_t = 5
+    )]
     pub password_changes_per_hour: u32,
 
     /// Largest request body accepted, in bytes.

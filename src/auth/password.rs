@@ -68,8 +68,8 @@ pub fn record_failure(ctx: &Ctx, user: &UserRow) -> Result<()> {
     let failed = if recent { user.failed_sign_ins + 1 } else { 1 };
     let after = ctx.app.config.lockout_after as i64;
     let max = ctx.app.config.lockout_max_seconds as f64;
-    let locked_until =
-        (after > 0 && failed >= after).then(|| now + 2f64.powi((failed - after).min(30) as i32).min(max));
+    let locked_until = (after > 0 && failed >= after)
+        .then(|| now + 2f64.powi((failed - after).min(30) as i32).min(max));
     ctx.app
         .store
         .write(|c| users::set_lockout(c, user.pk, failed, Some(now), locked_until))
@@ -147,21 +147,42 @@ pub struct NewPassword {
 impl NewPassword {
     /// Checks `password` against the pool's policy and the user's password history, then hashes it and
     /// computes its SRP verifier — the slow part, done outside any database lock.
-    pub fn prepare(ctx: &Ctx, pool: &PoolRow, user: &UserRow, password: &str) -> Result<NewPassword> {
+    pub fn prepare(
+        ctx: &Ctx,
+        pool: &PoolRow,
+        user: &UserRow,
+        password: &str,
+    ) -> Result<NewPassword> {
         let policy = &pool.config.policies.password_policy;
         crate::domain::password_policy::check(policy, password)?;
         let history = policy.password_history_size.unwrap_or(0) as usize;
         if history > 0 {
             // The current password counts as one of the remembered ones.
             let mut recent: Vec<&str> = user.password_hash.iter().map(String::as_str).collect();
-            recent.extend(user.password_history.iter().rev().take(history.saturating_sub(1)).map(String::as_str));
-            if recent.iter().any(|h| ctx.app.passwords.matches(h, password)) {
-                return Err(err!(PasswordHistoryPolicyViolationException, "The password has been used previously."));
+            recent.extend(
+                user.password_history
+                    .iter()
+                    .rev()
+                    .take(history.saturating_sub(1))
+                    .map(String::as_str),
+            );
+            if recent
+                .iter()
+                .any(|h| ctx.app.passwords.matches(h, password))
+            {
+                return Err(err!(
+                    PasswordHistoryPolicyViolationException,
+                    "The password has been used previously."
+                ));
             }
         }
         Ok(NewPassword {
             hash: ctx.app.passwords.hash(password)?,
-            srp: crate::crypto::srp::make_verifier(crate::domain::ids::pool_name(&pool.id), &user.username, password),
+            srp: crate::crypto::srp::make_verifier(
+                crate::domain::ids::pool_name(&pool.id),
+                &user.username,
+                password,
+            ),
         })
     }
 

@@ -99,8 +99,14 @@ pub fn mint(
     // first group with one (lowest precedence) as cognito:preferred_role.
     let groups = ctx.app.store.read(|c| store::groups::of_user(c, user.pk))?;
     let names: Vec<&str> = groups.iter().map(|g| g.name.as_str()).collect();
-    let roles: Vec<&str> = groups.iter().filter_map(|g| g.role_arn.as_deref()).collect();
-    let preferred_role = groups.iter().find(|g| g.role_arn.is_some() && g.precedence.is_some()).and_then(|g| g.role_arn.clone());
+    let roles: Vec<&str> = groups
+        .iter()
+        .filter_map(|g| g.role_arn.as_deref())
+        .collect();
+    let preferred_role = groups
+        .iter()
+        .find(|g| g.role_arn.is_some() && g.precedence.is_some())
+        .and_then(|g| g.role_arn.clone());
     let group_claim = (!names.is_empty()).then(|| Value::from(names.clone()));
 
     let mut id = Map::new();
@@ -171,7 +177,11 @@ pub fn mint(
     }
 
     let keys = &ctx.app.keys;
-    Ok((jwt::sign(keys, KeyUse::Id, &id), jwt::sign(keys, KeyUse::Access, &access), access_lifetime))
+    Ok((
+        jwt::sign(keys, KeyUse::Id, &id),
+        jwt::sign(keys, KeyUse::Access, &access),
+        access_lifetime,
+    ))
 }
 
 /// A new opaque refresh token shaped like AWS's (a compact JWE: five base64url parts) and its digest.
@@ -291,6 +301,9 @@ pub fn verify_access(ctx: &Ctx, token: &str) -> Result<AccessClaims> {
         sub: text("sub").ok_or_else(invalid_access)?,
         username: text("username").ok_or_else(invalid_access)?,
         origin_jti: text("origin_jti").ok_or_else(invalid_access)?,
-        issued_at: claims.get("iat").and_then(Value::as_i64).ok_or_else(invalid_access)?,
+        issued_at: claims
+            .get("iat")
+            .and_then(Value::as_i64)
+            .ok_or_else(invalid_access)?,
     })
 }

@@ -90,7 +90,11 @@ impl Passwords {
     /// Whether `password` matches `stored`, without the cache (password-history checks).
     pub fn matches(&self, stored: &str, password: &str) -> bool {
         PasswordHash::new(stored)
-            .map(|parsed| self.argon.verify_password(password.as_bytes(), &parsed).is_ok())
+            .map(|parsed| {
+                self.argon
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
             .unwrap_or(false)
     }
 

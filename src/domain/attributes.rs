@@ -93,7 +93,11 @@ fn required_name(attr: &str) -> &str {
 /// Checks attributes a caller wants to set on a new user (SignUp, AdminCreateUser): every name in the
 /// schema, writable by the caller, values within the schema's constraints. Required attributes are
 /// checked separately by [`check_required`] once the username attribute is filled in.
-pub fn check_new(pool: &PoolConfig, writer: Writer<'_>, attrs: &[(String, Option<String>)]) -> Result<()> {
+pub fn check_new(
+    pool: &PoolConfig,
+    writer: Writer<'_>,
+    attrs: &[(String, Option<String>)],
+) -> Result<()> {
     check(pool, writer, attrs, None)
 }
 
@@ -109,7 +113,12 @@ pub fn check_update(
     check(pool, writer, attrs, Some(current))
 }
 
-fn check(pool: &PoolConfig, writer: Writer<'_>, attrs: &[(String, Option<String>)], current: Option<&Attributes>) -> Result<()> {
+fn check(
+    pool: &PoolConfig,
+    writer: Writer<'_>,
+    attrs: &[(String, Option<String>)],
+    current: Option<&Attributes>,
+) -> Result<()> {
     let prefix = if current.is_some() { "user." } else { "" };
     let mut problems = Vec::new();
     for (name, value) in attrs {
@@ -119,7 +128,9 @@ fn check(pool: &PoolConfig, writer: Writer<'_>, attrs: &[(String, Option<String>
             )));
         };
         let Some(schema) = pool.schema_attribute(name) else {
-            problems.push(format!("{prefix}{name}: Attribute does not exist in the schema."));
+            problems.push(format!(
+                "{prefix}{name}: Attribute does not exist in the schema."
+            ));
             continue;
         };
         let immutable_and_set = !schema.mutable && current.is_some_and(|c| get(c, name).is_some());
@@ -142,8 +153,14 @@ fn check(pool: &PoolConfig, writer: Writer<'_>, attrs: &[(String, Option<String>
         return Ok(());
     }
     let lines: String = problems.iter().map(|p| format!("{p}\n")).collect();
-    let lead = if current.is_some() { "" } else { "Attributes did not conform to the schema: " };
-    Err(CognitoError::InvalidParameterException(format!("{lead}{lines}")))
+    let lead = if current.is_some() {
+        ""
+    } else {
+        "Attributes did not conform to the schema: "
+    };
+    Err(CognitoError::InvalidParameterException(format!(
+        "{lead}{lines}"
+    )))
 }
 
 /// Checks that every required attribute of the schema has a value.

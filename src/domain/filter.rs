@@ -33,7 +33,14 @@ pub struct Filter {
     pub value: String,
 }
 
-const SEARCHABLE: &[&str] = &["email", "phone_number", "name", "given_name", "family_name", "preferred_username"];
+const SEARCHABLE: &[&str] = &[
+    "email",
+    "phone_number",
+    "name",
+    "given_name",
+    "family_name",
+    "preferred_username",
+];
 
 /// Parses a filter; `None` for an empty one.
 pub fn parse(filter: &str) -> Result<Option<Filter>> {
@@ -41,10 +48,12 @@ pub fn parse(filter: &str) -> Result<Option<Filter>> {
         return Ok(None);
     }
     static RE: OnceLock<Regex> = OnceLock::new();
-    let re = RE.get_or_init(|| Regex::new(r#"^\s*([\w:]+)\s*(\^?=)\s*"((?:[^"\\]|\\.)*)"\s*$"#).expect("regex"));
-    let caps = re
-        .captures(filter)
-        .ok_or_else(|| CognitoError::InvalidParameterException("Error while parsing filter.".into()))?;
+    let re = RE.get_or_init(|| {
+        Regex::new(r#"^\s*([\w:]+)\s*(\^?=)\s*"((?:[^"\\]|\\.)*)"\s*$"#).expect("regex")
+    });
+    let caps = re.captures(filter).ok_or_else(|| {
+        CognitoError::InvalidParameterException("Error while parsing filter.".into())
+    })?;
     let name = &caps[1];
     let field = match name {
         "username" => Field::Username,
@@ -54,7 +63,9 @@ pub fn parse(filter: &str) -> Result<Option<Filter>> {
         other => match SEARCHABLE.iter().find(|s| **s == other) {
             Some(s) => Field::Attribute(s),
             None => {
-                return Err(CognitoError::InvalidParameterException(format!("Invalid search attribute: {other}")));
+                return Err(CognitoError::InvalidParameterException(format!(
+                    "Invalid search attribute: {other}"
+                )));
             }
         },
     };
@@ -69,7 +80,11 @@ pub fn parse(filter: &str) -> Result<Option<Filter>> {
             value.push(c);
         }
     }
-    Ok(Some(Filter { field, prefix: &caps[2] == "^=", value }))
+    Ok(Some(Filter {
+        field,
+        prefix: &caps[2] == "^=",
+        value,
+    }))
 }
 
 #[cfg(test)]
@@ -80,11 +95,29 @@ mod tests {
     fn grammar() {
         assert_eq!(parse("").unwrap(), None);
         let f = parse(r#"email ^= "jo""#).unwrap().unwrap();
-        assert_eq!((f.field, f.prefix, f.value.as_str()), (Field::Attribute("email"), true, "jo"));
+        assert_eq!(
+            (f.field, f.prefix, f.value.as_str()),
+            (Field::Attribute("email"), true, "jo")
+        );
         let f = parse(r#"username="a\"b""#).unwrap().unwrap();
-        assert_eq!((f.field, f.prefix, f.value.as_str()), (Field::Username, false, "a\"b"));
-        assert_eq!(parse(r#"cognito:user_status = "CONFIRMED""#).unwrap().unwrap().field, Field::UserStatus);
-        assert_eq!(parse(r#"custom:x = "1""#).unwrap_err().message(), "Invalid search attribute: custom:x");
-        assert_eq!(parse("email = jo").unwrap_err().message(), "Error while parsing filter.");
+        assert_eq!(
+            (f.field, f.prefix, f.value.as_str()),
+            (Field::Username, false, "a\"b")
+        );
+        assert_eq!(
+            parse(r#"cognito:user_status = "CONFIRMED""#)
+                .unwrap()
+                .unwrap()
+                .field,
+            Field::UserStatus
+        );
+        assert_eq!(
+            parse(r#"custom:x = "1""#).unwrap_err().message(),
+            "Invalid search attribute: custom:x"
+        );
+        assert_eq!(
+            parse("email = jo").unwrap_err().message(),
+            "Error while parsing filter."
+        );
     }
 }

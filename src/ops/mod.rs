@@ -46,45 +46,74 @@ macro_rules! operations {
 }
 
 operations! {
+    "AddCustomAttributes" => add_custom_attributes,
+    "AdminAddUserToGroup" => admin_add_user_to_group,
     "AdminConfirmSignUp" => admin_confirm_sign_up,
     "AdminCreateUser" => admin_create_user,
+    "AdminDeleteUser" => admin_delete_user,
+    "AdminDeleteUserAttributes" => admin_delete_user_attributes,
+    "AdminDisableUser" => admin_disable_user,
+    "AdminEnableUser" => admin_enable_user,
     "AdminForgetDevice" => admin_forget_device,
     "AdminGetDevice" => admin_get_device,
     "AdminGetUser" => admin_get_user,
     "AdminInitiateAuth" => admin_initiate_auth,
     "AdminListDevices" => admin_list_devices,
+    "AdminListGroupsForUser" => admin_list_groups_for_user,
+    "AdminRemoveUserFromGroup" => admin_remove_user_from_group,
+    "AdminResetUserPassword" => admin_reset_user_password,
     "AdminRespondToAuthChallenge" => admin_respond_to_auth_challenge,
     "AdminSetUserMFAPreference" => admin_set_user_mfa_preference,
+    "AdminSetUserPassword" => admin_set_user_password,
     "AdminSetUserSettings" => admin_set_user_settings,
     "AdminUpdateDeviceStatus" => admin_update_device_status,
+    "AdminUpdateUserAttributes" => admin_update_user_attributes,
+    "AdminUserGlobalSignOut" => admin_user_global_sign_out,
     "AssociateSoftwareToken" => associate_software_token,
+    "ChangePassword" => change_password,
     "ConfirmDevice" => confirm_device,
+    "ConfirmForgotPassword" => confirm_forgot_password,
     "ConfirmSignUp" => confirm_sign_up,
+    "CreateGroup" => create_group,
     "CreateUserPool" => create_user_pool,
     "CreateUserPoolClient" => create_user_pool_client,
+    "DeleteGroup" => delete_group,
+    "DeleteUser" => delete_user,
+    "DeleteUserAttributes" => delete_user_attributes,
     "DeleteUserPool" => delete_user_pool,
     "DeleteUserPoolClient" => delete_user_pool_client,
     "DescribeUserPool" => describe_user_pool,
     "DescribeUserPoolClient" => describe_user_pool_client,
     "ForgetDevice" => forget_device,
+    "ForgotPassword" => forgot_password,
     "GetDevice" => get_device,
+    "GetGroup" => get_group,
     "GetTokensFromRefreshToken" => get_tokens_from_refresh_token,
     "GetUser" => get_user,
+    "GetUserAttributeVerificationCode" => get_user_attribute_verification_code,
     "GetUserPoolMfaConfig" => get_user_pool_mfa_config,
+    "GlobalSignOut" => global_sign_out,
     "InitiateAuth" => initiate_auth,
     "ListDevices" => list_devices,
+    "ListGroups" => list_groups,
     "ListUserPoolClients" => list_user_pool_clients,
     "ListUserPools" => list_user_pools,
+    "ListUsers" => list_users,
+    "ListUsersInGroup" => list_users_in_group,
     "ResendConfirmationCode" => resend_confirmation_code,
     "RespondToAuthChallenge" => respond_to_auth_challenge,
+    "RevokeToken" => revoke_token,
     "SetUserMFAPreference" => set_user_mfa_preference,
     "SetUserPoolMfaConfig" => set_user_pool_mfa_config,
     "SetUserSettings" => set_user_settings,
     "SignUp" => sign_up,
     "UpdateDeviceStatus" => update_device_status,
+    "UpdateGroup" => update_group,
+    "UpdateUserAttributes" => update_user_attributes,
     "UpdateUserPool" => update_user_pool,
     "UpdateUserPoolClient" => update_user_pool_client,
     "VerifySoftwareToken" => verify_software_token,
+    "VerifyUserAttribute" => verify_user_attribute,
 }
 
 // ---- helpers shared by the operations ----
@@ -256,10 +285,24 @@ pub struct CodeMessage<'a> {
 
 /// Stores a fresh code and queues the pool's verification message carrying it, in the caller's
 /// transaction (AWS uses the verification template for sign-up, attribute and reset codes alike).
-pub fn send_code(ctx: &Ctx, c: &rusqlite::Connection, pool: &PoolRow, m: &CodeMessage<'_>) -> Result<()> {
+pub fn send_code(
+    ctx: &Ctx,
+    c: &rusqlite::Connection,
+    pool: &PoolRow,
+    m: &CodeMessage<'_>,
+) -> Result<()> {
     let now = ctx.now();
     let code = ids::code(ctx.app.config.fixed_code.as_deref());
-    store::codes::put(c, m.user_pk, m.purpose, &code, Some(m.delivery.attribute), m.value, now, m.ttl)?;
+    store::codes::put(
+        c,
+        m.user_pk,
+        m.purpose,
+        &code,
+        Some(m.delivery.attribute),
+        m.value,
+        now,
+        m.ttl,
+    )?;
     let (subject, template) = match m.delivery.medium {
         "SMS" => (String::new(), pool.config.verification_sms()),
         _ => pool.config.verification_email(),
@@ -290,7 +333,15 @@ pub fn send_sign_up_code(
     delivery: &Delivery,
     kind: &str,
 ) -> Result<()> {
-    let m = CodeMessage { user_pk, username, delivery, purpose: "sign_up", kind, value: None, ttl: SIGN_UP_CODE_TTL };
+    let m = CodeMessage {
+        user_pk,
+        username,
+        delivery,
+        purpose: "sign_up",
+        kind,
+        value: None,
+        ttl: SIGN_UP_CODE_TTL,
+    };
     send_code(ctx, c, pool, &m)
 }
 
@@ -334,7 +385,10 @@ pub fn token_user(
     let user = user.ok_or_else(|| err!(UserNotFoundException, "User does not exist."))?;
     // RevokeToken and GlobalSignOut revoke whole authentications (origin_jti).
     if revoked {
-        return Err(err!(NotAuthorizedException, "Access Token has been revoked"));
+        return Err(err!(
+            NotAuthorizedException,
+            "Access Token has been revoked"
+        ));
     }
     if !user.enabled {
         return Err(err!(NotAuthorizedException, "User is disabled."));
@@ -406,4 +460,26 @@ pub fn user_type(user: &crate::store::users::UserRow) -> Value {
         );
     }
     Value::Object(out)
+}
+
+/// The group `name` of pool `pool_id`, or ResourceNotFoundException.
+pub fn load_group(ctx: &Ctx, pool_id: &str, name: &str) -> Result<crate::store::groups::GroupRow> {
+    load_pool(ctx, pool_id)?;
+    ctx.app
+        .store
+        .read(|c| store::groups::get(c, pool_id, name))?
+        .ok_or_else(|| err!(ResourceNotFoundException, "Group not found."))
+}
+
+/// `GroupType`.
+pub fn describe_group(g: &crate::store::groups::GroupRow) -> Value {
+    json!({
+        "GroupName": g.name,
+        "UserPoolId": g.pool_id,
+        "Description": g.description,
+        "RoleArn": g.role_arn,
+        "Precedence": g.precedence,
+        "LastModifiedDate": g.updated_at,
+        "CreationDate": g.created_at,
+    })
 }

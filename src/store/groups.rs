@@ -26,8 +26,10 @@ pub struct GroupRow {
     pub updated_at: f64,
 }
 
-const COLUMNS: &str = "pk, pool_id, name, description, role_arn, precedence, created_at, updated_at";
-const G_COLUMNS: &str = "g.pk, g.pool_id, g.name, g.description, g.role_arn, g.precedence, g.created_at, g.updated_at";
+const COLUMNS: &str =
+    "pk, pool_id, name, description, role_arn, precedence, created_at, updated_at";
+const G_COLUMNS: &str =
+    "g.pk, g.pool_id, g.name, g.description, g.role_arn, g.precedence, g.created_at, g.updated_at";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<GroupRow> {
     Ok(GroupRow {
@@ -62,13 +64,22 @@ pub fn insert(
 
 /// The group `name` of a pool.
 pub fn get(c: &Connection, pool_id: &str, name: &str) -> Result<Option<GroupRow>> {
-    Ok(c.prepare_cached(&format!("SELECT {COLUMNS} FROM groups WHERE pool_id = ?1 AND name = ?2"))?
-        .query_row(params![pool_id, name], from_row)
-        .optional()?)
+    Ok(c.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM groups WHERE pool_id = ?1 AND name = ?2"
+    ))?
+    .query_row(params![pool_id, name], from_row)
+    .optional()?)
 }
 
 /// Replaces description, role and precedence.
-pub fn update(c: &Connection, pk: i64, description: Option<&str>, role_arn: Option<&str>, precedence: Option<i64>, now: f64) -> Result<()> {
+pub fn update(
+    c: &Connection,
+    pk: i64,
+    description: Option<&str>,
+    role_arn: Option<&str>,
+    precedence: Option<i64>,
+    now: f64,
+) -> Result<()> {
     c.prepare_cached("UPDATE groups SET description = ?2, role_arn = ?3, precedence = ?4, updated_at = ?5 WHERE pk = ?1")?
         .execute(params![pk, description, role_arn, precedence, now])?;
     Ok(())
@@ -76,33 +87,43 @@ pub fn update(c: &Connection, pk: i64, description: Option<&str>, role_arn: Opti
 
 /// Deletes a group (memberships go by cascade).
 pub fn delete(c: &Connection, pk: i64) -> Result<()> {
-    c.prepare_cached("DELETE FROM groups WHERE pk = ?1")?.execute([pk])?;
+    c.prepare_cached("DELETE FROM groups WHERE pk = ?1")?
+        .execute([pk])?;
     Ok(())
 }
 
 /// Up to `limit` groups of a pool after row `after`.
 pub fn list(c: &Connection, pool_id: &str, after: i64, limit: usize) -> Result<Vec<GroupRow>> {
-    let mut stmt =
-        c.prepare_cached(&format!("SELECT {COLUMNS} FROM groups WHERE pool_id = ?1 AND pk > ?2 ORDER BY pk LIMIT ?3"))?;
-    let rows = stmt.query_map(params![pool_id, after, limit as i64], from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM groups WHERE pool_id = ?1 AND pk > ?2 ORDER BY pk LIMIT ?3"
+    ))?;
+    let rows = stmt
+        .query_map(params![pool_id, after, limit as i64], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
 /// Number of groups in a pool.
 pub fn count(c: &Connection, pool_id: &str) -> Result<i64> {
-    Ok(c.prepare_cached("SELECT count(*) FROM groups WHERE pool_id = ?1")?.query_row([pool_id], |r| r.get(0))?)
+    Ok(
+        c.prepare_cached("SELECT count(*) FROM groups WHERE pool_id = ?1")?
+            .query_row([pool_id], |r| r.get(0))?,
+    )
 }
 
 /// Adds a user to a group (no-op when already a member).
 pub fn add_member(c: &Connection, group_pk: i64, user_pk: i64, now: f64) -> Result<()> {
-    c.prepare_cached("INSERT OR IGNORE INTO group_members (group_pk, user_pk, added_at) VALUES (?1, ?2, ?3)")?
-        .execute(params![group_pk, user_pk, now])?;
+    c.prepare_cached(
+        "INSERT OR IGNORE INTO group_members (group_pk, user_pk, added_at) VALUES (?1, ?2, ?3)",
+    )?
+    .execute(params![group_pk, user_pk, now])?;
     Ok(())
 }
 
 /// Removes a user from a group.
 pub fn remove_member(c: &Connection, group_pk: i64, user_pk: i64) -> Result<()> {
-    c.prepare_cached("DELETE FROM group_members WHERE group_pk = ?1 AND user_pk = ?2")?.execute(params![group_pk, user_pk])?;
+    c.prepare_cached("DELETE FROM group_members WHERE group_pk = ?1 AND user_pk = ?2")?
+        .execute(params![group_pk, user_pk])?;
     Ok(())
 }
 
@@ -112,17 +133,26 @@ pub fn of_user(c: &Connection, user_pk: i64) -> Result<Vec<GroupRow>> {
         "SELECT {G_COLUMNS} FROM group_members m JOIN groups g ON g.pk = m.group_pk WHERE m.user_pk = ?1
          ORDER BY g.precedence IS NULL, g.precedence, g.name"
     ))?;
-    let rows = stmt.query_map([user_pk], from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt
+        .query_map([user_pk], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
 /// A page of a user's groups after position `after` (by group row id).
-pub fn of_user_page(c: &Connection, user_pk: i64, after: i64, limit: usize) -> Result<Vec<GroupRow>> {
+pub fn of_user_page(
+    c: &Connection,
+    user_pk: i64,
+    after: i64,
+    limit: usize,
+) -> Result<Vec<GroupRow>> {
     let mut stmt = c.prepare_cached(&format!(
         "SELECT {G_COLUMNS} FROM group_members m JOIN groups g ON g.pk = m.group_pk
          WHERE m.user_pk = ?1 AND g.pk > ?2 ORDER BY g.pk LIMIT ?3"
     ))?;
-    let rows = stmt.query_map(params![user_pk, after, limit as i64], from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt
+        .query_map(params![user_pk, after, limit as i64], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }
 
@@ -133,7 +163,9 @@ pub fn members(c: &Connection, group_pk: i64, after: i64, limit: usize) -> Resul
          WHERE m.group_pk = ?1 AND u.pk > ?2 ORDER BY u.pk LIMIT ?3",
     )?;
     let pks = stmt
-        .query_map(params![group_pk, after, limit as i64], |r| r.get::<_, i64>(0))?
+        .query_map(params![group_pk, after, limit as i64], |r| {
+            r.get::<_, i64>(0)
+        })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut out = Vec::with_capacity(pks.len());
     for pk in pks {

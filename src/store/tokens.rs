@@ -88,17 +88,23 @@ pub fn mark_rotated(c: &Connection, hash: &[u8], now: f64) -> Result<()> {
 /// RevokeToken: revokes every refresh token of the authentication `origin_jti` and records the origin so
 /// its access tokens are refused too.
 pub fn revoke_origin(c: &Connection, origin_jti: &str, now: f64) -> Result<()> {
-    c.prepare_cached("UPDATE refresh_tokens SET revoked_at = ?2 WHERE origin_jti = ?1 AND revoked_at IS NULL")?
-        .execute(params![origin_jti, now])?;
-    c.prepare_cached("INSERT OR IGNORE INTO revoked_origins (origin_jti, revoked_at) VALUES (?1, ?2)")?
-        .execute(params![origin_jti, now])?;
+    c.prepare_cached(
+        "UPDATE refresh_tokens SET revoked_at = ?2 WHERE origin_jti = ?1 AND revoked_at IS NULL",
+    )?
+    .execute(params![origin_jti, now])?;
+    c.prepare_cached(
+        "INSERT OR IGNORE INTO revoked_origins (origin_jti, revoked_at) VALUES (?1, ?2)",
+    )?
+    .execute(params![origin_jti, now])?;
     Ok(())
 }
 
 /// Whether tokens of the authentication `origin_jti` were revoked.
 pub fn origin_revoked(c: &Connection, origin_jti: &str) -> Result<bool> {
-    Ok(c.prepare_cached("SELECT 1 FROM revoked_origins WHERE origin_jti = ?1")?
-        .query_row([origin_jti], |_| Ok(()))
-        .optional()?
-        .is_some())
+    Ok(
+        c.prepare_cached("SELECT 1 FROM revoked_origins WHERE origin_jti = ?1")?
+            .query_row([origin_jti], |_| Ok(()))
+            .optional()?
+            .is_some(),
+    )
 }

@@ -240,7 +240,14 @@ pub fn set_attributes(c: &Connection, pk: i64, attrs: &Attributes, now: f64) -> 
 
 /// Sets a new password: hash, SRP verifier, when it was set; the previous hash goes to the history
 /// (the 24 newest are kept, the most PasswordHistorySize allows).
-pub fn set_password(c: &Connection, pk: i64, hash: &str, salt: &[u8], verifier: &[u8], now: f64) -> Result<()> {
+pub fn set_password(
+    c: &Connection,
+    pk: i64,
+    hash: &str,
+    salt: &[u8],
+    verifier: &[u8],
+    now: f64,
+) -> Result<()> {
     c.prepare_cached(
         "UPDATE users SET
            password_history = CASE WHEN password_hash IS NULL THEN password_history
@@ -273,8 +280,10 @@ pub fn sign_out_everywhere(c: &Connection, pk: i64, now: f64) -> Result<()> {
          SELECT DISTINCT origin_jti, ?2 FROM refresh_tokens WHERE user_pk = ?1 AND revoked_at IS NULL",
     )?
     .execute(params![pk, now])?;
-    c.prepare_cached("UPDATE refresh_tokens SET revoked_at = ?2 WHERE user_pk = ?1 AND revoked_at IS NULL")?
-        .execute(params![pk, now])?;
+    c.prepare_cached(
+        "UPDATE refresh_tokens SET revoked_at = ?2 WHERE user_pk = ?1 AND revoked_at IS NULL",
+    )?
+    .execute(params![pk, now])?;
     Ok(())
 }
 
@@ -334,12 +343,28 @@ pub fn list(
             Field::Username => ("username".to_string(), f.value.clone()),
             Field::Sub => ("sub".to_string(), f.value.clone()),
             Field::UserStatus => ("status".to_string(), f.value.to_uppercase()),
-            Field::Attribute(a) => (format!("json_extract(attributes, '$.{a}')"), f.value.clone()),
+            Field::Attribute(a) => (
+                format!("json_extract(attributes, '$.{a}')"),
+                f.value.clone(),
+            ),
             Field::Enabled => {
-                let matches = |s: &str| if f.prefix { s.starts_with(&f.value) } else { s == f.value };
-                let set: Vec<&str> =
-                    [("Enabled", "1"), ("Disabled", "0")].iter().filter(|(n, _)| matches(n)).map(|(_, v)| *v).collect();
-                let cond = if set.is_empty() { "0".to_string() } else { format!("enabled IN ({})", set.join(",")) };
+                let matches = |s: &str| {
+                    if f.prefix {
+                        s.starts_with(&f.value)
+                    } else {
+                        s == f.value
+                    }
+                };
+                let set: Vec<&str> = [("Enabled", "1"), ("Disabled", "0")]
+                    .iter()
+                    .filter(|(n, _)| matches(n))
+                    .map(|(_, v)| *v)
+                    .collect();
+                let cond = if set.is_empty() {
+                    "0".to_string()
+                } else {
+                    format!("enabled IN ({})", set.join(","))
+                };
                 (cond, String::new())
             }
         };
@@ -361,6 +386,8 @@ pub fn list(
     sql.push_str(" ORDER BY pk LIMIT ?");
     args.push((limit as i64).into());
     let mut stmt = c.prepare_cached(&sql)?;
-    let rows = stmt.query_map(rusqlite::params_from_iter(args), from_row)?.collect::<rusqlite::Result<Vec<_>>>()?;
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(args), from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }

@@ -1,0 +1,25 @@
+//! AdminDeleteUserAttributes: an administrator removes attributes of a user.
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::domain::attributes::Writer;
+use crate::error::Result;
+use crate::ops::{admin_user, delete_user_attributes};
+use crate::Ctx;
+
+/// AdminDeleteUserAttributesRequest.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Request {
+    user_pool_id: String,
+    username: String,
+    user_attribute_names: Vec<String>,
+}
+
+/// Deletes the attributes.
+pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
+    let (pool, user) = admin_user(ctx, &req.user_pool_id, &req.username)?;
+    delete_user_attributes::remove(ctx, &pool, user, &req.user_attribute_names, Writer::Admin)?;
+    Ok(json!({}))
+}

@@ -1,0 +1,29 @@
+//! AdminListGroupsForUser: the groups of a user, paginated.
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::error::Result;
+use crate::ops::{admin_user, describe_group, page_start, paginate};
+use crate::{Ctx, store};
+
+/// AdminListGroupsForUserRequest.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Request {
+    username: String,
+    user_pool_id: String,
+    limit: Option<usize>,
+    next_token: Option<String>,
+}
+
+/// Lists the user's groups.
+pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
+    let (_, user) = admin_user(ctx, &req.user_pool_id, &req.username)?;
+    let limit = req.limit.filter(|l| *l > 0).unwrap_or(60);
+    let after = page_start(req.next_token.as_deref())?;
+    let rows = ctx.app.store.read(|c| store::groups::of_user_page(c, user.pk, after, limit + 1))?;
+    let (rows, next) = paginate(rows, limit, |g| g.pk);
+    let groups: Vec<Value> = rows.iter().map(describe_group).collect();
+    Ok(json!({"Groups": groups, "NextToken": next}))
+}

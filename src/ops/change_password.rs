@@ -1,0 +1,38 @@
+//! ChangePassword: the signed-in user replaces their password (the previous one is checked, and a wrong
+//! one counts toward the lockout).
+
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::auth::password::{self, NewPassword};
+use crate::error::Result;
+use crate::ops::{rate_limit, token_user};
+use crate::{Ctx, err};
+
+/// ChangePasswordRequest.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Request {
+    previous_password: Option<String>,
+    proposed_password: String,
+    access_token: String,
+}
+
+/// Changes the password.
+pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
+    let (_, pool, user) = token_user(ctx, &req.access_token)?;
+    ctx.app.store.write(|c| {
+        Ok(rate_limit(ctx, c, user.pk, "change_password", ctx.app.config.password_changes_per_hour))
+    })??;
+    if user.password_hash.is_some() {
+        let previous = req.previous_password.as_deref().ok_or_else(|| {
+            err!(InvalidParameterException, "1 validation error detected: Value null at 'previousPassword' failed to satisfy constraint: Member must not be null")
+        })?;
+        password::verify(ctx, &user, previous)?;
+    }
+    let new = NewPassword::prepare(ctx, &pool, &user, &req.proposed_password)?;
+    let now = ctx.now();
+    ctx.app.store.write(|c| new.store(c, user.pk, now))?;
+    ctx.app.passwords.forget(user.pk);
+    Ok(json!({}))
+}
