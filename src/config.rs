@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use clap::Parser;
+use clap::{Parser, Subcommand, ValueEnum};
 
 /// Settings of one emulator instance.
 #[derive(Debug, Clone, Parser)]
@@ -13,6 +13,10 @@ use clap::Parser;
     about = "A local emulator of Amazon Cognito User Pools"
 )]
 pub struct Config {
+    /// Something else than serving.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Address to listen on (use 0.0.0.0 inside a container).
     #[arg(long, env = "COGNITO_EMULATOR_HOST", default_value = "127.0.0.1")]
     pub host: String,
@@ -61,6 +65,14 @@ pub struct Config {
         default_value = "123456789012"
     )]
     pub account_id: String,
+
+    /// Seed file applied at start (pools with fixed ids, clients, groups, users); see the README.
+    #[arg(long, env = "COGNITO_EMULATOR_SEED")]
+    pub seed: Option<PathBuf>,
+
+    /// Log format: `text` for people, `json` for log collectors.
+    #[arg(long, env = "COGNITO_EMULATOR_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
 
     /// Log filter (error, warn, info, debug, trace, or a tracing filter expression).
     #[arg(long, env = "COGNITO_EMULATOR_LOG_LEVEL", default_value = "info")]
@@ -119,6 +131,27 @@ pub struct Config {
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "COGNITO_EMULATOR_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,
+}
+
+/// `--log-format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Subcommands.
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Exits 0 when the emulator on --host/--port (or --url) answers GET /health: a container
+    /// HEALTHCHECK that needs no other tool.
+    Healthcheck {
+        /// Base URL to check instead of http://<host>:<port> (0.0.0.0 means 127.0.0.1).
+        #[arg(long)]
+        url: Option<String>,
+    },
 }
 
 fn parse_fixed_code(s: &str) -> Result<String, String> {

@@ -1,20 +1,31 @@
-//! The emulator's own API under `/_emulator/` (not part of Cognito): the outbox for tests that read codes
-//! without SMTP.
+//! The emulator's own API under `/_emulator/` (not part of Cognito), for tests and local tooling:
+//!
+//! - `GET  /_emulator/messages?pool=&username=&destination=&after=` — the outbox, oldest first;
+//! - `POST /_emulator/reset` — deletes all state, then re-applies the seed file;
+//!   `POST /_emulator/reset?pool=<id>` — deletes one pool's users, groups and messages (pool and clients
+//!   stay), then re-applies that pool's seed entries;
+//! - `GET  /_emulator/clock` — the emulator's time; `POST /_emulator/clock` with
+//!   `{"advanceSeconds": n}` moves it forward (every expiry follows it);
+//! - `GET  /_emulator/export` — the current state as a seed file.
 
+use std::sync::Arc;
+
+use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper::{Method, Request, Response, StatusCode};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::protocol::Body;
 use crate::server::{json_error, json_ok};
 use crate::store::outbox;
-use crate::{App, store};
+use crate::{App, seed, store};
 
 fn query_params(req: &Request<Incoming>) -> Vec<(String, String)> {
     let Some(q) = req.uri().query() else {
         return Vec::new();
     };
     q.split('&')
+        .filter(|p| !p.is_empty())
         .filter_map(|pair| {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             Some((percent_decode(k)?, percent_decode(v)?))
@@ -47,18 +58,25 @@ fn percent_decode(s: &str) -> Option<String> {
 }
 
 /// Routes `/_emulator/...`.
-pub async fn handle(app: &App, req: Request<Incoming>) -> Response<Body> {
+pub async fn handle(app: &Arc<App>, req: Request<Incoming>) -> Response<Body> {
     let path = req.uri().path().trim_end_matches('/').to_string();
-    match (req.method(), path.as_str()) {
-        (&Method::GET, "/_emulator/messages") => messages(app, &req),
-        _ => json_error(
-            StatusCode::NOT_FOUND,
-            &format!("No control route {} {path}", req.method()),
-        ),
+    match (req.method().clone(), path.as_str()) {
+        (Method::GET, "/_emulator/messages") => messages(app, &req),
+        (Method::POST, "/_emulator/reset") => reset(app, &req).await,
+        (Method::GET, "/_emulator/clock") => clock(app),
+        (Method::POST, "/_emulator/clock") => advance(app, req).await,
+        (Method::GET, "/_emulator/export") => {
+            let app = app.clone();
+            match tokio::task::spawn_blocking(move || seed::export(&app)).await {
+                Ok(Ok(doc)) => json_ok(doc),
+                Ok(Err(e)) => json_error(StatusCode::INTERNAL_SERVER_ERROR, e.message()),
+                Err(e) => json_error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+            }
+        }
+        (m, p) => json_error(StatusCode::NOT_FOUND, &format!("No control route {m} {p}")),
     }
 }
 
-/// `GET /_emulator/messages?pool=&username=&destination=&after=`: the outbox, oldest first.
 fn messages(app: &App, req: &Request<Incoming>) -> Response<Body> {
     let mut filter = outbox::Filter::default();
     for (k, v) in query_params(req) {
@@ -79,4 +97,94 @@ fn messages(app: &App, req: &Request<Incoming>) -> Response<Body> {
         Ok(rows) => json_ok(json!({"messages": rows})),
         Err(e) => json_error(StatusCode::INTERNAL_SERVER_ERROR, e.message()),
     }
+}
+
+async fn reset(app: &Arc<App>, req: &Request<Incoming>) -> Response<Body> {
+    let pool = query_params(req)
+        .into_iter()
+        .find(|(k, _)| k == "pool")
+        .map(|(_, v)| v);
+    let app = app.clone();
+    let done = tokio::task::spawn_blocking(move || -> Result<Value, (StatusCode, String)> {
+        let internal = |e: crate::error::CognitoError| {
+            (StatusCode::INTERNAL_SERVER_ERROR, e.message().to_string())
+        };
+        match &pool {
+            Some(id) => {
+                if app
+                    .store
+                    .read(|c| store::pools::get(c, id))
+                    .map_err(internal)?
+                    .is_none()
+                {
+                    return Err((
+                        StatusCode::NOT_FOUND,
+                        format!("User pool {id} does not exist."),
+                    ));
+                }
+                app.store.reset_pool(id).map_err(internal)?;
+            }
+            None => app.store.reset_all().map_err(internal)?,
+        }
+        app.passwords.forget_all();
+        let seeded = match &app.config.seed {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|e| {
+                    (
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        format!("cannot read the seed: {e}"),
+                    )
+                })?;
+                let doc: Value = serde_json::from_str(&text).map_err(|e| {
+                    (
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        format!("seed is not JSON: {e}"),
+                    )
+                })?;
+                let s = seed::apply(&app, doc, pool.as_deref())
+                    .map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+                Some(s.to_string())
+            }
+            None => None,
+        };
+        tracing::info!(
+            pool = pool.as_deref().unwrap_or("(all)"),
+            seeded,
+            "state reset"
+        );
+        Ok(json!({"reset": pool.unwrap_or_else(|| "all".into()), "seed": seeded}))
+    })
+    .await;
+    match done {
+        Ok(Ok(v)) => json_ok(v),
+        Ok(Err((status, m))) => json_error(status, &m),
+        Err(e) => json_error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    }
+}
+
+fn clock(app: &App) -> Response<Body> {
+    json_ok(
+        json!({"now": app.clock.now_f64(), "offsetSeconds": app.clock.offset_ms() as f64 / 1000.0}),
+    )
+}
+
+async fn advance(app: &App, req: Request<Incoming>) -> Response<Body> {
+    let body = match req.into_body().collect().await {
+        Ok(b) => b.to_bytes(),
+        Err(e) => return json_error(StatusCode::BAD_REQUEST, &e.to_string()),
+    };
+    let parsed: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let Some(secs) = parsed
+        .get("advanceSeconds")
+        .and_then(Value::as_f64)
+        .filter(|s| *s >= 0.0 && s.is_finite())
+    else {
+        return json_error(
+            StatusCode::BAD_REQUEST,
+            "expected {\"advanceSeconds\": <non-negative number>}",
+        );
+    };
+    app.clock.advance_ms((secs * 1000.0).round() as i64);
+    tracing::info!(advanced_seconds = secs, "clock moved forward");
+    clock(app)
 }

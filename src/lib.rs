@@ -13,6 +13,7 @@ pub mod error;
 pub mod mail;
 pub mod ops;
 pub mod protocol;
+pub mod seed;
 pub mod server;
 pub mod store;
 pub mod wellknown;
@@ -59,6 +60,9 @@ pub enum StartError {
     /// The listener failed.
     #[error("{0}")]
     Io(#[from] std::io::Error),
+    /// The seed file is unusable.
+    #[error("{0}")]
+    Seed(#[from] seed::SeedError),
 }
 
 impl App {
@@ -89,7 +93,16 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
     let app = Arc::new(App::new(config)?);
+    apply_seed(&app)?;
     serve(app, listener, shutdown).await
+}
+
+/// Applies `--seed`, if any (blocking: seeded passwords are hashed).
+pub fn apply_seed(app: &Arc<App>) -> Result<Option<seed::Summary>, StartError> {
+    match &app.config.seed {
+        Some(path) => Ok(Some(seed::apply_file(app, path)?)),
+        None => Ok(None),
+    }
 }
 
 /// Serves an already-built `App` (lets callers inspect the app, e.g. the clock, while it runs).
@@ -103,10 +116,13 @@ pub async fn serve(
         let app = app.clone();
         tokio::spawn(mail::relay::run(app, url, relay_stopped))
     });
-    let result = server::serve(app, listener, shutdown).await;
+    let result = server::serve(app.clone(), listener, shutdown).await;
     let _ = stop_relay.send(true);
     if let Some(relay) = relay {
         let _ = relay.await;
+    }
+    if let Err(e) = app.store.checkpoint() {
+        tracing::warn!(error = %e, "WAL checkpoint at shutdown failed");
     }
     result.map_err(StartError::Io)
 }
@@ -121,12 +137,25 @@ pub struct Ctx {
     pub issuer_base: String,
     /// `x-amzn-RequestId` of this request.
     pub request_id: String,
+    /// The id CreateUserPool / CreateUserPoolClient use instead of a random one (seed files only).
+    pub fixed_id: Option<String>,
 }
 
 impl Ctx {
     /// Now, in epoch seconds with milliseconds.
     pub fn now(&self) -> f64 {
         self.app.clock.now_f64()
+    }
+
+    /// The same request context with another fixed id (seed files).
+    pub fn clone_with_id(&self, fixed_id: Option<String>) -> Ctx {
+        Ctx {
+            app: self.app.clone(),
+            region: self.region.clone(),
+            issuer_base: self.issuer_base.clone(),
+            request_id: self.request_id.clone(),
+            fixed_id,
+        }
     }
 
     /// The issuer of tokens for a pool: `<issuer base>/<poolId>`.

@@ -1,11 +1,14 @@
-//! `cognito-emulator`: parse the configuration, open the store, load the keys, serve until SIGTERM or
-//! SIGINT.
+//! `cognito-emulator`: parse the configuration, open the store, load the keys, apply the seed, serve
+//! until SIGTERM or SIGINT (then finish in-flight requests and close the database cleanly).
 
+use std::io::{Read, Write};
+use std::process::ExitCode;
 use std::sync::Arc;
+use std::time::Duration;
 
 use clap::Parser;
-use cognito_emulator::config::Config;
-use cognito_emulator::{App, serve};
+use cognito_emulator::config::{Command, Config, LogFormat};
+use cognito_emulator::{App, apply_seed, serve};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
@@ -31,19 +34,66 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing in-flight requests");
 }
 
-fn main() -> std::process::ExitCode {
+/// `cognito-emulator healthcheck`: GET /health with a plain TCP client (the image has no curl).
+fn healthcheck(config: &Config, url: Option<&str>) -> ExitCode {
+    let host = if config.host == "0.0.0.0" || config.host == "::" {
+        "127.0.0.1"
+    } else {
+        config.host.as_str()
+    };
+    let base = url
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("http://{host}:{}", config.port));
+    let authority = base
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    let check = || -> std::io::Result<bool> {
+        let addr = std::net::ToSocketAddrs::to_socket_addrs(&authority)?
+            .next()
+            .ok_or_else(|| std::io::Error::other("no address"))?;
+        let mut s = std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(3))?;
+        s.set_read_timeout(Some(Duration::from_secs(3)))?;
+        write!(
+            s,
+            "GET /health HTTP/1.1\r\nHost: {authority}\r\nConnection: close\r\n\r\n"
+        )?;
+        let mut answer = String::new();
+        s.read_to_string(&mut answer)?;
+        Ok(answer.starts_with("HTTP/1.1 200"))
+    };
+    match check() {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => {
+            eprintln!("cognito-emulator healthcheck: {base}/health did not answer 200");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("cognito-emulator healthcheck: {base}/health: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn main() -> ExitCode {
     let config = Config::parse();
+    if let Some(Command::Healthcheck { url }) = &config.command {
+        return healthcheck(&config, url.as_deref());
+    }
     let filter = EnvFilter::try_new(&config.log_level).unwrap_or_else(|_| EnvFilter::new("info"));
-    tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    match config.log_format {
+        LogFormat::Json => builder.json().flatten_event(true).init(),
+        LogFormat::Text => builder.init(),
+    }
 
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {
             eprintln!("cognito-emulator: cannot start the runtime: {e}");
-            return std::process::ExitCode::FAILURE;
+            return ExitCode::FAILURE;
         }
     };
     runtime.block_on(async move {
@@ -52,14 +102,28 @@ fn main() -> std::process::ExitCode {
             Ok(l) => l,
             Err(e) => {
                 eprintln!("cognito-emulator: cannot listen on {addr}: {e}");
-                return std::process::ExitCode::FAILURE;
+                return ExitCode::FAILURE;
             }
         };
         let app = match App::new(config) {
             Ok(app) => Arc::new(app),
             Err(e) => {
                 eprintln!("cognito-emulator: {e}");
-                return std::process::ExitCode::FAILURE;
+                return ExitCode::FAILURE;
+            }
+        };
+        let seeded = {
+            let app = app.clone();
+            match tokio::task::spawn_blocking(move || apply_seed(&app)).await {
+                Ok(Ok(s)) => s,
+                Ok(Err(e)) => {
+                    eprintln!("cognito-emulator: {e}");
+                    return ExitCode::FAILURE;
+                }
+                Err(e) => {
+                    eprintln!("cognito-emulator: seeding failed: {e}");
+                    return ExitCode::FAILURE;
+                }
             }
         };
         let local = listener.local_addr().map(|a| a.to_string()).unwrap_or(addr);
@@ -70,16 +134,24 @@ fn main() -> std::process::ExitCode {
             .unwrap_or_else(|| ":memory: (nothing is kept after exit)".into());
         let mail = cfg.smtp_url.clone().unwrap_or_else(|| "outbox only (GET /_emulator/messages)".into());
         let issuer = cfg.issuer_url.clone().unwrap_or_else(|| "http://<Host of each request>".into());
+        let seed = match (&cfg.seed, seeded) {
+            (Some(path), Some(summary)) => format!(" | seed: {} ({summary})", path.display()),
+            _ => String::new(),
+        };
         println!(
-            "cognito-emulator {} listening on http://{local} | data: {data} | keys: {} | issuer: {issuer}/<poolId> | mail: {mail}",
+            "cognito-emulator {} listening on http://{local} | data: {data} | keys: {} | issuer: {issuer}/<poolId> | mail: {mail}{seed}",
             env!("CARGO_PKG_VERSION"),
             cfg.keys.display(),
         );
+        let _ = std::io::stdout().flush();
         match serve(app, listener, shutdown_signal()).await {
-            Ok(()) => std::process::ExitCode::SUCCESS,
+            Ok(()) => {
+                tracing::info!("stopped");
+                ExitCode::SUCCESS
+            }
             Err(e) => {
                 eprintln!("cognito-emulator: {e}");
-                std::process::ExitCode::FAILURE
+                ExitCode::FAILURE
             }
         }
     })

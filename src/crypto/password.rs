@@ -98,6 +98,11 @@ impl Passwords {
             .unwrap_or(false)
     }
 
+    /// Drops every cached credential (control API reset).
+    pub fn forget_all(&self) {
+        self.cache.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    }
+
     /// Drops the cached credential of a user (password changed, user deleted).
     pub fn forget(&self, user_pk: i64) {
         self.cache

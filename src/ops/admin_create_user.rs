@@ -162,7 +162,8 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
         return Ok(json!({"User": user_type(&user)}));
     }
 
-    let sub = ids::uuid();
+    // Seed files may fix the sub.
+    let sub = ctx.fixed_id.clone().unwrap_or_else(ids::uuid);
     let cfg = &pool.config;
     let (username, fills, taken) = if cfg.uses_username_attributes() {
         let fills =

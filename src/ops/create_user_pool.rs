@@ -7,7 +7,7 @@ use crate::domain::ids;
 use crate::domain::pool::{PoolConfig, PoolIdentity, PoolSettingsInput, SchemaAttribute, UsernameConfiguration};
 use crate::error::Result;
 use crate::ops::{describe_pool, load_pool};
-use crate::{Ctx, store};
+use crate::{Ctx, err, store};
 
 /// CreateUserPoolRequest.
 #[derive(Debug, Deserialize)]
@@ -35,10 +35,13 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     )?;
     let now = ctx.now();
     let id = ctx.app.store.write(|c| loop {
-        let id = ids::pool_id(&ctx.region);
+        let id = ctx.fixed_id.clone().unwrap_or_else(|| ids::pool_id(&ctx.region));
         match store::pools::insert(c, &id, &req.pool_name, &config, now) {
             Ok(()) => return Ok(id),
-            Err(e) if store::is_unique_violation(&e) => continue,
+            Err(e) if store::is_unique_violation(&e) && ctx.fixed_id.is_none() => continue,
+            Err(e) if store::is_unique_violation(&e) => {
+                return Err(err!(InvalidParameterException, "User pool {id} already exists."));
+            }
             Err(e) => return Err(e.into()),
         }
     })?;

@@ -35,10 +35,13 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     };
     let now = ctx.now();
     let client_id = ctx.app.store.write(|c| loop {
-        let id = ids::client_id();
+        let id = ctx.fixed_id.clone().unwrap_or_else(ids::client_id);
         match store::clients::insert(c, &id, &pool.id, &req.client_name, secret.as_deref(), &config, now) {
             Ok(()) => return Ok(id),
-            Err(e) if store::is_unique_violation(&e) => continue,
+            Err(e) if store::is_unique_violation(&e) && ctx.fixed_id.is_none() => continue,
+            Err(e) if store::is_unique_violation(&e) => {
+                return Err(err!(InvalidParameterException, "App client {id} already exists."));
+            }
             Err(e) => return Err(e.into()),
         }
     })?;

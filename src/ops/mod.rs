@@ -16,6 +16,38 @@ use crate::{Ctx, err, store};
 /// A type-erased operation handler.
 pub type Handler = fn(&Ctx, Value) -> Result<Value>;
 
+/// Runs operation `name` on `input` as the API does: validation against the model, the handler, and
+/// absent members removed from the answer. The seed file goes through here too.
+pub fn invoke(ctx: &Ctx, name: &str, input: Value) -> Result<Value> {
+    let model = model();
+    let op = model
+        .operations
+        .get(name)
+        .ok_or_else(|| err!(UnknownOperationException, "Unknown operation: {name}"))?;
+    model.validate_input(op, &input)?;
+    let handler = handler(name).ok_or_else(|| {
+        err!(
+            UnsupportedOperationException,
+            "{name} is not implemented by cognito-emulator yet."
+        )
+    })?;
+    let mut out = handler(ctx, input)?;
+    strip_nulls(&mut out);
+    Ok(out)
+}
+
+/// Removes `null` members recursively: AWS omits absent members rather than sending null.
+pub fn strip_nulls(v: &mut Value) {
+    match v {
+        Value::Object(map) => {
+            map.retain(|_, v| !v.is_null());
+            map.values_mut().for_each(strip_nulls);
+        }
+        Value::Array(items) => items.iter_mut().for_each(strip_nulls),
+        _ => {}
+    }
+}
+
 fn call<Req: DeserializeOwned, Resp: Serialize>(
     f: fn(&Ctx, Req) -> Result<Resp>,
     ctx: &Ctx,

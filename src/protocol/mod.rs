@@ -79,18 +79,6 @@ pub fn error_response(e: &CognitoError, request_id: &str) -> Response<Body> {
     resp
 }
 
-/// Removes `null` members recursively: AWS omits absent members rather than sending null.
-fn strip_nulls(v: &mut Value) {
-    match v {
-        Value::Object(map) => {
-            map.retain(|_, v| !v.is_null());
-            map.values_mut().for_each(strip_nulls);
-        }
-        Value::Array(items) => items.iter_mut().for_each(strip_nulls),
-        _ => {}
-    }
-}
-
 /// Answers one `POST /` API call.
 pub async fn handle(app: Arc<App>, req: Request<Incoming>) -> Response<Body> {
     let started = Instant::now();
@@ -106,6 +94,7 @@ pub async fn handle(app: Arc<App>, req: Request<Incoming>) -> Response<Body> {
         .and_then(|t| t.strip_prefix(TARGET_PREFIX))
         .unwrap_or("")
         .to_string();
+    let mut scope = Scope::default();
     let result = dispatch(
         &app,
         &parts.headers,
@@ -113,18 +102,33 @@ pub async fn handle(app: Arc<App>, req: Request<Incoming>) -> Response<Body> {
         &operation,
         body,
         &request_id,
+        &mut scope,
     )
     .await;
     let elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let (pool, client) = (
+        scope.pool.as_deref().unwrap_or(""),
+        scope.client.as_deref().unwrap_or(""),
+    );
     match result {
         Ok(value) => {
-            tracing::info!(request_id, operation, outcome = "ok", elapsed_ms, "request");
+            tracing::info!(
+                request_id,
+                operation,
+                pool,
+                client,
+                outcome = "ok",
+                elapsed_ms,
+                "request"
+            );
             json_response(StatusCode::OK, &request_id, &value)
         }
         Err(e) => {
             tracing::info!(
                 request_id,
                 operation,
+                pool,
+                client,
                 outcome = e.name(),
                 message = e.message(),
                 elapsed_ms,
@@ -135,6 +139,13 @@ pub async fn handle(app: Arc<App>, req: Request<Incoming>) -> Response<Body> {
     }
 }
 
+/// What a request names, for its log line.
+#[derive(Default)]
+struct Scope {
+    pool: Option<String>,
+    client: Option<String>,
+}
+
 async fn dispatch(
     app: &Arc<App>,
     headers: &HeaderMap,
@@ -142,6 +153,7 @@ async fn dispatch(
     operation: &str,
     body: Incoming,
     request_id: &str,
+    scope: &mut Scope,
 ) -> Result<Value, CognitoError> {
     let Some(target) = target else {
         return Err(CognitoError::UnknownOperationException(
@@ -149,15 +161,15 @@ async fn dispatch(
                 .into(),
         ));
     };
-    let model = model::model();
-    let Some(op) = target
+    // Unknown targets are refused before the body is read.
+    let known = target
         .strip_prefix(TARGET_PREFIX)
-        .and_then(|name| model.operations.get(name))
-    else {
+        .is_some_and(|name| model::model().operations.contains_key(name));
+    if !known {
         return Err(CognitoError::UnknownOperationException(format!(
             "Unknown operation: {target}"
         )));
-    };
+    }
 
     let limit = app.config.max_body_bytes;
     let bytes = http_body_util::Limited::new(body, limit)
@@ -184,22 +196,18 @@ async fn dispatch(
             CognitoError::SerializationException(format!("Request body is not valid JSON: {e}"))
         })?
     };
-    model.validate_input(op, &input)?;
-
-    let Some(handler) = ops::handler(operation) else {
-        return Err(CognitoError::UnsupportedOperationException(format!(
-            "{operation} is not implemented by cognito-emulator yet."
-        )));
-    };
+    let name = |k: &str| input.get(k).and_then(Value::as_str).map(str::to_string);
+    scope.pool = name("UserPoolId");
+    scope.client = name("ClientId");
     let ctx = Ctx {
         app: app.clone(),
         region: signed_region(headers).unwrap_or_else(|| app.config.region.clone()),
         issuer_base: issuer_base(app, headers),
         request_id: request_id.to_string(),
+        fixed_id: None,
     };
-    let mut out = tokio::task::spawn_blocking(move || handler(&ctx, input))
+    let operation = operation.to_string();
+    tokio::task::spawn_blocking(move || ops::invoke(&ctx, &operation, input))
         .await
-        .map_err(|e| CognitoError::internal(format_args!("handler panicked: {e}")))??;
-    strip_nulls(&mut out);
-    Ok(out)
+        .map_err(|e| CognitoError::internal(format_args!("handler panicked: {e}")))?
 }

@@ -173,6 +173,36 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Folds the WAL into the database file (at shutdown: the file is complete on its own).
+    pub fn checkpoint(&self) -> Result<(), CognitoError> {
+        let conn = self.lock_writer();
+        if self.file_backed {
+            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        }
+        Ok(())
+    }
+
+    /// Deletes every pool (and by cascade everything in it), the outbox and the revocation list.
+    pub fn reset_all(&self) -> Result<(), CognitoError> {
+        self.write(|c| {
+            c.execute_batch("DELETE FROM pools; DELETE FROM outbox; DELETE FROM revoked_origins;")?;
+            Ok(())
+        })
+    }
+
+    /// Deletes a pool's users (with their tokens, codes, devices, sessions) and groups, and its messages;
+    /// the pool and its app clients stay.
+    pub fn reset_pool(&self, pool_id: &str) -> Result<(), CognitoError> {
+        self.write(|c| {
+            c.execute("DELETE FROM users WHERE pool_id = ?1", [pool_id])?;
+            c.execute("DELETE FROM groups WHERE pool_id = ?1", [pool_id])?;
+            c.execute("DELETE FROM outbox WHERE pool_id = ?1", [pool_id])?;
+            Ok(())
+        })
+    }
+}
+
 /// True when `e` is a UNIQUE or PRIMARY KEY constraint failure.
 pub fn is_unique_violation(e: &rusqlite::Error) -> bool {
     matches!(

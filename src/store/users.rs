@@ -265,6 +265,16 @@ pub fn set_password(
     Ok(())
 }
 
+/// Removes the password (a user who signs in without one).
+pub fn clear_password(c: &Connection, pk: i64, now: f64) -> Result<()> {
+    c.prepare_cached(
+        "UPDATE users SET password_hash = NULL, srp_salt = NULL, srp_verifier = NULL, password_set_at = NULL,
+                          updated_at = ?2 WHERE pk = ?1",
+    )?
+    .execute(params![pk, now])?;
+    Ok(())
+}
+
 /// Sets enabled / disabled.
 pub fn set_enabled(c: &Connection, pk: i64, enabled: bool, now: f64) -> Result<()> {
     c.prepare_cached("UPDATE users SET enabled = ?2, updated_at = ?3 WHERE pk = ?1")?
