@@ -115,7 +115,7 @@ def smtp_inbox():
 class Emulator:
     """A cognito-emulator subprocess."""
 
-    def __init__(self, tmp: Path, smtp_url: str | None) -> None:
+    def __init__(self, tmp: Path, smtp_url: str | None, extra_args: list[str] | None = None) -> None:
         binary = Path(os.environ.get("COGNITO_EMULATOR_BIN", str(DEFAULT_BIN)))
         if not binary.is_file() or not os.access(binary, os.X_OK):
             pytest.fail(
@@ -134,6 +134,7 @@ class Emulator:
         ]
         if smtp_url:
             args += ["--smtp-url", smtp_url]
+        args += extra_args or []
         env = {k: v for k, v in os.environ.items() if not k.startswith("COGNITO_EMULATOR_")}
         self.stderr_path = tmp / "stderr.log"
         self._stderr = open(self.stderr_path, "wb")
@@ -198,11 +199,11 @@ class Emulator:
 
 @pytest.fixture(scope="session")
 def start_emulator(tmp_path_factory):
-    """Factory: start_emulator(smtp_url=...) -> Emulator, all stopped at session end."""
+    """Factory: start_emulator(smtp_url=..., extra_args=[...]) -> Emulator, all stopped at session end."""
     started: list[Emulator] = []
 
-    def start(smtp_url: str | None = None) -> Emulator:
-        emu = Emulator(tmp_path_factory.mktemp("emulator"), smtp_url)
+    def start(smtp_url: str | None = None, extra_args: list[str] | None = None) -> Emulator:
+        emu = Emulator(tmp_path_factory.mktemp("emulator"), smtp_url, extra_args)
         started.append(emu)
         return emu
 
