@@ -103,10 +103,20 @@ pub fn mint(
         .iter()
         .filter_map(|g| g.role_arn.as_deref())
         .collect();
-    let preferred_role = groups
+    // AWS sets no preferred role when groups of the best precedence disagree on the role.
+    let with_role: Vec<_> = groups
         .iter()
-        .find(|g| g.role_arn.is_some() && g.precedence.is_some())
-        .and_then(|g| g.role_arn.clone());
+        .filter(|g| g.role_arn.is_some() && g.precedence.is_some())
+        .collect();
+    let best = with_role.iter().filter_map(|g| g.precedence).min();
+    let mut best_roles = with_role
+        .iter()
+        .filter(|g| g.precedence == best)
+        .filter_map(|g| g.role_arn.as_deref());
+    let preferred_role = best_roles
+        .next()
+        .filter(|first| best_roles.all(|r| r == *first))
+        .map(str::to_string);
     let group_claim = (!names.is_empty()).then(|| Value::from(names.clone()));
 
     let mut id = Map::new();

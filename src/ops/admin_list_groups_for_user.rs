@@ -21,7 +21,7 @@ pub struct Request {
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let (_, user) = admin_user(ctx, &req.user_pool_id, &req.username)?;
     let limit = req.limit.filter(|l| *l > 0).unwrap_or(60);
-    let after = page_start(req.next_token.as_deref())?;
+    let after = page_start(ctx, req.next_token.as_deref())?;
     let rows = ctx.app.store.read(|c| store::groups::of_user_page(c, user.pk, after, limit + 1))?;
     let (rows, next) = paginate(rows, limit, |g| g.pk);
     let groups: Vec<Value> = rows.iter().map(describe_group).collect();

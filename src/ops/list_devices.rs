@@ -19,7 +19,7 @@ pub struct Request {
 /// Lists a user's devices (Limit defaults to 60).
 pub fn list(ctx: &Ctx, user_pk: i64, limit: Option<usize>, token: Option<&str>) -> Result<Value> {
     let limit = limit.filter(|l| *l > 0).unwrap_or(60);
-    let after = page_start(token)?;
+    let after = page_start(ctx, token)?;
     let rows = ctx
         .app
         .store

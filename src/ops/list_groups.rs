@@ -20,7 +20,7 @@ pub struct Request {
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let pool = load_pool(ctx, &req.user_pool_id)?;
     let limit = req.limit.filter(|l| *l > 0).unwrap_or(60);
-    let after = page_start(req.next_token.as_deref())?;
+    let after = page_start(ctx, req.next_token.as_deref())?;
     let rows = ctx.app.store.read(|c| store::groups::list(c, &pool.id, after, limit + 1))?;
     let (rows, next) = paginate(rows, limit, |g| g.pk);
     let groups: Vec<Value> = rows.iter().map(describe_group).collect();

@@ -20,7 +20,7 @@ pub struct Request {
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let pool = load_pool(ctx, &req.user_pool_id)?;
     let limit = req.max_results.unwrap_or(60);
-    let after = page_start(req.next_token.as_deref())?;
+    let after = page_start(ctx, req.next_token.as_deref())?;
     let rows = ctx.app.store.read(|c| store::clients::list(c, &pool.id, after, limit + 1))?;
     let (rows, next) = paginate(rows, limit, |c| c.pk);
     let clients: Vec<Value> = rows

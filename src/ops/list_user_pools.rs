@@ -17,7 +17,7 @@ pub struct Request {
 
 /// Lists up to MaxResults pools after NextToken.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let after = page_start(req.next_token.as_deref())?;
+    let after = page_start(ctx, req.next_token.as_deref())?;
     let rows = ctx.app.store.read(|c| store::pools::list(c, after, req.max_results + 1))?;
     let (rows, next) = paginate(rows, req.max_results, |p| p.pk);
     let pools: Vec<Value> = rows

@@ -35,7 +35,7 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let pool = load_pool(ctx, &req.user_pool_id)?;
     let parsed = filter::parse(req.filter.as_deref().unwrap_or(""))?;
     let limit = req.limit.filter(|l| *l > 0).unwrap_or(60);
-    let after = page_start(req.pagination_token.as_deref())?;
+    let after = page_start(ctx, req.pagination_token.as_deref())?;
     let rows = ctx.app.store.read(|c| store::users::list(c, &pool.id, parsed.as_ref(), after, limit + 1))?;
     let (rows, next) = paginate(rows, limit, |u| u.pk);
     let users: Vec<Value> = rows.iter().map(|u| user_with(u, req.attributes_to_get.as_deref())).collect();

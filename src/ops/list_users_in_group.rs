@@ -21,7 +21,7 @@ pub struct Request {
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let group = load_group(ctx, &req.user_pool_id, &req.group_name)?;
     let limit = req.limit.filter(|l| *l > 0).unwrap_or(60);
-    let after = page_start(req.next_token.as_deref())?;
+    let after = page_start(ctx, req.next_token.as_deref())?;
     let rows = ctx.app.store.read(|c| store::groups::members(c, group.pk, after, limit + 1))?;
     let (rows, next) = paginate(rows, limit, |u| u.pk);
     let users: Vec<Value> = rows.iter().map(user_type).collect();

@@ -247,13 +247,14 @@ pub fn describe_client(client: &ClientRow) -> Result<Value> {
 }
 
 /// Parses an incoming pagination token.
-pub fn page_start(token: Option<&str>) -> Result<i64> {
+pub fn page_start(ctx: &Ctx, token: Option<&str>) -> Result<i64> {
     match token {
         None => Ok(0),
         Some(t) => ids::parse_page_token(t).ok_or_else(|| {
             err!(
                 InvalidParameterException,
-                "Pagination token {t} is invalid."
+                "Paging marker {t} is invalid for request {}",
+                ctx.request_id
             )
         }),
     }
