@@ -13,6 +13,7 @@ CREATE TABLE auth_sessions (
     used_at    REAL
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX auth_sessions_by_expiry ON auth_sessions(expires_at);
+CREATE INDEX auth_sessions_by_user ON auth_sessions(user_pk, challenge);
 
 -- MFA settings and TOTP secrets of a user (JSON, see domain::mfa::UserMfa).
 ALTER TABLE users ADD COLUMN mfa TEXT NOT NULL DEFAULT '{}';

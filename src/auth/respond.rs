@@ -30,18 +30,25 @@ pub fn respond(
     admin: bool,
 ) -> Result<Outcome> {
     // Checked before the session is taken, so these mistakes leave it usable.
-    required(responses, "USERNAME")?;
+    let username = required(responses, "USERNAME")?;
     require_secret_hash(client, responses.get("SECRET_HASH").map(String::as_str))?;
-    // pycognito answers PASSWORD_VERIFIER without a Session: the secret block names the same session.
-    let handle = session_str.and_then(Handle::from_session).or_else(|| {
-        (challenge.ends_with("PASSWORD_VERIFIER"))
-            .then(|| {
-                responses
-                    .get("PASSWORD_CLAIM_SECRET_BLOCK")
-                    .and_then(|b| Handle::from_secret_block(b))
-            })
-            .flatten()
-    });
+    let mut handle = session_str.and_then(Handle::from_session);
+    if handle.is_none() && challenge.ends_with("PASSWORD_VERIFIER") {
+        // pycognito answers PASSWORD_VERIFIER without a Session: the secret block names the same session.
+        handle = responses
+            .get("PASSWORD_CLAIM_SECRET_BLOCK")
+            .and_then(|b| Handle::from_secret_block(b));
+    }
+    if handle.is_none() && challenge == "DEVICE_SRP_AUTH" {
+        // pycognito answers DEVICE_SRP_AUTH without a Session too: the pending step of that user.
+        let user = ctx
+            .app
+            .store
+            .read(|c| users::resolve(c, &pool.id, &pool.config, username))?;
+        if let Some(user) = user {
+            handle = Handle::pending(ctx, client, user.pk, challenge)?;
+        }
+    }
     let (handle, user_pk, state) = session::take(ctx, client, challenge, handle)?;
     let original = state.clone();
     let result = answer(

@@ -108,21 +108,37 @@ pub enum Step {
 
 /// The random bytes behind a session.
 #[derive(Debug, Clone)]
-pub struct Handle(pub Vec<u8>);
+pub struct Handle {
+    /// The random bytes (known for sessions created or named by the client).
+    raw: Vec<u8>,
+    /// Their SHA-256: the storage key.
+    key: [u8; 32],
+}
 
 impl Handle {
+    fn from_raw(raw: Vec<u8>) -> Handle {
+        let key = Sha256::digest(&raw).into();
+        Handle { raw, key }
+    }
+
     /// The `Session` string.
     pub fn session(&self) -> String {
-        format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(&self.0))
+        format!("{PREFIX}{}", URL_SAFE_NO_PAD.encode(&self.raw))
     }
 
     /// The SECRET_BLOCK string.
     pub fn secret_block(&self) -> String {
-        STANDARD.encode(&self.0)
+        STANDARD.encode(&self.raw)
     }
 
     fn key(&self) -> [u8; 32] {
-        Sha256::digest(&self.0).into()
+        self.key
+    }
+
+    /// Whether a PASSWORD_CLAIM_SECRET_BLOCK (decoded) belongs to this session.
+    pub fn is_secret_block(&self, block: &[u8]) -> bool {
+        let digest: [u8; 32] = Sha256::digest(block).into();
+        digest == self.key
     }
 
     /// Parses a `Session` string.
@@ -131,7 +147,7 @@ impl Handle {
             .decode(s.strip_prefix(PREFIX)?)
             .ok()
             .filter(|b| b.len() == 48)
-            .map(Handle)
+            .map(Handle::from_raw)
     }
 
     /// Parses a PASSWORD_CLAIM_SECRET_BLOCK.
@@ -140,7 +156,26 @@ impl Handle {
             .decode(s)
             .ok()
             .filter(|b| b.len() == 48)
-            .map(Handle)
+            .map(Handle::from_raw)
+    }
+
+    /// The newest unused, unexpired session of `user_pk` at `client` answering `challenge`: pycognito
+    /// answers DEVICE_SRP_AUTH without the Session it was given.
+    pub fn pending(
+        ctx: &Ctx,
+        client: &ClientRow,
+        user_pk: i64,
+        challenge: &str,
+    ) -> Result<Option<Handle>> {
+        let now = ctx.now();
+        let key = ctx
+            .app
+            .store
+            .read(|c| sessions::pending(c, &client.id, user_pk, challenge, now))?;
+        Ok(key.map(|key| Handle {
+            raw: Vec::new(),
+            key,
+        }))
     }
 }
 
@@ -175,7 +210,7 @@ pub fn create_for(
     state: &State,
     secs: f64,
 ) -> Result<Handle> {
-    let handle = Handle(ids::random_bytes(48));
+    let handle = Handle::from_raw(ids::random_bytes(48));
     let now = ctx.now();
     let expires = now + secs;
     let json = serde_json::to_string(state)?;

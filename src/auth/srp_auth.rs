@@ -172,7 +172,7 @@ fn signature_ok(
     let Ok(block_bytes) = STANDARD.decode(block) else {
         return Ok(false);
     };
-    if block_bytes != handle.0 {
+    if !handle.is_secret_block(&block_bytes) {
         return Ok(false);
     }
     let Some(key) = srp::server_key(a, eph, verifier) else {

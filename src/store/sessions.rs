@@ -75,3 +75,22 @@ pub fn reopen(c: &Connection, key: &[u8], state: &str) -> Result<()> {
         .execute(params![key, state])?;
     Ok(())
 }
+
+/// The key of the newest unused, unexpired session of a user at a client answering `challenge`.
+pub fn pending(
+    c: &Connection,
+    client_id: &str,
+    user_pk: i64,
+    challenge: &str,
+    now: f64,
+) -> Result<Option<[u8; 32]>> {
+    let key: Option<Vec<u8>> = c
+        .prepare_cached(
+            "SELECT key FROM auth_sessions
+             WHERE user_pk = ?1 AND client_id = ?2 AND challenge = ?3 AND used_at IS NULL AND expires_at > ?4
+             ORDER BY created_at DESC LIMIT 1",
+        )?
+        .query_row(params![user_pk, client_id, challenge, now], |r| r.get(0))
+        .optional()?;
+    Ok(key.and_then(|k| k.try_into().ok()))
+}
