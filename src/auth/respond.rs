@@ -125,6 +125,11 @@ fn answer(
 
     let step = state.step.clone();
     let mut attempt = Attempt::resume(ctx, pool, client, user, &state);
+    // A client may name its remembered device in any challenge response (amazon-cognito-identity-js
+    // learns the internal username, and so finds its device key, only from the first answer).
+    if let Some(key) = responses.get("DEVICE_KEY").filter(|k| !k.is_empty()) {
+        attempt.device_key = Some(key.clone());
+    }
     match (challenge, &step) {
         ("PASSWORD_VERIFIER", Step::PasswordVerifier { .. }) => {
             srp_auth::verify_password(attempt, responses, handle, &step)
