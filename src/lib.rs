@@ -43,6 +43,8 @@ pub struct App {
     pub passwords: Passwords,
     /// Wakes the SMTP relay when mail is queued.
     pub mail: mail::Mailer,
+    /// One permit per core for running handlers (see `protocol`).
+    pub workers: tokio::sync::Semaphore,
 }
 
 /// Errors that stop the emulator from starting.
@@ -75,6 +77,9 @@ impl App {
         if let Some(url) = &config.smtp_url {
             mail::relay::parse_smtp_url(url).map_err(StartError::Config)?;
         }
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
         Ok(App {
             config,
             store,
@@ -82,6 +87,7 @@ impl App {
             clock: Clock::default(),
             passwords,
             mail: mail::Mailer::default(),
+            workers: tokio::sync::Semaphore::new(cores),
         })
     }
 }

@@ -75,7 +75,25 @@ fn healthcheck(config: &Config, url: Option<&str>) -> ExitCode {
     }
 }
 
+/// glibc keeps freed argon2 buffers (19 MiB each) in per-thread arenas: after a burst of sign-ups the
+/// process would hold gigabytes it no longer uses. Buffers this large are mapped and unmapped instead.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn return_large_buffers_to_the_system() {
+    unsafe extern "C" {
+        fn mallopt(param: std::ffi::c_int, value: std::ffi::c_int) -> std::ffi::c_int;
+    }
+    const M_MMAP_THRESHOLD: std::ffi::c_int = -3;
+    // SAFETY: mallopt only changes allocator tuning; called before any thread starts.
+    unsafe {
+        mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn return_large_buffers_to_the_system() {}
+
 fn main() -> ExitCode {
+    return_large_buffers_to_the_system();
     let config = Config::parse();
     if let Some(Command::Healthcheck { url }) = &config.command {
         return healthcheck(&config, url.as_deref());

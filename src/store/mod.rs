@@ -16,7 +16,8 @@ pub mod tokens;
 pub mod users;
 
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
@@ -43,6 +44,34 @@ pub struct Store {
     /// Empty in memory mode: an in-memory database lives in one connection.
     readers: Mutex<Vec<Connection>>,
     file_backed: bool,
+    /// Stops the background checkpointer when the store goes away.
+    stop_checkpointer: Arc<AtomicBool>,
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        self.stop_checkpointer.store(true, Ordering::Relaxed);
+    }
+}
+
+/// Folds the WAL into the database file from its own connection once a second, so the fsyncs of a
+/// checkpoint never happen inside a write transaction (they would stall every writer behind the lock).
+fn spawn_checkpointer(path: &Path, stop: Arc<AtomicBool>) -> Result<(), OpenError> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(std::time::Duration::from_secs(1))?;
+    std::thread::Builder::new()
+        .name("wal-checkpoint".into())
+        .spawn(move || {
+            while !stop.load(Ordering::Relaxed) {
+                std::thread::sleep(std::time::Duration::from_secs(1));
+                // PASSIVE never waits for readers or writers; whatever it cannot fold now waits a second.
+                if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                    tracing::debug!(error = %e, "background checkpoint skipped");
+                }
+            }
+        })
+        .map(|_| ())
+        .map_err(OpenError::Thread)
 }
 
 /// Errors opening the database (start-up only).
@@ -57,6 +86,9 @@ pub enum OpenError {
     /// The database was written by a newer emulator.
     #[error("the database has schema version {0}, newer than this emulator knows ({1})")]
     TooNew(usize, usize),
+    /// The background checkpoint thread could not start.
+    #[error("cannot start the checkpoint thread: {0}")]
+    Thread(std::io::Error),
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
@@ -81,6 +113,7 @@ impl Store {
                     writer: Mutex::new(conn),
                     readers: Mutex::new(Vec::new()),
                     file_backed: false,
+                    stop_checkpointer: Default::default(),
                 }
             }
             Some(path) => {
@@ -98,11 +131,17 @@ impl Store {
                     writer: Mutex::new(conn),
                     readers: Mutex::new(Vec::new()),
                     file_backed: true,
+                    stop_checkpointer: Default::default(),
                 }
             }
         };
         store.migrate()?;
         if let Some(path) = path {
+            // The writer never checkpoints on commit; the background connection does.
+            store
+                .lock_writer()
+                .pragma_update(None, "wal_autocheckpoint", 0)?;
+            spawn_checkpointer(path, store.stop_checkpointer.clone())?;
             let mut readers = Vec::with_capacity(READERS);
             for _ in 0..READERS {
                 let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
