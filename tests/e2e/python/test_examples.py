@@ -94,3 +94,18 @@ def run_example(path: Path, env: dict) -> str:
 def test_tutorial_example(seeded, backend):
     out = run_example(EXAMPLES / "python" / "tutorial.py", {"COGNITO_ENDPOINT": seeded.url, "BACKEND_URL": backend})
     assert "tutorial: OK" in out
+
+
+def test_pycognito_example(seeded):
+    out = run_example(EXAMPLES / "python" / "pycognito_srp.py", {"COGNITO_ENDPOINT": seeded.url})
+    assert "pycognito: OK" in out
+
+
+def test_node_example(seeded):
+    node_modules = EXAMPLES / "node" / "node_modules"
+    assert node_modules.is_dir(), "run `npm ci` in examples/node (tests/run does)"
+    done = subprocess.run(["node", "sign-in.mjs"], cwd=EXAMPLES / "node", capture_output=True, text=True, timeout=120,
+                          env=dict(os.environ, COGNITO_ENDPOINT=seeded.url))
+    assert done.returncode == 0, f"sign-in.mjs failed:\n{done.stdout}\n{done.stderr}"
+    assert "node: OK" in done.stdout
+    assert "ID token verified by aws-jwt-verify" in done.stdout
