@@ -17,19 +17,35 @@ pub fn incorrect() -> CognitoError {
     CognitoError::NotAuthorizedException("Incorrect username or password.".into())
 }
 
-/// Looks up the user a sign-in names, answering as the client's PreventUserExistenceErrors says.
-pub fn find_user(ctx: &Ctx, pool: &PoolRow, client: &ClientRow, username: &str) -> Result<UserRow> {
+/// The user a sign-in names, with SECRET_HASH required and checked over the name typed (and, once
+/// found, the internal username; an unknown user with a wrong hash is a secret-hash failure first).
+/// `None` for an unknown user: see [`unknown_user`].
+pub fn identify(
+    ctx: &Ctx,
+    pool: &PoolRow,
+    client: &ClientRow,
+    username: &str,
+    secret_hash: Option<&str>,
+) -> Result<Option<UserRow>> {
+    require_secret_hash(client, secret_hash)?;
     let user = ctx
         .app
         .store
         .read(|c| users::resolve(c, &pool.id, &pool.config, username))?;
-    user.ok_or_else(|| {
-        if client.config.prevents_user_existence_errors() {
-            incorrect()
-        } else {
-            err!(UserNotFoundException, "User does not exist.")
-        }
-    })
+    match &user {
+        Some(u) => check_secret_hash(client, secret_hash, &[username, &u.username])?,
+        None => check_secret_hash(client, secret_hash, &[username])?,
+    }
+    Ok(user)
+}
+
+/// The answer to an unknown user, as the client's PreventUserExistenceErrors says.
+pub fn unknown_user(client: &ClientRow) -> CognitoError {
+    if client.config.prevents_user_existence_errors() {
+        incorrect()
+    } else {
+        err!(UserNotFoundException, "User does not exist.")
+    }
 }
 
 /// The checks after a correct password: disabled users and pending resets.
@@ -110,16 +126,8 @@ pub fn sign_in(
     let username = required(params, "USERNAME")?;
     let password = required(params, "PASSWORD")?;
     let secret_hash = params.get("SECRET_HASH").map(String::as_str);
-    require_secret_hash(client, secret_hash)?;
-    let user = match find_user(ctx, pool, client, username) {
-        Ok(u) => u,
-        Err(e) => {
-            // An unknown user with a wrong SECRET_HASH is a secret-hash failure first.
-            check_secret_hash(client, secret_hash, &[username])?;
-            return Err(e);
-        }
-    };
-    check_secret_hash(client, secret_hash, &[username, &user.username])?;
+    let user =
+        identify(ctx, pool, client, username, secret_hash)?.ok_or_else(|| unknown_user(client))?;
     if user.status == UserStatus::Unconfirmed {
         return Err(err!(UserNotConfirmedException, "User is not confirmed."));
     }

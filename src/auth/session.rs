@@ -276,12 +276,18 @@ pub fn reopen(ctx: &Ctx, handle: &Handle, state: &State) -> Result<()> {
     ctx.app.store.write(|c| sessions::reopen(c, &key, &json))
 }
 
-/// The client a session belongs to (AssociateSoftwareToken and VerifySoftwareToken get only a Session).
-pub fn client_of(ctx: &Ctx, handle: &Handle) -> Result<String> {
+/// Takes an MFA_SETUP session named only by its string (AssociateSoftwareToken and VerifySoftwareToken
+/// get no ClientId): returns its client with the taken session.
+pub fn take_mfa_setup(ctx: &Ctx, session: &str) -> Result<(ClientRow, Handle, Option<i64>, State)> {
+    let handle = Handle::from_session(session).ok_or_else(invalid)?;
     let key = handle.key();
-    ctx.app
-        .store
-        .read(|c| sessions::get(c, &key))?
-        .map(|r| r.client_id)
-        .ok_or_else(invalid)
+    let client = ctx.app.store.read(|c| {
+        let Some(row) = sessions::get(c, &key)? else {
+            return Ok(None);
+        };
+        crate::store::clients::get(c, &row.client_id)
+    })?;
+    let client = client.ok_or_else(invalid)?;
+    let (handle, user_pk, state) = take(ctx, &client, "MFA_SETUP", Some(handle))?;
+    Ok((client, handle, user_pk, state))
 }

@@ -11,9 +11,11 @@ use num_bigint::BigUint;
 use sha2::Sha256;
 
 use crate::auth::flow::Attempt;
-use crate::auth::password::{check_lockout, find_user, incorrect, record_failure, record_success};
+use crate::auth::password::{
+    check_lockout, identify, incorrect, record_failure, record_success, unknown_user,
+};
 use crate::auth::session::{self, Handle, State, Step};
-use crate::auth::{Outcome, Params, check_secret_hash, require_secret_hash, required};
+use crate::auth::{Outcome, Params, require_secret_hash, required};
 use crate::crypto::srp::{self, ServerEphemeral};
 use crate::domain::{UserStatus, ids};
 use crate::error::Result;
@@ -68,12 +70,11 @@ pub fn start(
     let secret_hash = params.get("SECRET_HASH").map(String::as_str);
     require_secret_hash(client, secret_hash)?;
     let a = parse_a(a_hex)?;
-    let user = match find_user(ctx, pool, client, username) {
-        Ok(u) => u,
-        Err(e) => {
-            check_secret_hash(client, secret_hash, &[username])?;
+    let user = match identify(ctx, pool, client, username, secret_hash)? {
+        Some(u) => u,
+        None => {
             if !client.config.prevents_user_existence_errors() {
-                return Err(e);
+                return Err(unknown_user(client));
             }
             // A plausible challenge whose answer will always be "Incorrect username or password.".
             let (salt, user_id) = simulated(ctx, &pool.id, username);
@@ -96,7 +97,6 @@ pub fn start(
             return Ok(verifier_challenge(&handle, &salt, &eph, &user_id));
         }
     };
-    check_secret_hash(client, secret_hash, &[username, &user.username])?;
     if user.status == UserStatus::Unconfirmed {
         return Err(err!(UserNotConfirmedException, "User is not confirmed."));
     }

@@ -5,9 +5,9 @@
 use serde_json::Value;
 
 use crate::auth::flow::Attempt;
-use crate::auth::password::{self, find_user};
+use crate::auth::password;
 use crate::auth::session::{self, Handle, Step};
-use crate::auth::{Outcome, Params, check_secret_hash, require_secret_hash, required, srp_auth};
+use crate::auth::{Outcome, Params, required, srp_auth};
 use crate::domain::mfa::Factor;
 use crate::domain::{UserStatus, attributes};
 use crate::error::Result;
@@ -60,15 +60,8 @@ pub fn start(
 ) -> Result<Outcome> {
     let username = required(params, "USERNAME")?;
     let secret_hash = params.get("SECRET_HASH").map(String::as_str);
-    require_secret_hash(client, secret_hash)?;
-    let user = match find_user(ctx, pool, client, username) {
-        Ok(u) => u,
-        Err(e) => {
-            check_secret_hash(client, secret_hash, &[username])?;
-            return Err(e);
-        }
-    };
-    check_secret_hash(client, secret_hash, &[username, &user.username])?;
+    let user = password::identify(ctx, pool, client, username, secret_hash)?
+        .ok_or_else(|| password::unknown_user(client))?;
     if let Some(s) = session {
         // Sign-in right after ConfirmSignUp: the confirmation proved the user.
         let (_, user_pk, state) = session::take(

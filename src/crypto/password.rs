@@ -70,13 +70,7 @@ impl Passwords {
                 return true;
             }
         }
-        let ok = PasswordHash::new(stored)
-            .map(|parsed| {
-                self.argon
-                    .verify_password(password.as_bytes(), &parsed)
-                    .is_ok()
-            })
-            .unwrap_or(false);
+        let ok = self.matches(stored, password);
         if ok {
             let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
             if cache.len() >= CACHE_LIMIT {

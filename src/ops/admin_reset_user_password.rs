@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 
 use crate::domain::UserStatus;
 use crate::error::Result;
-use crate::ops::forgot_password::{RESET_CODE_TTL, recovery_delivery};
-use crate::ops::{CodeMessage, admin_user, send_code};
+use crate::ops::forgot_password::{recovery_delivery, send_reset_code};
+use crate::ops::admin_user;
 use crate::store::users;
 use crate::Ctx;
 
@@ -30,16 +30,7 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let now = ctx.now();
     ctx.app.store.write(|c| {
         users::set_status(c, user.pk, UserStatus::ResetRequired, now)?;
-        let m = CodeMessage {
-            user_pk: user.pk,
-            username: &user.username,
-            delivery: &delivery,
-            purpose: "forgot_password",
-            kind: "forgot_password",
-            value: None,
-            ttl: RESET_CODE_TTL,
-        };
-        send_code(ctx, c, &pool, &m)
+        send_reset_code(ctx, c, &pool, &user, &delivery)
     })?;
     ctx.app.passwords.forget(user.pk);
     ctx.app.mail.wake();

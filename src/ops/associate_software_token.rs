@@ -4,10 +4,10 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::auth::session::{self, Handle, Step};
+use crate::auth::session::{self, Step};
 use crate::crypto::totp;
 use crate::error::Result;
-use crate::ops::{load_client, token_user};
+use crate::ops::token_user;
 use crate::store::users;
 use crate::{Ctx, err};
 
@@ -37,10 +37,7 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
             "Either AccessToken or Session is required."
         ));
     };
-    let handle = Handle::from_session(s)
-        .ok_or_else(|| err!(NotAuthorizedException, "Invalid session for the user."))?;
-    let (client, _) = load_client(ctx, &session::client_of(ctx, &handle)?)?;
-    let (_, user_pk, mut state) = session::take(ctx, &client, "MFA_SETUP", Some(handle))?;
+    let (client, _, user_pk, mut state) = session::take_mfa_setup(ctx, s)?;
     let Step::MfaSetup {
         secret: pending,
         verified,

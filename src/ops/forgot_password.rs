@@ -54,6 +54,20 @@ pub fn recovery_delivery(pool: &PoolRow, user: &UserRow) -> Result<Delivery> {
     ))
 }
 
+/// Stores a fresh reset code (one hour) and queues it, in the caller's transaction.
+pub fn send_reset_code(ctx: &Ctx, c: &rusqlite::Connection, pool: &PoolRow, user: &UserRow, delivery: &Delivery) -> Result<()> {
+    let m = CodeMessage {
+        user_pk: user.pk,
+        username: &user.username,
+        delivery,
+        purpose: "forgot_password",
+        kind: "forgot_password",
+        value: None,
+        ttl: RESET_CODE_TTL,
+    };
+    send_code(ctx, c, pool, &m)
+}
+
 /// Sends the code.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let (client, pool) = load_client(ctx, &req.client_id)?;
@@ -75,16 +89,7 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     ctx.app.store.write(|c| {
         Ok((|| {
             rate_limit(ctx, c, user.pk, "forgot_password", ctx.app.config.code_sends_per_hour)?;
-            let m = CodeMessage {
-                user_pk: user.pk,
-                username: &user.username,
-                delivery: &delivery,
-                purpose: "forgot_password",
-                kind: "forgot_password",
-                value: None,
-                ttl: RESET_CODE_TTL,
-            };
-            send_code(ctx, c, &pool, &m)
+            send_reset_code(ctx, c, &pool, &user, &delivery)
         })())
     })??;
     ctx.app.mail.wake();
