@@ -200,3 +200,98 @@ fn in_memory_mode_and_cli_basics() {
         .unwrap();
     assert!(!bad.status.success());
 }
+
+#[test]
+fn sigterm_finishes_cleanly_and_json_logs_carry_the_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cognito-emulator"))
+        .args([
+            "--port",
+            "0",
+            "--log-level",
+            "info",
+            "--log-format",
+            "json",
+            "--data",
+        ])
+        .arg(&data)
+        .arg("--keys")
+        .arg(dir.path().join("keys"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .split("listening on ")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap()
+        .to_string();
+    let (s, pool) = call(&url, "CreateUserPool", json!({"PoolName": "graceful"}));
+    assert_eq!(s, 200);
+    let pool_id = pool["UserPool"]["Id"].as_str().unwrap().to_string();
+    let (s, _) = call(&url, "DescribeUserPool", json!({"UserPoolId": pool_id}));
+    assert_eq!(s, 200);
+
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = child.wait().unwrap();
+    assert!(exit.success(), "SIGTERM ends with status 0, got {exit:?}");
+    // The WAL was folded into the database file at shutdown.
+    let wal = data.join("cognito.db-wal");
+    assert!(
+        !wal.exists() || std::fs::metadata(&wal).unwrap().len() == 0,
+        "WAL left behind"
+    );
+
+    let mut logs = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut logs).unwrap();
+    let request = logs
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find(|v| v["operation"] == "DescribeUserPool")
+        .expect("a JSON log line for the DescribeUserPool request");
+    assert_eq!(request["pool"], pool_id.as_str());
+    assert_eq!(request["outcome"], "ok");
+    assert!(
+        request["elapsed_ms"].is_number()
+            && request["request_id"]
+                .as_str()
+                .is_some_and(|r| r.len() == 36)
+    );
+}
+
+#[test]
+fn healthcheck_subcommand() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = dir.path().join("keys").display().to_string();
+    let mut p = spawn(":memory:", &keys);
+    let port = p.url.rsplit(':').next().unwrap().to_string();
+    let bin = env!("CARGO_BIN_EXE_cognito-emulator");
+    let ok = Command::new(bin)
+        .args(["--host", "0.0.0.0", "--port", &port, "healthcheck"])
+        .status()
+        .unwrap();
+    assert!(ok.success(), "0.0.0.0 is checked on the loopback");
+    let ok = Command::new(bin)
+        .args(["healthcheck", "--url", &p.url])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    p.child.kill().unwrap();
+    p.child.wait().unwrap();
+    let down = Command::new(bin)
+        .args(["--port", &port, "healthcheck"])
+        .output()
+        .unwrap();
+    assert!(!down.status.success());
+    assert!(String::from_utf8_lossy(&down.stderr).contains("/health"));
+}
