@@ -37,7 +37,8 @@
 //! SRP sign-ins are real client-side SRP (the math of tests/common/srp.rs, with the current time as
 //! TIMESTAMP, verified by the emulator): the client ephemerals (256-bit `a`, `A = g^a`) are
 //! precomputed before each timed phase and `g^x` is cached per user, so what remains in the loop is one
-//! 3072-bit exponentiation per sign-in (~1.2 ms of one core), reported as load-generator CPU.
+//! 3072-bit exponentiation per sign-in (~1 ms of one core, through the emulator's AWS-LC exponentiation),
+//! reported as load-generator CPU.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -50,7 +51,8 @@ use std::time::{Duration, Instant};
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use hmac::{Hmac, KeyInit, Mac};
+use cognito_emulator::crypto::modexp::Modulus;
+use cognito_emulator::crypto::srp;
 use num_bigint::BigUint;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -716,226 +718,6 @@ async fn make_pool(conn: &mut Conn, name: &str) -> (String, String) {
 // ---------------------------------------------------------------------------------------------
 // Client-side SRP (USER_SRP_AUTH -> PASSWORD_VERIFIER), the math of tests/common/srp.rs
 
-const N_HEX: &str = concat!(
-    "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD",
-    "EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED",
-    "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F",
-    "83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B",
-    "E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9DE2BCBF6955817183995497CEA956AE515D2261898FA0510",
-    "15728E5A8AAAC42DAD33170D04507A33A85521ABDF1CBA64ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7",
-    "ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864D87602733EC86A64521F2B18177B200C",
-    "BBE117577A615D6C770988C0BAD946E208E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF",
-);
-
-/// 64-bit limbs of the 3072-bit group.
-const LIMBS: usize = 48;
-type Limbs = [u64; LIMBS];
-
-fn to_limbs(x: &BigUint) -> Limbs {
-    let mut out = [0u64; LIMBS];
-    for (i, d) in x.iter_u64_digits().enumerate() {
-        out[i] = d;
-    }
-    out
-}
-
-fn from_limbs(x: &Limbs) -> BigUint {
-    let bytes: Vec<u8> = x.iter().flat_map(|d| d.to_le_bytes()).collect();
-    BigUint::from_bytes_le(&bytes)
-}
-
-/// Montgomery arithmetic modulo N for the client's one big exponentiation per sign-in. On the 2-core
-/// bench machine num-bigint's `modpow` takes ~2.1 ms for the ~512-bit exponent `a + u·x`; this
-/// fixed-size product-scanning version (two accumulators per column, dedicated squaring) takes
-/// ~1.2 ms, which leaves more of the shared cores to the emulator. It is checked against `modpow` when
-/// the bench starts.
-struct Mont {
-    n: Limbs,
-    /// `-N⁻¹ mod 2⁶⁴`.
-    ninv: u64,
-    /// `R² mod N` with `R = 2^3072`.
-    r2: Limbs,
-    /// `R mod N` (1 in Montgomery form).
-    one: Limbs,
-}
-
-impl Mont {
-    fn new(n: &BigUint) -> Mont {
-        let limbs = to_limbs(n);
-        let mut inv: u64 = 1;
-        for _ in 0..6 {
-            inv = inv.wrapping_mul(2u64.wrapping_sub(limbs[0].wrapping_mul(inv)));
-        }
-        let r = BigUint::from(1u32) << (64 * LIMBS);
-        Mont {
-            n: limbs,
-            ninv: inv.wrapping_neg(),
-            r2: to_limbs(&((&r * &r) % n)),
-            one: to_limbs(&(&r % n)),
-        }
-    }
-
-    /// `a·b·R⁻¹ mod N` (`b` ignored when squaring), operands < N.
-    #[inline(always)]
-    fn product(&self, a: &Limbs, b: &Limbs, square: bool) -> Limbs {
-        /// `acc:top += x[i]·y[j]`.
-        #[inline(always)]
-        fn mac(acc: &mut u128, top: &mut u64, x: &Limbs, i: usize, y: &Limbs, j: usize) {
-            debug_assert!(i < LIMBS && j < LIMBS);
-            // SAFETY: every caller's indexes are below LIMBS (column k < 2·LIMBS - 1 pairs j with
-            // k - j, both in 0..LIMBS); unchecked indexing makes the exponentiation ~15% faster.
-            let (x, y) = unsafe { (*x.get_unchecked(i), *y.get_unchecked(j)) };
-            let (s, o) = acc.overflowing_add(x as u128 * y as u128);
-            *acc = s;
-            *top += o as u64;
-        }
-        const L: usize = LIMBS;
-        let n = &self.n;
-        let mut m = [0u64; L];
-        let mut out = [0u64; L];
-        // The running column sum: 192 bits.
-        let (mut acc, mut top) = (0u128, 0u64);
-        for k in 0..2 * L - 1 {
-            let lo = k.saturating_sub(L - 1);
-            let (mut a1, mut t1) = (0u128, 0u64);
-            let (mut a2, mut t2) = (0u128, 0u64);
-            if square {
-                // a[j]·a[k-j] for j < k-j, doubled, plus a[k/2]² for even k.
-                let hi = k.div_ceil(2);
-                let mut j = lo;
-                while j + 1 < hi {
-                    mac(&mut a1, &mut t1, a, j, a, k - j);
-                    mac(&mut a2, &mut t2, a, j + 1, a, k - j - 1);
-                    j += 2;
-                }
-                if j < hi {
-                    mac(&mut a1, &mut t1, a, j, a, k - j);
-                }
-                let (s, o) = a1.overflowing_add(a2);
-                t1 += t2 + o as u64;
-                t1 = (t1 << 1) | (s >> 127) as u64;
-                a1 = s << 1;
-                (a2, t2) = (0, 0);
-                if k % 2 == 0 {
-                    mac(&mut a1, &mut t1, a, k / 2, a, k / 2);
-                }
-            } else {
-                let hi = k.min(L - 1);
-                let mut j = lo;
-                while j < hi {
-                    mac(&mut a1, &mut t1, a, j, b, k - j);
-                    mac(&mut a2, &mut t2, a, j + 1, b, k - j - 1);
-                    j += 2;
-                }
-                if j == hi {
-                    mac(&mut a1, &mut t1, a, j, b, k - j);
-                }
-            }
-            // m[j]·n[k-j] for the m known so far (m[k] itself is added once computed).
-            let mhi = k.min(L);
-            let mut j = lo;
-            while j + 1 < mhi {
-                mac(&mut a1, &mut t1, &m, j, n, k - j);
-                mac(&mut a2, &mut t2, &m, j + 1, n, k - j - 1);
-                j += 2;
-            }
-            if j < mhi {
-                mac(&mut a1, &mut t1, &m, j, n, k - j);
-            }
-            let (s, o) = a1.overflowing_add(a2);
-            t1 += t2 + o as u64;
-            let (s, o) = s.overflowing_add(acc);
-            acc = s;
-            top += t1 + o as u64;
-            if k < L {
-                m[k] = (acc as u64).wrapping_mul(self.ninv);
-                mac(&mut acc, &mut top, &m, k, n, 0);
-            } else {
-                out[k - L] = acc as u64;
-            }
-            acc = (acc >> 64) | ((top as u128) << 64);
-            top = 0;
-        }
-        out[L - 1] = acc as u64;
-        let ge = (acc >> 64) != 0 || {
-            let mut ge = true;
-            for j in (0..L).rev() {
-                if out[j] != n[j] {
-                    ge = out[j] > n[j];
-                    break;
-                }
-            }
-            ge
-        };
-        if ge {
-            let mut borrow = false;
-            for j in 0..L {
-                let (d, b1) = out[j].overflowing_sub(n[j]);
-                let (d, b2) = d.overflowing_sub(borrow as u64);
-                out[j] = d;
-                borrow = b1 | b2;
-            }
-        }
-        out
-    }
-
-    #[inline(never)]
-    fn mul(&self, a: &Limbs, b: &Limbs) -> Limbs {
-        self.product(a, b, false)
-    }
-
-    #[inline(never)]
-    fn sqr(&self, a: &Limbs) -> Limbs {
-        self.product(a, a, true)
-    }
-
-    /// `base^e mod N` (base < N), sliding window of 5 bits.
-    fn pow(&self, base: &BigUint, e: &BigUint) -> BigUint {
-        const W: usize = 5;
-        let b = self.mul(&to_limbs(base), &self.r2);
-        let b2 = self.sqr(&b);
-        let mut odd = [[0u64; LIMBS]; 1 << (W - 1)];
-        odd[0] = b;
-        for i in 1..odd.len() {
-            odd[i] = self.mul(&odd[i - 1], &b2);
-        }
-        let bit = |i: usize| e.bit(i as u64);
-        let mut acc = self.one;
-        let mut i = e.bits() as isize - 1;
-        while i >= 0 {
-            if !bit(i as usize) {
-                acc = self.sqr(&acc);
-                i -= 1;
-                continue;
-            }
-            let mut l = (i - W as isize + 1).max(0);
-            while !bit(l as usize) {
-                l += 1;
-            }
-            let mut window = 0usize;
-            for k in (l..=i).rev() {
-                acc = self.sqr(&acc);
-                window = (window << 1) | bit(k as usize) as usize;
-            }
-            acc = self.mul(&acc, &odd[window >> 1]);
-            i = l - 1;
-        }
-        let mut one = [0u64; LIMBS];
-        one[0] = 1;
-        from_limbs(&self.mul(&acc, &one))
-    }
-}
-
-/// `padHex` of amazon-cognito-identity-js (Java `BigInteger.toByteArray()`), as bytes.
-fn srp_pad(x: &BigUint) -> Vec<u8> {
-    let bytes = x.to_bytes_be();
-    if bytes.first().is_some_and(|b| b & 0x80 != 0) {
-        [&[0u8][..], &bytes].concat()
-    } else {
-        bytes
-    }
-}
-
 /// The TIMESTAMP of a PASSWORD_VERIFIER answer, as Cognito clients write it: `Tue Dec 1 09:05:03 UTC
 /// 2026` (day of month not zero-padded).
 fn cognito_timestamp(now: std::time::SystemTime) -> String {
@@ -994,7 +776,7 @@ struct SrpTiming {
 /// The SRP client of the bench: precomputed ephemerals, cached `g^x`, and counts of what had to be
 /// computed during a timed phase.
 struct Srp {
-    mont: Mont,
+    mont: Modulus,
     n: BigUint,
     g: BigUint,
     k: BigUint,
@@ -1010,11 +792,11 @@ struct Srp {
 
 impl Srp {
     fn new(pool: &str, client: &str) -> Srp {
-        let n = BigUint::parse_bytes(N_HEX.as_bytes(), 16).expect("N");
+        let n = BigUint::parse_bytes(srp::N_HEX.as_bytes(), 16).expect("N");
         let g = BigUint::from(2u32);
-        let k = BigUint::from_bytes_be(&Sha256::digest([srp_pad(&n), srp_pad(&g)].concat()));
-        let mont = Mont::new(&n);
-        // The fast exponentiation must agree with num-bigint's.
+        let k = BigUint::from_bytes_be(&Sha256::digest([srp::pad(&n), srp::pad(&g)].concat()));
+        let mont = Modulus::new(&n).expect("N is odd");
+        // The emulator's exponentiation (AWS-LC) must agree with num-bigint's.
         for i in 0..24usize {
             let mut bytes = [0u8; 384];
             rand::fill(&mut bytes[..]);
@@ -1025,7 +807,7 @@ impl Srp {
             assert_eq!(
                 mont.pow(&base, &e),
                 base.modpow(&e, &n),
-                "Mont::pow is wrong"
+                "Modulus::pow is wrong"
             );
         }
         let pool_name = pool.split_once('_').map(|(_, p)| p).unwrap_or(pool);
@@ -1095,7 +877,7 @@ impl Srp {
         self.late_secrets.fetch_add(1, Ordering::Relaxed);
         let salt = BigUint::parse_bytes(salt_hex.as_bytes(), 16).unwrap_or_default();
         let inner = Sha256::digest(format!("{}{user_id}:{PASSWORD}", self.pool_name).as_bytes());
-        let x = BigUint::from_bytes_be(&Sha256::digest([srp_pad(&salt), inner.to_vec()].concat()));
+        let x = BigUint::from_bytes_be(&Sha256::digest([srp::pad(&salt), inner.to_vec()].concat()));
         let gx = self.mont.pow(&self.g, &x);
         let secret = Arc::new(UserSecret {
             salt_hex: salt_hex.to_string(),
@@ -1125,7 +907,7 @@ impl Srp {
             return Err("SRP_B is a multiple of N".into());
         }
         let u = BigUint::from_bytes_be(&Sha256::digest(
-            [srp_pad(&eph.big_a), srp_pad(&big_b)].concat(),
+            [srp::pad(&eph.big_a), srp::pad(&big_b)].concat(),
         ));
         if u == BigUint::ZERO {
             return Err("u = 0".into());
@@ -1133,21 +915,12 @@ impl Srp {
         // S = (B - k·g^x)^(a + u·x) mod N.
         let base = (&big_b + &self.k * (n - &user.gx)) % n;
         let s = self.mont.pow(&base, &(&eph.a + &u * &user.x));
-        let mut prk = Hmac::<Sha256>::new_from_slice(&srp_pad(&u)).expect("HMAC key");
-        prk.update(&srp_pad(&s));
-        let prk = prk.finalize().into_bytes();
-        let mut okm = Hmac::<Sha256>::new_from_slice(&prk).expect("HMAC key");
-        okm.update(b"Caldera Derived Key\x01");
-        let key = okm.finalize().into_bytes();
+        let key = srp::hkdf(&srp::pad(&u), &srp::pad(&s));
         let block = STANDARD
             .decode(secret_block)
             .map_err(|_| "SECRET_BLOCK is not base64")?;
-        let mut sig = Hmac::<Sha256>::new_from_slice(&key[..16]).expect("HMAC key");
-        sig.update(self.pool_name.as_bytes());
-        sig.update(user_id.as_bytes());
-        sig.update(&block);
-        sig.update(timestamp.as_bytes());
-        Ok(STANDARD.encode(sig.finalize().into_bytes()))
+        let sig = srp::claim_signature(&key, &self.pool_name, user_id, &block, timestamp);
+        Ok(STANDARD.encode(sig))
     }
 
     /// A complete sign-in: InitiateAuth USER_SRP_AUTH, the client proof, RespondToAuthChallenge

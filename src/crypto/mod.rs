@@ -3,6 +3,7 @@
 
 pub mod jwt;
 pub mod keys;
+pub mod modexp;
 pub mod password;
 pub mod secret_hash;
 pub mod srp;

@@ -12,7 +12,10 @@ use num_bigint::BigUint;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-const N_HEX: &str = "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD\
+use crate::crypto::modexp::Modulus;
+
+/// The RFC 3526 3072-bit prime, in hex.
+pub const N_HEX: &str = "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD\
 EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED\
 EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3DC2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F\
 83655D23DCA3AD961C62F356208552BB9ED529077096966D670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B\
@@ -25,6 +28,8 @@ struct Group {
     n: BigUint,
     g: BigUint,
     k: BigUint,
+    /// Exponentiation modulo N (AWS-LC).
+    m: Modulus,
 }
 
 fn group() -> &'static Group {
@@ -33,7 +38,8 @@ fn group() -> &'static Group {
         let n = BigUint::parse_bytes(N_HEX.as_bytes(), 16).expect("N");
         let g = BigUint::from(2u32);
         let k = BigUint::from_bytes_be(&Sha256::digest([pad(&n), pad(&g)].concat()));
-        Group { n, g, k }
+        let m = Modulus::new(&n).expect("N is odd");
+        Group { n, g, k, m }
     })
 }
 
@@ -92,7 +98,7 @@ pub fn verifier_with_salt(
     let x = private_x(pool_name, user_id, password, salt);
     Verifier {
         salt: salt.to_bytes_be(),
-        verifier: grp.g.modpow(&x, &grp.n).to_bytes_be(),
+        verifier: grp.m.pow(&grp.g, &x).to_bytes_be(),
     }
 }
 
@@ -114,7 +120,7 @@ pub fn server_ephemeral(verifier: &[u8]) -> ServerEphemeral {
 pub fn server_ephemeral_with(verifier: &[u8], b: BigUint) -> ServerEphemeral {
     let grp = group();
     let v = BigUint::from_bytes_be(verifier);
-    let big_b = (&grp.k * v + grp.g.modpow(&b, &grp.n)) % &grp.n;
+    let big_b = (&grp.k * v + grp.m.pow(&grp.g, &b)) % &grp.n;
     ServerEphemeral { b, big_b }
 }
 
@@ -140,11 +146,12 @@ pub fn server_key(a: &BigUint, eph: &ServerEphemeral, verifier: &[u8]) -> Option
         return None;
     }
     let v = BigUint::from_bytes_be(verifier);
-    let s = ((a * v.modpow(&u, &grp.n)) % &grp.n).modpow(&eph.b, &grp.n);
+    let s = grp.m.pow(&((a * grp.m.pow(&v, &u)) % &grp.n), &eph.b);
     Some(hkdf(&pad(&u), &pad(&s)))
 }
 
-fn hkdf(salt: &[u8], ikm: &[u8]) -> [u8; 16] {
+/// `HKDF-SHA256(salt, ikm, info = "Caldera Derived Key")`, the first 16 bytes.
+pub fn hkdf(salt: &[u8], ikm: &[u8]) -> [u8; 16] {
     let mut prk = Hmac::<Sha256>::new_from_slice(salt).expect("HMAC takes any key");
     prk.update(ikm);
     let prk = prk.finalize().into_bytes();
