@@ -157,8 +157,8 @@ impl<'a> Attempt<'a> {
     /// After the password is settled: a remembered device proves itself, else MFA.
     pub fn after_new_password(self) -> Result<Outcome> {
         if let Some(key) = self.device_key.clone() {
-            let device = self.ctx.app.store.read(|c| devices::get(c, &key))?;
-            if device.is_some_and(|d| d.user_pk == self.user.pk && d.verifier.is_some()) {
+            let device = (self.ctx.app.store).read(|c| devices::of_user(c, &key, self.user.pk))?;
+            if device.is_some_and(|d| d.verifier.is_some()) {
                 let params = HashMap::from([("USERNAME".to_string(), self.user.username.clone())]);
                 return self.challenge("DEVICE_SRP_AUTH", params, Step::DeviceSrpAuth);
             }
@@ -311,12 +311,7 @@ impl<'a> Attempt<'a> {
         let mut new_device = None;
         if self.pool.config.device_configuration.is_some() {
             let known = match &self.device_key {
-                Some(k) => self
-                    .ctx
-                    .app
-                    .store
-                    .read(|c| devices::get(c, k))?
-                    .filter(|d| d.user_pk == self.user.pk),
+                Some(k) => (self.ctx.app.store).read(|c| devices::of_user(c, k, self.user.pk))?,
                 None => None,
             };
             match known {

@@ -14,10 +14,13 @@ pub mod user_auth;
 use std::collections::HashMap;
 
 use serde_json::{Value, json};
+use subtle::ConstantTimeEq;
 
+use crate::Ctx;
 use crate::crypto::secret_hash;
 use crate::error::{CognitoError, Result};
 use crate::store::clients::ClientRow;
+use crate::store::devices::{self, DeviceRow};
 
 pub use tokens::TokenSet;
 
@@ -69,6 +72,15 @@ impl Outcome {
     }
 }
 
+/// The device `key` of the user `user_pk`, or ResourceNotFoundException (device operations and
+/// DEVICE_SRP_AUTH).
+pub fn user_device(ctx: &Ctx, user_pk: i64, key: &str) -> Result<DeviceRow> {
+    ctx.app
+        .store
+        .read(|c| devices::of_user(c, key, user_pk))?
+        .ok_or_else(|| crate::err!(ResourceNotFoundException, "Device does not exist."))
+}
+
 /// A required entry of `AuthParameters` / `ChallengeResponses`.
 pub fn required<'a>(params: &'a Params, name: &str) -> Result<&'a str> {
     params
@@ -102,6 +114,22 @@ pub fn require_member_secret_hash(client: &ClientRow, provided: Option<&str>) ->
         )));
     }
     Ok(())
+}
+
+/// Checks a client secret sent as is (GetTokensFromRefreshToken, RevokeToken) in constant time: missing
+/// is [`require_member_secret_hash`]'s answer, wrong is "Unable to verify client secret for client …"
+/// (AWS's wording for these two is not confirmed).
+pub fn check_client_secret(client: &ClientRow, given: Option<&str>) -> Result<()> {
+    require_member_secret_hash(client, given)?;
+    match (&client.secret, given) {
+        (Some(secret), Some(given)) if !bool::from(secret.as_bytes().ct_eq(given.as_bytes())) => {
+            Err(CognitoError::NotAuthorizedException(format!(
+                "Unable to verify client secret for client {}",
+                client.id
+            )))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Checks SECRET_HASH for a client with a secret. Cognito computes it over the name the caller typed;

@@ -3,7 +3,9 @@
 //! reset-required, then the rest of the sign-in. Also the lockout shared with SRP.
 
 use crate::auth::flow::Attempt;
-use crate::auth::{Outcome, Params, check_secret_hash, require_secret_hash, required};
+use crate::auth::{
+    Outcome, Params, check_secret_hash, require_member_secret_hash, require_secret_hash, required,
+};
 use crate::domain::UserStatus;
 use crate::error::{CognitoError, Result};
 use crate::store::clients::ClientRow;
@@ -28,6 +30,29 @@ pub fn identify(
     secret_hash: Option<&str>,
 ) -> Result<Option<UserRow>> {
     require_secret_hash(client, secret_hash)?;
+    find_checked(ctx, pool, client, username, secret_hash)
+}
+
+/// [`identify`] for the operations that take a top-level `SecretHash` (ConfirmSignUp,
+/// ResendConfirmationCode, ForgotPassword, ConfirmForgotPassword), whose missing-hash message differs.
+pub fn identify_member(
+    ctx: &Ctx,
+    pool: &PoolRow,
+    client: &ClientRow,
+    username: &str,
+    secret_hash: Option<&str>,
+) -> Result<Option<UserRow>> {
+    require_member_secret_hash(client, secret_hash)?;
+    find_checked(ctx, pool, client, username, secret_hash)
+}
+
+fn find_checked(
+    ctx: &Ctx,
+    pool: &PoolRow,
+    client: &ClientRow,
+    username: &str,
+    secret_hash: Option<&str>,
+) -> Result<Option<UserRow>> {
     let user = ctx
         .app
         .store
@@ -75,20 +100,28 @@ pub fn check_lockout(ctx: &Ctx, user: &UserRow) -> Result<()> {
 
 /// Counts a wrong password: after `--lockout-after` (5) failures the user is locked for 1 s, doubling
 /// with each further failure up to `--lockout-max-seconds` (15 minutes); failures are forgotten after 15
-/// quiet minutes (reference §9.1).
+/// quiet minutes (reference §9.1). The count is read inside the write transaction, so wrong passwords
+/// sent in parallel each count.
 pub fn record_failure(ctx: &Ctx, user: &UserRow) -> Result<()> {
     let now = ctx.now();
-    let recent = user
-        .last_failed_sign_in
-        .is_some_and(|t| now - t < FAILURE_MEMORY_SECS);
-    let failed = if recent { user.failed_sign_ins + 1 } else { 1 };
     let after = ctx.app.config.lockout_after as i64;
     let max = ctx.app.config.lockout_max_seconds as f64;
-    let locked_until = (after > 0 && failed >= after)
-        .then(|| now + 2f64.powi((failed - after).min(30) as i32).min(max));
-    ctx.app
-        .store
-        .write(|c| users::set_lockout(c, user.pk, failed, Some(now), locked_until))
+    ctx.app.store.write(|c| {
+        let Some(current) = users::by_pk(c, user.pk)? else {
+            return Ok(());
+        };
+        let recent = current
+            .last_failed_sign_in
+            .is_some_and(|t| now - t < FAILURE_MEMORY_SECS);
+        let failed = if recent {
+            current.failed_sign_ins + 1
+        } else {
+            1
+        };
+        let locked_until = (after > 0 && failed >= after)
+            .then(|| now + 2f64.powi((failed - after).min(30) as i32).min(max));
+        users::set_lockout(c, user.pk, failed, Some(now), locked_until)
+    })
 }
 
 /// Clears the failure count after a correct password (no write when there is nothing to clear).

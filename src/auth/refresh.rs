@@ -2,10 +2,10 @@
 //! GetTokensFromRefreshToken with optional rotation. New ID and access tokens come from a stored refresh
 //! token of the same client; `auth_time` and `origin_jti` stay those of the original sign-in.
 
-use subtle::ConstantTimeEq;
-
 use crate::auth::tokens::{self, Session, TokenSet};
-use crate::auth::{Outcome, Params, check_refresh_secret_hash, require_secret_hash, required};
+use crate::auth::{
+    Outcome, Params, check_client_secret, check_refresh_secret_hash, require_secret_hash, required,
+};
 use crate::error::{CognitoError, Result};
 use crate::store::clients::ClientRow;
 use crate::store::tokens::{NewRefresh, RefreshRow};
@@ -110,22 +110,7 @@ pub fn exchange(
     client_secret: Option<&str>,
     device_key: Option<&str>,
 ) -> Result<TokenSet> {
-    if let Some(secret) = &client.secret {
-        let Some(given) = client_secret.filter(|s| !s.is_empty()) else {
-            return Err(err!(
-                NotAuthorizedException,
-                "Client {} is configured for secret but secret was not received",
-                client.id
-            ));
-        };
-        if !bool::from(secret.as_bytes().ct_eq(given.as_bytes())) {
-            return Err(err!(
-                NotAuthorizedException,
-                "Unable to verify client secret for client {}",
-                client.id
-            ));
-        }
-    }
+    check_client_secret(client, client_secret)?;
     let (row, user) = load(ctx, client, token)?;
     let now = ctx.now();
     let rotation = client

@@ -15,12 +15,11 @@ use crate::auth::password::{
     check_lockout, identify, incorrect, record_failure, record_success, unknown_user,
 };
 use crate::auth::session::{self, Handle, State, Step};
-use crate::auth::{Outcome, Params, require_secret_hash, required};
+use crate::auth::{Outcome, Params, require_secret_hash, required, user_device};
 use crate::crypto::srp::{self, ServerEphemeral};
 use crate::domain::{UserStatus, ids};
 use crate::error::Result;
 use crate::store::clients::ClientRow;
-use crate::store::devices;
 use crate::store::pools::PoolRow;
 use crate::{Ctx, err};
 
@@ -77,10 +76,10 @@ pub fn start(
                 return Err(unknown_user(client));
             }
             // A plausible challenge whose answer will always be "Incorrect username or password.".
+            // SRP_B = k·v + g^b is uniformly spread whatever v is, so any stand-in verifier does; not
+            // computing one (a 3072-bit exponentiation) keeps this answer as fast as a real user's.
             let (salt, user_id) = simulated(ctx, &pool.id, username);
-            let fake_verifier =
-                srp::verifier_with_salt(ids::pool_name(&pool.id), &user_id, "", &salt).verifier;
-            let eph = srp::server_ephemeral(&fake_verifier);
+            let eph = srp::server_ephemeral(&salt.to_bytes_be());
             let state = State {
                 username: user_id.clone(),
                 typed: username.into(),
@@ -227,13 +226,7 @@ pub fn verify_password(
 pub fn start_device(attempt: Attempt<'_>, responses: &Params) -> Result<Outcome> {
     let key = required(responses, "DEVICE_KEY")?;
     let a = parse_a(required(responses, "SRP_A")?)?;
-    let device = attempt
-        .ctx
-        .app
-        .store
-        .read(|c| devices::get(c, key))?
-        .filter(|d| d.user_pk == attempt.user.pk)
-        .ok_or_else(|| err!(ResourceNotFoundException, "Device does not exist."))?;
+    let device = user_device(attempt.ctx, attempt.user.pk, key)?;
     let (Some(salt), Some(verifier)) = (&device.salt, &device.verifier) else {
         return Err(err!(NotAuthorizedException, "Device is not confirmed."));
     };
@@ -281,15 +274,7 @@ pub fn verify_device(
         return Err(incorrect());
     };
     let key = attempt.device_key.clone().ok_or_else(incorrect)?;
-    let device = attempt
-        .ctx
-        .app
-        .store
-        .read(|c| devices::get(c, &key))?
-        .filter(|d| d.user_pk == attempt.user.pk);
-    let Some(device) = device else {
-        return Err(err!(ResourceNotFoundException, "Device does not exist."));
-    };
+    let device = user_device(attempt.ctx, attempt.user.pk, &key)?;
     let Some(verifier) = &device.verifier else {
         return Err(incorrect());
     };

@@ -4,14 +4,13 @@ use std::collections::HashMap;
 
 use serde::Deserialize;
 use serde_json::{Value, json};
-use subtle::ConstantTimeEq;
 
 use crate::auth::session::{self, Handle, Step};
-use crate::auth::{check_secret_hash, require_member_secret_hash};
+use crate::auth::password::identify_member;
 use crate::domain::UserStatus;
 use crate::domain::attributes;
 use crate::error::Result;
-use crate::ops::{load_client, rate_limit};
+use crate::ops::{check_code, load_client, rate_limit};
 use crate::store::pools::PoolRow;
 use crate::store::users::{self, UserRow};
 use crate::{Ctx, err, store};
@@ -80,13 +79,8 @@ pub fn verify_attribute(
 /// Confirms the user.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let (client, pool) = load_client(ctx, &req.client_id)?;
-    require_member_secret_hash(&client, req.secret_hash.as_deref())?;
-    let user = ctx
-        .app
-        .store
-        .read(|c| users::resolve(c, &pool.id, &pool.config, &req.username))?;
+    let user = identify_member(ctx, &pool, &client, &req.username, req.secret_hash.as_deref())?;
     let Some(mut user) = user else {
-        check_secret_hash(&client, req.secret_hash.as_deref(), &[&req.username])?;
         return Err(if client.config.prevents_user_existence_errors() {
             err!(
                 CodeMismatchException,
@@ -99,11 +93,6 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
             )
         });
     };
-    check_secret_hash(
-        &client,
-        req.secret_hash.as_deref(),
-        &[&req.username, &user.username],
-    )?;
     let now = ctx.now();
     // The attempt counter and wrong guesses are committed even when the confirmation fails.
     ctx.app.store.write(|c| {
@@ -116,21 +105,7 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
                     user.status.as_str()
                 ));
             }
-            let code = store::codes::get(c, user.pk, "sign_up")?
-                .filter(|code| code.expires_at > now)
-                .ok_or_else(|| {
-                    err!(
-                        ExpiredCodeException,
-                        "Invalid code provided, please request a code again."
-                    )
-                })?;
-            if !bool::from(code.code.as_bytes().ct_eq(req.confirmation_code.as_bytes())) {
-                store::codes::record_failure(c, user.pk, "sign_up")?;
-                return Err(err!(
-                    CodeMismatchException,
-                    "Invalid verification code provided, please try again."
-                ));
-            }
+            let code = check_code(c, user.pk, "sign_up", &req.confirmation_code, now)?;
             if let Some(attr) = code.attribute.as_deref() {
                 if attributes::get(&user.attributes, attr).is_some() {
                     verify_attribute(c, &pool, &mut user, attr, req.force_alias_creation, now)?;

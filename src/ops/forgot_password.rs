@@ -6,13 +6,13 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::auth::{check_secret_hash, require_member_secret_hash};
+use crate::auth::password::identify_member;
 use crate::domain::attributes;
 use crate::error::Result;
 use crate::mail::Delivery;
 use crate::ops::{CodeMessage, load_client, rate_limit, send_code};
 use crate::store::pools::PoolRow;
-use crate::store::users::{self, UserRow};
+use crate::store::users::UserRow;
 use crate::{Ctx, err};
 
 /// ForgotPasswordRequest.
@@ -71,17 +71,14 @@ pub fn send_reset_code(ctx: &Ctx, c: &rusqlite::Connection, pool: &PoolRow, user
 /// Sends the code.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let (client, pool) = load_client(ctx, &req.client_id)?;
-    require_member_secret_hash(&client, req.secret_hash.as_deref())?;
-    let user = ctx.app.store.read(|c| users::resolve(c, &pool.id, &pool.config, &req.username))?;
+    let user = identify_member(ctx, &pool, &client, &req.username, req.secret_hash.as_deref())?;
     let Some(user) = user else {
-        check_secret_hash(&client, req.secret_hash.as_deref(), &[&req.username])?;
         if client.config.prevents_user_existence_errors() {
             let fake = Delivery::email(&format!("{}@example.com", req.username.chars().next().unwrap_or('u')));
             return Ok(json!({"CodeDeliveryDetails": fake.details()}));
         }
         return Err(err!(UserNotFoundException, "Username/client id combination not found."));
     };
-    check_secret_hash(&client, req.secret_hash.as_deref(), &[&req.username, &user.username])?;
     if !user.enabled {
         return Err(err!(NotAuthorizedException, "User is disabled."));
     }

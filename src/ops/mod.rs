@@ -400,6 +400,42 @@ pub fn rate_limit(
     Ok(())
 }
 
+/// "Invalid code provided, please request a code again."
+pub fn expired_code() -> CognitoError {
+    err!(
+        ExpiredCodeException,
+        "Invalid code provided, please request a code again."
+    )
+}
+
+/// The user's live code for `purpose`, if `given` is it (compared in constant time). No live code is
+/// [`expired_code`]; a wrong one is counted and CodeMismatchException.
+pub fn check_code(
+    c: &rusqlite::Connection,
+    user_pk: i64,
+    purpose: &str,
+    given: &str,
+    now: f64,
+) -> Result<store::codes::CodeRow> {
+    let code = store::codes::get(c, user_pk, purpose)?
+        .filter(|code| code.expires_at > now)
+        .ok_or_else(expired_code)?;
+    if !code_is(&code, given) {
+        store::codes::record_failure(c, user_pk, purpose)?;
+        return Err(err!(
+            CodeMismatchException,
+            "Invalid verification code provided, please try again."
+        ));
+    }
+    Ok(code)
+}
+
+/// Whether `given` is the code (constant time).
+pub fn code_is(code: &store::codes::CodeRow, given: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    bool::from(code.code.as_bytes().ct_eq(given.as_bytes()))
+}
+
 /// The user an access token belongs to, with its pool, after verifying the token.
 pub fn token_user(
     ctx: &Ctx,
@@ -465,14 +501,7 @@ pub fn describe_device(d: &crate::store::devices::DeviceRow) -> Value {
     })
 }
 
-/// The device `key` of `user`, or ResourceNotFoundException.
-pub fn user_device(ctx: &Ctx, user_pk: i64, key: &str) -> Result<crate::store::devices::DeviceRow> {
-    ctx.app
-        .store
-        .read(|c| store::devices::get(c, key))?
-        .filter(|d| d.user_pk == user_pk)
-        .ok_or_else(|| err!(ResourceNotFoundException, "Device does not exist."))
-}
+pub use crate::auth::user_device;
 
 /// `UserType` of a stored user (AdminCreateUser, ListUsers).
 pub fn user_type(user: &crate::store::users::UserRow) -> Value {

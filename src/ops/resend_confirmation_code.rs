@@ -5,12 +5,11 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::auth::{check_secret_hash, require_member_secret_hash};
+use crate::auth::password::identify_member;
 use crate::domain::UserStatus;
 use crate::error::Result;
 use crate::mail::Delivery;
 use crate::ops::{load_client, rate_limit, send_sign_up_code, verification_delivery};
-use crate::store::users;
 use crate::{Ctx, err};
 
 /// ResendConfirmationCodeRequest.
@@ -28,10 +27,8 @@ pub struct Request {
 /// Sends a new code.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let (client, pool) = load_client(ctx, &req.client_id)?;
-    require_member_secret_hash(&client, req.secret_hash.as_deref())?;
-    let user = ctx.app.store.read(|c| users::resolve(c, &pool.id, &pool.config, &req.username))?;
+    let user = identify_member(ctx, &pool, &client, &req.username, req.secret_hash.as_deref())?;
     let Some(user) = user else {
-        check_secret_hash(&client, req.secret_hash.as_deref(), &[&req.username])?;
         if client.config.prevents_user_existence_errors() {
             // A plausible answer that reveals nothing: the channel the pool would use, masked.
             let fake = if pool.config.auto_verifies("phone_number") {
@@ -43,7 +40,6 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
         }
         return Err(err!(UserNotFoundException, "Username/client id combination not found."));
     };
-    check_secret_hash(&client, req.secret_hash.as_deref(), &[&req.username, &user.username])?;
     if user.status != UserStatus::Unconfirmed {
         return Err(err!(InvalidParameterException, "User is already confirmed."));
     }

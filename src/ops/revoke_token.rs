@@ -2,7 +2,6 @@
 
 use serde::Deserialize;
 use serde_json::{Value, json};
-use subtle::ConstantTimeEq;
 
 use crate::auth::tokens;
 use crate::crypto::jwt;
@@ -25,12 +24,7 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     if !client.config.enable_token_revocation {
         return Err(err!(UnsupportedOperationException, "Token revocation is not enabled for this app client."));
     }
-    if let Some(secret) = &client.secret {
-        let given = req.client_secret.as_deref().unwrap_or_default();
-        if given.is_empty() || !bool::from(secret.as_bytes().ct_eq(given.as_bytes())) {
-            return Err(err!(NotAuthorizedException, "Invalid client secret for client {}", client.id));
-        }
-    }
+    crate::auth::check_client_secret(&client, req.client_secret.as_deref())?;
     // Access and ID tokens are JWTs of ours: only refresh tokens can be revoked here.
     if jwt::verify(&ctx.app.keys, &req.token).is_some() {
         return Err(err!(UnsupportedTokenTypeException, "Only refresh tokens can be revoked."));

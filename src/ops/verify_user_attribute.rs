@@ -3,12 +3,11 @@
 
 use serde::Deserialize;
 use serde_json::{Value, json};
-use subtle::ConstantTimeEq;
 
 use crate::domain::attributes;
 use crate::error::Result;
 use crate::ops::confirm_sign_up::verify_attribute;
-use crate::ops::{rate_limit, token_user};
+use crate::ops::{check_code, rate_limit, token_user};
 use crate::{Ctx, err, store};
 
 /// VerifyUserAttributeRequest.
@@ -33,13 +32,7 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     ctx.app.store.write(|c| {
         Ok((|| {
             rate_limit(ctx, c, user.pk, "verify_attribute", ctx.app.config.code_checks_per_hour)?;
-            let code = store::codes::get(c, user.pk, &purpose)?
-                .filter(|code| code.expires_at > now)
-                .ok_or_else(|| err!(ExpiredCodeException, "Invalid code provided, please request a code again."))?;
-            if !bool::from(code.code.as_bytes().ct_eq(req.code.as_bytes())) {
-                store::codes::record_failure(c, user.pk, &purpose)?;
-                return Err(err!(CodeMismatchException, "Invalid verification code provided, please try again."));
-            }
+            let code = check_code(c, user.pk, &purpose, &req.code, now)?;
             if let Some(new_value) = &code.value {
                 attributes::set(&mut user.attributes, attr, new_value.clone());
             }

@@ -65,6 +65,11 @@ pub fn get(c: &Connection, key: &str) -> Result<Option<DeviceRow>> {
     .optional()?)
 }
 
+/// The device with `key` if it belongs to the user `user_pk`.
+pub fn of_user(c: &Connection, key: &str, user_pk: i64) -> Result<Option<DeviceRow>> {
+    Ok(get(c, key)?.filter(|d| d.user_pk == user_pk))
+}
+
 /// Stores the device's SRP verifier and name (ConfirmDevice).
 pub fn confirm(
     c: &Connection,
