@@ -794,22 +794,9 @@ impl Srp {
     fn new(pool: &str, client: &str) -> Srp {
         let n = BigUint::parse_bytes(srp::N_HEX.as_bytes(), 16).expect("N");
         let g = BigUint::from(2u32);
-        let k = BigUint::from_bytes_be(&Sha256::digest([srp::pad(&n), srp::pad(&g)].concat()));
+        let k = srp::multiplier().clone();
+        // The emulator's exponentiation (AWS-LC; checked against num-bigint by its unit tests).
         let mont = Modulus::new(&n).expect("N is odd");
-        // The emulator's exponentiation (AWS-LC) must agree with num-bigint's.
-        for i in 0..24usize {
-            let mut bytes = [0u8; 384];
-            rand::fill(&mut bytes[..]);
-            let base = BigUint::from_bytes_be(&bytes) % &n;
-            let mut e = [0u8; 64];
-            rand::fill(&mut e[..]);
-            let e = BigUint::from_bytes_be(&e[..1 + i * 63 / 23]);
-            assert_eq!(
-                mont.pow(&base, &e),
-                base.modpow(&e, &n),
-                "Modulus::pow is wrong"
-            );
-        }
         let pool_name = pool.split_once('_').map(|(_, p)| p).unwrap_or(pool);
         Srp {
             mont,
@@ -876,8 +863,7 @@ impl Srp {
         }
         self.late_secrets.fetch_add(1, Ordering::Relaxed);
         let salt = BigUint::parse_bytes(salt_hex.as_bytes(), 16).unwrap_or_default();
-        let inner = Sha256::digest(format!("{}{user_id}:{PASSWORD}", self.pool_name).as_bytes());
-        let x = BigUint::from_bytes_be(&Sha256::digest([srp::pad(&salt), inner.to_vec()].concat()));
+        let x = srp::private_x(&self.pool_name, user_id, PASSWORD, &salt);
         let gx = self.mont.pow(&self.g, &x);
         let secret = Arc::new(UserSecret {
             salt_hex: salt_hex.to_string(),

@@ -177,11 +177,11 @@ async fn advance(app: &App, req: Request<Incoming>) -> Response<Body> {
     let Some(secs) = parsed
         .get("advanceSeconds")
         .and_then(Value::as_f64)
-        .filter(|s| *s >= 0.0 && s.is_finite())
+        .filter(|s| *s >= 0.0 && s * 1000.0 <= crate::clock::MAX_ADVANCE_MS as f64)
     else {
         return json_error(
             StatusCode::BAD_REQUEST,
-            "expected {\"advanceSeconds\": <non-negative number>}",
+            "expected {\"advanceSeconds\": <number of seconds from 0 to 1000 years>}",
         );
     };
     app.clock.advance_ms((secs * 1000.0).round() as i64);

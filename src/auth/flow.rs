@@ -9,14 +9,14 @@ use serde_json::{Map, Value};
 use crate::auth::Outcome;
 use crate::auth::session::{self, State, Step};
 use crate::auth::tokens::{self, Session};
-use crate::domain::mfa::{self, Factor, MfaStep, PoolMfa};
+use crate::domain::mfa::{self, Factor, MfaStep};
 use crate::domain::{UserStatus, attributes, ids};
 use crate::error::Result;
 use crate::mail::{self, Delivery};
 use crate::store::clients::ClientRow;
+use crate::store::devices;
 use crate::store::pools::PoolRow;
 use crate::store::users::UserRow;
-use crate::store::{self, devices};
 use crate::{Ctx, err};
 
 /// One sign-in in progress.
@@ -92,13 +92,6 @@ impl<'a> Attempt<'a> {
         })
     }
 
-    fn pool_mfa(&self) -> Result<PoolMfa> {
-        self.ctx
-            .app
-            .store
-            .read(|c| store::pools::mfa(c, &self.pool.id))
-    }
-
     /// After a correct password (or SRP proof): disabled users, pending resets, temporary passwords,
     /// then the rest of the sign-in.
     pub fn after_first_factor(self) -> Result<Outcome> {
@@ -168,13 +161,13 @@ impl<'a> Attempt<'a> {
 
     /// The MFA step (skipped for a remembered device).
     pub fn mfa(self, device_remembered: bool) -> Result<Outcome> {
-        let pool_mfa = self.pool_mfa()?;
+        let pool_mfa = &self.pool.mfa;
         let step = if device_remembered {
             MfaStep::None
         } else {
             mfa::decide(
                 &self.pool.config,
-                &pool_mfa,
+                pool_mfa,
                 &self.user.mfa,
                 &self.user.attributes,
             )
@@ -256,7 +249,7 @@ impl<'a> Attempt<'a> {
                 }
             )
         })?;
-        let pool_mfa = self.pool_mfa()?;
+        let pool_mfa = &self.pool.mfa;
         let code = ids::code(self.ctx.app.config.fixed_code.as_deref());
         let (subject, template) = match factor {
             Factor::Sms => (String::new(), pool_mfa.sms_message(&self.pool.config)),

@@ -25,10 +25,9 @@ ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864D87602733EC86A64
 BBE117577A615D6C770988C0BAD946E208E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF";
 
 struct Group {
-    n: BigUint,
     g: BigUint,
     k: BigUint,
-    /// Exponentiation modulo N (AWS-LC).
+    /// N, and exponentiation modulo N (AWS-LC).
     m: Modulus,
 }
 
@@ -39,7 +38,7 @@ fn group() -> &'static Group {
         let g = BigUint::from(2u32);
         let k = BigUint::from_bytes_be(&Sha256::digest([pad(&n), pad(&g)].concat()));
         let m = Modulus::new(&n).expect("N is odd");
-        Group { n, g, k, m }
+        Group { g, k, m }
     })
 }
 
@@ -67,8 +66,13 @@ pub fn parse_hex(s: &str) -> Option<BigUint> {
     BigUint::parse_bytes(s.as_bytes(), 16)
 }
 
+/// The SRP multiplier `k = H(PAD(N) ‖ PAD(g))`.
+pub fn multiplier() -> &'static BigUint {
+    &group().k
+}
+
 /// `x = H(PAD(salt) ‖ H(poolName ‖ userId ‖ ":" ‖ password))`.
-fn private_x(pool_name: &str, user_id: &str, password: &str, salt: &BigUint) -> BigUint {
+pub fn private_x(pool_name: &str, user_id: &str, password: &str, salt: &BigUint) -> BigUint {
     let inner = Sha256::digest(format!("{pool_name}{user_id}:{password}").as_bytes());
     BigUint::from_bytes_be(&Sha256::digest([pad(salt), inner.to_vec()].concat()))
 }
@@ -120,7 +124,7 @@ pub fn server_ephemeral(verifier: &[u8]) -> ServerEphemeral {
 pub fn server_ephemeral_with(verifier: &[u8], b: BigUint) -> ServerEphemeral {
     let grp = group();
     let v = BigUint::from_bytes_be(verifier);
-    let big_b = (&grp.k * v + grp.m.pow(&grp.g, &b)) % &grp.n;
+    let big_b = (&grp.k * v + grp.m.pow(&grp.g, &b)) % grp.m.n();
     ServerEphemeral { b, big_b }
 }
 
@@ -130,7 +134,7 @@ pub struct BadSrpA;
 
 /// Checks the client's `A` (`A mod N != 0`).
 pub fn check_a(a: &BigUint) -> Result<(), BadSrpA> {
-    if (a % &group().n) == BigUint::ZERO {
+    if (a % group().m.n()) == BigUint::ZERO {
         Err(BadSrpA)
     } else {
         Ok(())
@@ -146,7 +150,7 @@ pub fn server_key(a: &BigUint, eph: &ServerEphemeral, verifier: &[u8]) -> Option
         return None;
     }
     let v = BigUint::from_bytes_be(verifier);
-    let s = grp.m.pow(&((a * grp.m.pow(&v, &u)) % &grp.n), &eph.b);
+    let s = grp.m.pow(&((a * grp.m.pow(&v, &u)) % grp.m.n()), &eph.b);
     Some(hkdf(&pad(&u), &pad(&s)))
 }
 
@@ -207,7 +211,7 @@ mod tests {
         );
         assert_eq!(pad_hex(&BigUint::from(20u32)), "14");
         assert_eq!(pad_hex(&BigUint::from(236u32)), "00ec");
-        assert_eq!(pad_hex(&group().n).len(), 770);
+        assert_eq!(pad_hex(group().m.n()).len(), 770);
     }
 
     #[test]
@@ -227,7 +231,7 @@ mod tests {
         assert_eq!(
             group()
                 .g
-                .modpow(&BigUint::from_bytes_be(&[0x1f; 32]), &group().n),
+                .modpow(&BigUint::from_bytes_be(&[0x1f; 32]), group().m.n()),
             a
         );
         let key = server_key(&a, &eph, &v.verifier).unwrap();
@@ -262,7 +266,7 @@ mod tests {
     #[test]
     fn rejects_a_multiple_of_n() {
         assert_eq!(check_a(&BigUint::ZERO), Err(BadSrpA));
-        assert_eq!(check_a(&group().n), Err(BadSrpA));
+        assert_eq!(check_a(group().m.n()), Err(BadSrpA));
         assert!(check_a(&BigUint::from(2u32)).is_ok());
     }
 }

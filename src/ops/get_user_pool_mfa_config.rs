@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use crate::error::Result;
 use crate::ops::{load_pool, set_user_pool_mfa_config::describe};
-use crate::{Ctx, store};
+use crate::Ctx;
 
 /// GetUserPoolMfaConfigRequest.
 #[derive(Debug, Deserialize)]
@@ -17,6 +17,5 @@ pub struct Request {
 /// Returns the configuration.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let pool = load_pool(ctx, &req.user_pool_id)?;
-    let mfa = ctx.app.store.read(|c| store::pools::mfa(c, &pool.id))?;
-    Ok(describe(&mfa, &pool.config.mfa_configuration))
+    Ok(describe(&pool.mfa, &pool.config.mfa_configuration))
 }

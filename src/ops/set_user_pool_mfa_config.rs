@@ -23,7 +23,7 @@ pub struct Request {
 /// Sets the configuration; omitted factor configurations stay as they were.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let pool = load_pool(ctx, &req.user_pool_id)?;
-    let mut mfa = ctx.app.store.read(|c| store::pools::mfa(c, &pool.id))?;
+    let mut mfa = pool.mfa.clone();
     if req.sms_mfa_configuration.is_some() {
         mfa.sms_mfa_configuration = req.sms_mfa_configuration;
     }

@@ -102,11 +102,6 @@ impl Model {
         self.shapes.get(shape)?.enum_values.as_deref()
     }
 
-    /// Whether the model has a shape of this name.
-    pub fn has_shape(&self, shape: &str) -> bool {
-        self.shapes.contains_key(shape)
-    }
-
     /// Member names of a structure shape, in model order.
     pub fn member_names(&self, shape: &str) -> Vec<&str> {
         self.shapes

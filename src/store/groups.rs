@@ -158,20 +158,16 @@ pub fn of_user_page(
 
 /// A page of a group's members after user row `after`.
 pub fn members(c: &Connection, group_pk: i64, after: i64, limit: usize) -> Result<Vec<UserRow>> {
-    let mut stmt = c.prepare_cached(
-        "SELECT u.pk FROM group_members m JOIN users u ON u.pk = m.user_pk
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT {} FROM group_members m JOIN users u ON u.pk = m.user_pk
          WHERE m.group_pk = ?1 AND u.pk > ?2 ORDER BY u.pk LIMIT ?3",
-    )?;
-    let pks = stmt
-        .query_map(params![group_pk, after, limit as i64], |r| {
-            r.get::<_, i64>(0)
-        })?
+        super::users::U_COLUMNS
+    ))?;
+    let rows = stmt
+        .query_map(
+            params![group_pk, after, limit as i64],
+            super::users::from_row,
+        )?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut out = Vec::with_capacity(pks.len());
-    for pk in pks {
-        if let Some(u) = super::users::by_pk(c, pk)? {
-            out.push(u);
-        }
-    }
-    Ok(out)
+    Ok(rows)
 }

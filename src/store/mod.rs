@@ -34,6 +34,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     migration!("0001_init.sql"),
     migration!("0002_challenges_mfa_devices.sql"),
     migration!("0003_groups_revocation_listing.sql"),
+    migration!("0004_revocation_indexes.sql"),
 ];
 
 const READERS: usize = 4;
@@ -250,4 +251,25 @@ pub fn is_unique_violation(e: &rusqlite::Error) -> bool {
             if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
                 || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_run_once_and_the_version_is_recorded() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("emulator.db");
+        let store = Store::open(Some(&path)).unwrap();
+        assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len());
+        drop(store);
+        // Reopening applies nothing again (a second CREATE TABLE would fail).
+        let store = Store::open(Some(&path)).unwrap();
+        assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len());
+        assert_eq!(
+            Store::open(None).unwrap().schema_version().unwrap(),
+            MIGRATIONS.len()
+        );
+    }
 }

@@ -101,19 +101,27 @@ pub struct Filter {
     pub after: Option<i64>,
 }
 
-/// Messages matching `f`, oldest first.
+/// Messages matching `f`, oldest first, at most 1000. Only the filters given are in the query, so
+/// SQLite can use `outbox_by_destination` / `outbox_by_pool_user` (at most 8 statement shapes).
 pub fn list(c: &Connection, f: &Filter) -> Result<Vec<MessageRow>> {
-    let mut stmt = c.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM outbox
-         WHERE (?1 IS NULL OR pool_id = ?1) AND (?2 IS NULL OR username = ?2)
-           AND (?3 IS NULL OR destination = ?3) AND id > ?4
-         ORDER BY id LIMIT 1000"
-    ))?;
-    let rows = stmt
-        .query_map(
-            params![f.pool_id, f.username, f.destination, f.after.unwrap_or(0)],
-            from_row,
-        )?
+    let mut sql = format!("SELECT {COLUMNS} FROM outbox WHERE id > ?");
+    let mut args: Vec<&dyn rusqlite::ToSql> = Vec::new();
+    let after = f.after.unwrap_or(0);
+    args.push(&after);
+    for (column, value) in [
+        ("pool_id", &f.pool_id),
+        ("username", &f.username),
+        ("destination", &f.destination),
+    ] {
+        if let Some(v) = value {
+            sql.push_str(&format!(" AND {column} = ?"));
+            args.push(v);
+        }
+    }
+    sql.push_str(" ORDER BY id LIMIT 1000");
+    let rows = c
+        .prepare_cached(&sql)?
+        .query_map(args.as_slice(), from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
 }

@@ -2,6 +2,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use crate::domain::mfa::PoolMfa;
 use crate::domain::pool::PoolConfig;
 use crate::error::Result;
 
@@ -20,11 +21,15 @@ pub struct PoolRow {
     pub created_at: f64,
     /// LastModifiedDate.
     pub updated_at: f64,
+    /// The MFA configuration (SetUserPoolMfaConfig), kept apart from `config`.
+    pub mfa: PoolMfa,
 }
 
-const COLUMNS: &str = "pk, id, name, settings, created_at, updated_at";
+const COLUMNS: &str = "pk, id, name, settings, created_at, updated_at, mfa_settings";
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<(i64, String, String, String, f64, f64)> {
+type Raw = (i64, String, String, String, f64, f64, String);
+
+fn from_row(r: &Row<'_>) -> rusqlite::Result<Raw> {
     Ok((
         r.get(0)?,
         r.get(1)?,
@@ -32,11 +37,12 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<(i64, String, String, String, f64, 
         r.get(3)?,
         r.get(4)?,
         r.get(5)?,
+        r.get(6)?,
     ))
 }
 
-fn build(t: (i64, String, String, String, f64, f64)) -> Result<PoolRow> {
-    let (pk, id, name, settings, created_at, updated_at) = t;
+fn build(t: Raw) -> Result<PoolRow> {
+    let (pk, id, name, settings, created_at, updated_at, mfa) = t;
     Ok(PoolRow {
         pk,
         id,
@@ -44,6 +50,7 @@ fn build(t: (i64, String, String, String, f64, f64)) -> Result<PoolRow> {
         config: serde_json::from_str(&settings)?,
         created_at,
         updated_at,
+        mfa: serde_json::from_str(&mfa).unwrap_or_default(),
     })
 }
 
@@ -98,24 +105,8 @@ pub fn list(c: &Connection, after: i64, limit: usize) -> Result<Vec<PoolRow>> {
     rows.into_iter().map(build).collect()
 }
 
-/// The pool's MFA configuration (SetUserPoolMfaConfig).
-pub fn mfa(c: &Connection, id: &str) -> Result<crate::domain::mfa::PoolMfa> {
-    let json: Option<String> = c
-        .prepare_cached("SELECT mfa_settings FROM pools WHERE id = ?1")?
-        .query_row([id], |r| r.get(0))
-        .optional()?;
-    Ok(json
-        .and_then(|j| serde_json::from_str(&j).ok())
-        .unwrap_or_default())
-}
-
 /// Replaces the pool's MFA configuration.
-pub fn set_mfa(
-    c: &Connection,
-    id: &str,
-    mfa: &crate::domain::mfa::PoolMfa,
-    now: f64,
-) -> Result<()> {
+pub fn set_mfa(c: &Connection, id: &str, mfa: &PoolMfa, now: f64) -> Result<()> {
     let json = serde_json::to_string(mfa)?;
     c.prepare_cached("UPDATE pools SET mfa_settings = ?2, updated_at = ?3 WHERE id = ?1")?
         .execute(params![id, json, now])?;

@@ -52,11 +52,11 @@ pub struct UserRow {
 const COLUMNS: &str = "pk, pool_id, username, sub, status, enabled, attributes, password_hash, srp_salt, \
                        srp_verifier, password_set_at, created_at, updated_at, mfa, failed_sign_ins, \
                        last_failed_sign_in, locked_until, password_history";
-const U_COLUMNS: &str = "u.pk, u.pool_id, u.username, u.sub, u.status, u.enabled, u.attributes, u.password_hash, \
+pub(super) const U_COLUMNS: &str = "u.pk, u.pool_id, u.username, u.sub, u.status, u.enabled, u.attributes, u.password_hash, \
                          u.srp_salt, u.srp_verifier, u.password_set_at, u.created_at, u.updated_at, u.mfa, \
                          u.failed_sign_ins, u.last_failed_sign_in, u.locked_until, u.password_history";
 
-fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
+pub(super) fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
     let status: String = r.get(4)?;
     let attributes: String = r.get(6)?;
     Ok(UserRow {
