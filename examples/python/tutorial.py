@@ -4,7 +4,7 @@ Signs a new user up in the example pool (examples/seed.json), reads the mailed c
 outbox (Mailpit shows the same mail at http://localhost:8025), confirms, signs in, verifies the ID token's
 RS256 signature against the pool's JWKS, refreshes, and calls the example backend's POST /notes.
 
-    pip install boto3 "PyJWT[crypto]" requests   # or use tests/e2e/.venv
+    pip install boto3 "PyJWT[crypto]"   # or use tests/e2e/.venv
     python examples/python/tutorial.py
 
 Environment: COGNITO_ENDPOINT (http://localhost:9229), BACKEND_URL (http://localhost:8080), POOL_ID,

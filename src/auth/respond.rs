@@ -218,7 +218,6 @@ fn answer(
             if *first_factor {
                 // Passwordless sign-in: the code was the first factor; MFA does not apply.
                 crate::auth::password::check_can_sign_in(&attempt.user)?;
-                return attempt.finish();
             }
             attempt.finish()
         }

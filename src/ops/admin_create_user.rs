@@ -190,6 +190,8 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
             format!("An account with the given {fills} already exists."),
         )
     } else {
+        // AWS's wording for AdminCreateUser differs from SignUp's "User already exists" (seen in the
+        // AWS CLI's output quoted in localstack/localstack#4465).
         (
             req.username.clone(),
             None,
