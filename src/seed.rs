@@ -357,6 +357,8 @@ fn apply_user(
     app.store
         .write(|c| {
             if let Some((h, s, v)) = &exported {
+                // The generated temporary password AdminCreateUser stored is no history of this user.
+                store::users::clear_password(c, row.pk, now)?;
                 store::users::set_password(c, row.pk, h, s, v, now)?;
             } else if password.is_none() && status != UserStatus::ForceChangePassword {
                 store::users::clear_password(c, row.pk, now)?;

@@ -217,11 +217,22 @@ impl NewPassword {
                 ));
             }
         }
+        NewPassword::compute(ctx, &pool.id, &user.username, password)
+    }
+
+    /// The hash and SRP verifier of `password` for `username`, without any policy or history check
+    /// (temporary passwords, and callers that checked the policy themselves).
+    pub fn compute(
+        ctx: &Ctx,
+        pool_id: &str,
+        username: &str,
+        password: &str,
+    ) -> Result<NewPassword> {
         Ok(NewPassword {
             hash: ctx.app.passwords.hash(password)?,
             srp: crate::crypto::srp::make_verifier(
-                crate::domain::ids::pool_name(&pool.id),
-                &user.username,
+                crate::domain::ids::pool_name(pool_id),
+                username,
                 password,
             ),
         })

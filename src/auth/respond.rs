@@ -4,12 +4,13 @@
 use subtle::ConstantTimeEq;
 
 use crate::auth::flow::Attempt;
+use crate::auth::password::NewPassword;
 use crate::auth::password::incorrect;
 use crate::auth::session::{self, Handle, Step};
 use crate::auth::{Outcome, Params, check_secret_hash, require_secret_hash, required, srp_auth};
-use crate::crypto::{srp, totp};
+use crate::crypto::totp;
 use crate::domain::mfa::Factor;
-use crate::domain::{UserStatus, attributes, ids, password_policy};
+use crate::domain::{UserStatus, attributes, password_policy};
 use crate::error::{CognitoError, Result};
 use crate::store::clients::ClientRow;
 use crate::store::pools::PoolRow;
@@ -288,22 +289,22 @@ fn set_new_password(attempt: &mut Attempt<'_>, responses: &Params) -> Result<()>
             missing.name
         ));
     }
+    // The temporary password is not history: only the policy applies.
     password_policy::check(&pool.config.policies.password_policy, password)?;
-    let hash = attempt.ctx.app.passwords.hash(password)?;
-    let verifier = srp::make_verifier(ids::pool_name(&pool.id), &attempt.user.username, password);
+    let new = NewPassword::compute(attempt.ctx, &pool.id, &attempt.user.username, password)?;
     let now = attempt.ctx.now();
     let pk = attempt.user.pk;
     attempt.ctx.app.store.write(|c| {
-        users::set_password(c, pk, &hash, &verifier.salt, &verifier.verifier, now)?;
+        new.store(c, pk, now)?;
         users::set_attributes(c, pk, &attrs, now)?;
         users::set_status(c, pk, UserStatus::Confirmed, now)
     })?;
     attempt.ctx.app.passwords.forget(pk);
     attempt.user.attributes = attrs;
     attempt.user.status = UserStatus::Confirmed;
-    attempt.user.password_hash = Some(hash);
-    attempt.user.srp_salt = Some(verifier.salt);
-    attempt.user.srp_verifier = Some(verifier.verifier);
+    attempt.user.password_hash = Some(new.hash);
+    attempt.user.srp_salt = Some(new.srp.salt);
+    attempt.user.srp_verifier = Some(new.srp.verifier);
     attempt.user.password_set_at = Some(now);
     Ok(())
 }

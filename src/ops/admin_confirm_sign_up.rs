@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::domain::UserStatus;
 use crate::error::Result;
-use crate::ops::load_pool;
+use crate::ops::admin_user;
 use crate::store::users;
 use crate::{Ctx, err, store};
 
@@ -23,12 +23,7 @@ pub struct Request {
 
 /// Confirms the user.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let pool = load_pool(ctx, &req.user_pool_id)?;
-    let user = ctx
-        .app
-        .store
-        .read(|c| users::resolve(c, &pool.id, &pool.config, &req.username))?
-        .ok_or_else(|| err!(UserNotFoundException, "User does not exist."))?;
+    let (_, user) = admin_user(ctx, &req.user_pool_id, &req.username)?;
     if user.status != UserStatus::Unconfirmed {
         return Err(err!(
             NotAuthorizedException,

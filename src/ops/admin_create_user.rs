@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::crypto::srp;
+use crate::auth::password::NewPassword;
 use crate::domain::attributes::{self, AttributeType, Attributes, Writer};
 use crate::domain::{UserStatus, ids, password_policy};
 use crate::error::{CognitoError, Result};
@@ -131,7 +131,6 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
         .clone()
         .unwrap_or_else(|| vec!["SMS".to_string()]);
     let suppress = req.message_action.as_deref() == Some("SUPPRESS");
-    let hash = ctx.app.passwords.hash(&password)?;
     let now = ctx.now();
 
     if req.message_action.as_deref() == Some("RESEND") {
@@ -147,9 +146,10 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
                 req.username
             ));
         }
-        let verifier = srp::make_verifier(ids::pool_name(&pool.id), &user.username, &password);
+        // Hashed only once the request is known to be good (argon2 is the costly step).
+        let new = NewPassword::compute(ctx, &pool.id, &user.username, &password)?;
         ctx.app.store.write(|c| {
-            users::set_password(c, user.pk, &hash, &verifier.salt, &verifier.verifier, now)?;
+            new.store(c, user.pk, now)?;
             invite(ctx, c, &pool, &user, &req.username, &password, &mediums)
         })?;
         ctx.app.passwords.forget(user.pk);
@@ -208,7 +208,7 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     if let Some(attr) = fills {
         attributes::set(&mut attrs, attr, req.username.clone());
     }
-    let verifier = srp::make_verifier(ids::pool_name(&pool.id), &username, &password);
+    let new = NewPassword::compute(ctx, &pool.id, &username, &password)?;
     let key = cfg.lookup_key(&username);
     let pk = ctx.app.store.write(|c| {
         let pk = users::insert(
@@ -220,8 +220,8 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
                 sub: &sub,
                 status: UserStatus::ForceChangePassword,
                 attributes: &attrs,
-                password_hash: Some(&hash),
-                srp: Some((&verifier.salt, &verifier.verifier)),
+                password_hash: Some(&new.hash),
+                srp: Some((&new.srp.salt, &new.srp.verifier)),
                 now,
             },
         )

@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::auth::start::{Caller, start};
 use crate::auth::Params;
 use crate::error::Result;
-use crate::ops::{load_pool, load_pool_client};
+use crate::ops::load_pool_client;
 use crate::Ctx;
 
 /// AdminInitiateAuthRequest.
@@ -26,8 +26,7 @@ pub struct Request {
 
 /// Runs the first step of the requested flow.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let pool = load_pool(ctx, &req.user_pool_id)?;
-    let client = load_pool_client(ctx, &req.user_pool_id, &req.client_id)?;
+    let (client, pool) = load_pool_client(ctx, &req.user_pool_id, &req.client_id)?;
     let params = req.auth_parameters.unwrap_or_default();
     let outcome = start(ctx, &pool, &client, &req.auth_flow, &params, req.session.as_deref(), Caller::Admin)?;
     Ok(outcome.response())

@@ -25,8 +25,7 @@ pub struct Request {
 
 /// Runs the answered step.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let client = load_pool_client(ctx, &req.user_pool_id, &req.client_id)?;
-    let pool = crate::ops::load_pool(ctx, &req.user_pool_id)?;
+    let (client, pool) = load_pool_client(ctx, &req.user_pool_id, &req.client_id)?;
     let responses = req.challenge_responses.unwrap_or_default();
     let outcome =
         respond::respond(ctx, &pool, &client, &req.challenge_name, &responses, req.session.as_deref(), true)?;

@@ -17,7 +17,7 @@ pub struct Request {
 
 /// Deletes the client.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let client = load_pool_client(ctx, &req.user_pool_id, &req.client_id)?;
+    let (client, _) = load_pool_client(ctx, &req.user_pool_id, &req.client_id)?;
     ctx.app.store.write(|c| store::clients::delete(c, &client.id))?;
     Ok(json!({}))
 }

@@ -17,6 +17,6 @@ pub struct Request {
 
 /// Describes the client.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let client = load_pool_client(ctx, &req.user_pool_id, &req.client_id)?;
+    let (client, _) = load_pool_client(ctx, &req.user_pool_id, &req.client_id)?;
     Ok(json!({"UserPoolClient": describe_client(&client)?}))
 }

@@ -155,7 +155,11 @@ pub fn load_pool(ctx: &Ctx, id: &str) -> Result<PoolRow> {
     ctx.app
         .store
         .read(|c| store::pools::get(c, id))?
-        .ok_or_else(|| err!(ResourceNotFoundException, "User pool {id} does not exist."))
+        .ok_or_else(|| pool_not_found(id))
+}
+
+fn pool_not_found(id: &str) -> CognitoError {
+    err!(ResourceNotFoundException, "User pool {id} does not exist.")
 }
 
 /// The client `id` and its pool, or ResourceNotFoundException.
@@ -175,16 +179,23 @@ pub fn load_client(ctx: &Ctx, id: &str) -> Result<(ClientRow, PoolRow)> {
     })
 }
 
-/// The client `client_id` of pool `pool_id`, or ResourceNotFoundException.
-pub fn load_pool_client(ctx: &Ctx, pool_id: &str, client_id: &str) -> Result<ClientRow> {
-    load_pool(ctx, pool_id)?;
-    let client = ctx.app.store.read(|c| store::clients::get(c, client_id))?;
-    client.filter(|c| c.pool_id == pool_id).ok_or_else(|| {
+/// The client `client_id` of pool `pool_id` and the pool (one read), or ResourceNotFoundException for
+/// either.
+pub fn load_pool_client(ctx: &Ctx, pool_id: &str, client_id: &str) -> Result<(ClientRow, PoolRow)> {
+    let (pool, client) = ctx.app.store.read(|c| {
+        let Some(pool) = store::pools::get(c, pool_id)? else {
+            return Ok((None, None));
+        };
+        Ok((Some(pool), store::clients::get(c, client_id)?))
+    })?;
+    let pool = pool.ok_or_else(|| pool_not_found(pool_id))?;
+    let client = client.filter(|c| c.pool_id == pool_id).ok_or_else(|| {
         err!(
             ResourceNotFoundException,
             "User pool client {client_id} does not exist."
         )
-    })
+    })?;
+    Ok((client, pool))
 }
 
 /// The pool ARN.

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use crate::auth::check_secret_hash;
 use crate::auth::session::{self, State, Step};
-use crate::crypto::srp;
+use crate::auth::password::NewPassword;
 use crate::domain::attributes::{self, AttributeType, Attributes, Writer};
 use crate::domain::client::Flow;
 use crate::domain::{UserStatus, ids, password_policy};
@@ -143,8 +143,7 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     }
 
     // The slow parts, outside any database lock.
-    let hash = ctx.app.passwords.hash(password)?;
-    let verifier = srp::make_verifier(ids::pool_name(&pool.id), &plan.username, password);
+    let new = NewPassword::compute(ctx, &pool.id, &plan.username, password)?;
     let delivery = verification_delivery(&pool, &attrs);
 
     let now = ctx.now();
@@ -158,8 +157,8 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
                 sub: &sub,
                 status: UserStatus::Unconfirmed,
                 attributes: &attrs,
-                password_hash: Some(&hash),
-                srp: Some((&verifier.salt, &verifier.verifier)),
+                password_hash: Some(&new.hash),
+                srp: Some((&new.srp.salt, &new.srp.verifier)),
                 now,
             },
         )

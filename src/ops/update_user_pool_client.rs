@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::domain::client::{ClientConfig, normalise_flows};
 use crate::error::Result;
-use crate::ops::{describe_client, load_pool, load_pool_client};
+use crate::ops::{describe_client, load_pool_client};
 use crate::{Ctx, store};
 
 /// UpdateUserPoolClientRequest.
@@ -22,8 +22,7 @@ pub struct Request {
 
 /// Updates the client.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let pool = load_pool(ctx, &req.user_pool_id)?;
-    let mut client = load_pool_client(ctx, &req.user_pool_id, &req.client_id)?;
+    let (mut client, pool) = load_pool_client(ctx, &req.user_pool_id, &req.client_id)?;
     let mut config = req.config;
     config.explicit_auth_flows = normalise_flows(config.explicit_auth_flows);
     config.validate(&pool.config, "updating")?;
