@@ -23,7 +23,7 @@ use crate::store::clients::ClientRow;
 use crate::store::pools::PoolRow;
 use crate::{Ctx, err};
 
-fn parse_a(hex: &str) -> Result<BigUint> {
+pub fn parse_a(hex: &str) -> Result<BigUint> {
     let a = srp::parse_hex(hex).ok_or_else(|| {
         err!(
             InvalidParameterException,
@@ -96,15 +96,6 @@ pub fn start(
             return Ok(verifier_challenge(&handle, &salt, &eph, &user_id));
         }
     };
-    if user.status == UserStatus::Unconfirmed {
-        return Err(err!(UserNotConfirmedException, "User is not confirmed."));
-    }
-    check_lockout(ctx, &user)?;
-    let (Some(salt), Some(verifier)) = (&user.srp_salt, &user.srp_verifier) else {
-        return Err(incorrect());
-    };
-    let eph = srp::server_ephemeral(verifier);
-    let salt = BigUint::from_bytes_be(salt);
     let attempt = Attempt {
         ctx,
         pool,
@@ -114,15 +105,31 @@ pub fn start(
         device_key: params.get("DEVICE_KEY").cloned(),
         user,
     };
+    password_verifier(attempt, &a)
+}
+
+/// The PASSWORD_VERIFIER challenge for a user already identified (USER_SRP_AUTH, or USER_AUTH's
+/// PASSWORD_SRP) with the client's checked `A`.
+pub fn password_verifier(attempt: Attempt<'_>, a: &BigUint) -> Result<Outcome> {
+    let ctx = attempt.ctx;
+    if attempt.user.status == UserStatus::Unconfirmed {
+        return Err(err!(UserNotConfirmedException, "User is not confirmed."));
+    }
+    check_lockout(ctx, &attempt.user)?;
+    let (Some(salt), Some(verifier)) = (&attempt.user.srp_salt, &attempt.user.srp_verifier) else {
+        return Err(incorrect());
+    };
+    let eph = srp::server_ephemeral(verifier);
+    let salt = BigUint::from_bytes_be(salt);
     let state = attempt.state(Step::PasswordVerifier {
         b: hex(&eph.b),
         big_b: hex(&eph.big_b),
-        a: hex(&a),
+        a: hex(a),
         fake: false,
     });
     let handle = session::create(
         ctx,
-        client,
+        attempt.client,
         Some(attempt.user.pk),
         "PASSWORD_VERIFIER",
         &state,

@@ -148,9 +148,8 @@ fn go(attempt: Attempt<'_>, factor: &str, params: &Params) -> Result<Outcome> {
             attempt.after_first_factor()
         }
         "PASSWORD_SRP" => {
-            let mut p = params.clone();
-            p.insert("USERNAME".into(), attempt.typed.clone());
-            srp_auth::start(attempt.ctx, attempt.pool, attempt.client, &p, attempt.admin)
+            let a = srp_auth::parse_a(required(params, "SRP_A")?)?;
+            srp_auth::password_verifier(attempt, &a)
         }
         "EMAIL_OTP" => attempt.ask(Factor::Email, true),
         "SMS_OTP" => attempt.ask(Factor::Sms, true),
