@@ -39,12 +39,10 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     };
     let now = ctx.now();
     // Attempts and wrong guesses are counted (and committed) before anything else.
-    ctx.app.store.write(|c| {
-        Ok((|| {
-            rate_limit(ctx, c, user.pk, "confirm_forgot_password", ctx.app.config.password_changes_per_hour)?;
-            check_code(c, user.pk, "forgot_password", &req.confirmation_code, now).map(drop)
-        })())
-    })??;
+    ctx.app.store.write_committed(|c| {
+        rate_limit(ctx, c, user.pk, "confirm_forgot_password", ctx.app.config.password_changes_per_hour)?;
+        check_code(c, user.pk, "forgot_password", &req.confirmation_code, now).map(drop)
+    })?;
     let new = NewPassword::prepare(ctx, &pool, &user, &req.password)?;
     let now = ctx.now();
     ctx.app.store.write(|c| {

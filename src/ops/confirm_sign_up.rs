@@ -95,27 +95,25 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     };
     let now = ctx.now();
     // The attempt counter and wrong guesses are committed even when the confirmation fails.
-    ctx.app.store.write(|c| {
-        Ok((|| {
-            rate_limit(ctx, c, user.pk, "confirm_sign_up", ctx.app.config.code_checks_per_hour)?;
-            if user.status != UserStatus::Unconfirmed {
-                return Err(err!(
-                    NotAuthorizedException,
-                    "User cannot be confirmed. Current status is {}",
-                    user.status.as_str()
-                ));
+    ctx.app.store.write_committed(|c| {
+        rate_limit(ctx, c, user.pk, "confirm_sign_up", ctx.app.config.code_checks_per_hour)?;
+        if user.status != UserStatus::Unconfirmed {
+            return Err(err!(
+                NotAuthorizedException,
+                "User cannot be confirmed. Current status is {}",
+                user.status.as_str()
+            ));
+        }
+        let code = check_code(c, user.pk, "sign_up", &req.confirmation_code, now)?;
+        if let Some(attr) = code.attribute.as_deref() {
+            if attributes::get(&user.attributes, attr).is_some() {
+                verify_attribute(c, &pool, &mut user, attr, req.force_alias_creation, now)?;
             }
-            let code = check_code(c, user.pk, "sign_up", &req.confirmation_code, now)?;
-            if let Some(attr) = code.attribute.as_deref() {
-                if attributes::get(&user.attributes, attr).is_some() {
-                    verify_attribute(c, &pool, &mut user, attr, req.force_alias_creation, now)?;
-                }
-            }
-            users::set_status(c, user.pk, UserStatus::Confirmed, now)?;
-            store::codes::delete(c, user.pk, "sign_up")?;
-            Ok(())
-        })())
-    })??;
+        }
+        users::set_status(c, user.pk, UserStatus::Confirmed, now)?;
+        store::codes::delete(c, user.pk, "sign_up")?;
+        Ok(())
+    })?;
     // The SignUp session, if any, becomes a session for signing in right away (InitiateAuth USER_AUTH).
     let session = match req.session.as_deref().and_then(Handle::from_session) {
         Some(h) => match session::take(ctx, &client, "CONFIRM_SIGN_UP", Some(h)) {

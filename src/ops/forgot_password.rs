@@ -83,12 +83,10 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
         return Err(err!(NotAuthorizedException, "User is disabled."));
     }
     let delivery = recovery_delivery(&pool, &user)?;
-    ctx.app.store.write(|c| {
-        Ok((|| {
-            rate_limit(ctx, c, user.pk, "forgot_password", ctx.app.config.code_sends_per_hour)?;
-            send_reset_code(ctx, c, &pool, &user, &delivery)
-        })())
-    })??;
+    ctx.app.store.write_committed(|c| {
+        rate_limit(ctx, c, user.pk, "forgot_password", ctx.app.config.code_sends_per_hour)?;
+        send_reset_code(ctx, c, &pool, &user, &delivery)
+    })?;
     ctx.app.mail.wake();
     Ok(json!({"CodeDeliveryDetails": delivery.details()}))
 }

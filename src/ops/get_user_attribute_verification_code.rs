@@ -38,21 +38,19 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
         .or_else(|| attributes::get(&user.attributes, attr).map(str::to_string))
         .ok_or_else(|| err!(InvalidParameterException, "User has no attribute {attr}."))?;
     let delivery = if attr == "email" { Delivery::email(&value) } else { Delivery::sms(&value) };
-    ctx.app.store.write(|c| {
-        Ok((|| {
-            rate_limit(ctx, c, user.pk, "verification_code", ctx.app.config.code_sends_per_hour)?;
-            let m = CodeMessage {
-                user_pk: user.pk,
-                username: &user.username,
-                delivery: &delivery,
-                purpose: &purpose,
-                kind: "verify_attribute",
-                value: pending.as_deref(),
-                ttl: SIGN_UP_CODE_TTL,
-            };
-            send_code(ctx, c, &pool, &m)
-        })())
-    })??;
+    ctx.app.store.write_committed(|c| {
+        rate_limit(ctx, c, user.pk, "verification_code", ctx.app.config.code_sends_per_hour)?;
+        let m = CodeMessage {
+            user_pk: user.pk,
+            username: &user.username,
+            delivery: &delivery,
+            purpose: &purpose,
+            kind: "verify_attribute",
+            value: pending.as_deref(),
+            ttl: SIGN_UP_CODE_TTL,
+        };
+        send_code(ctx, c, &pool, &m)
+    })?;
     ctx.app.mail.wake();
     Ok(json!({"CodeDeliveryDetails": delivery.details()}))
 }

@@ -46,12 +46,10 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let Some(delivery) = verification_delivery(&pool, &user.attributes) else {
         return Err(err!(InvalidParameterException, "Auto verification not turned on."));
     };
-    ctx.app.store.write(|c| {
-        Ok((|| {
-            rate_limit(ctx, c, user.pk, "resend_confirmation_code", ctx.app.config.code_sends_per_hour)?;
-            send_sign_up_code(ctx, c, &pool, user.pk, &user.username, &delivery, "resend")
-        })())
-    })??;
+    ctx.app.store.write_committed(|c| {
+        rate_limit(ctx, c, user.pk, "resend_confirmation_code", ctx.app.config.code_sends_per_hour)?;
+        send_sign_up_code(ctx, c, &pool, user.pk, &user.username, &delivery, "resend")
+    })?;
     ctx.app.mail.wake();
     Ok(json!({"CodeDeliveryDetails": delivery.details()}))
 }

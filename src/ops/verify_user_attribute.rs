@@ -29,16 +29,14 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     };
     let purpose = format!("verify_{attr}");
     let now = ctx.now();
-    ctx.app.store.write(|c| {
-        Ok((|| {
-            rate_limit(ctx, c, user.pk, "verify_attribute", ctx.app.config.code_checks_per_hour)?;
-            let code = check_code(c, user.pk, &purpose, &req.code, now)?;
-            if let Some(new_value) = &code.value {
-                attributes::set(&mut user.attributes, attr, new_value.clone());
-            }
-            verify_attribute(c, &pool, &mut user, attr, false, now)?;
-            store::codes::delete(c, user.pk, &purpose)
-        })())
-    })??;
+    ctx.app.store.write_committed(|c| {
+        rate_limit(ctx, c, user.pk, "verify_attribute", ctx.app.config.code_checks_per_hour)?;
+        let code = check_code(c, user.pk, &purpose, &req.code, now)?;
+        if let Some(new_value) = &code.value {
+            attributes::set(&mut user.attributes, attr, new_value.clone());
+        }
+        verify_attribute(c, &pool, &mut user, attr, false, now)?;
+        store::codes::delete(c, user.pk, &purpose)
+    })?;
     Ok(json!({}))
 }

@@ -211,6 +211,15 @@ impl Store {
         tx.commit()?;
         Ok(out)
     }
+
+    /// [`Store::write`] that commits what `f` wrote even when `f` fails, then returns its answer:
+    /// attempt counters and wrong guesses count although the request is refused.
+    pub fn write_committed<T>(
+        &self,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T, CognitoError>,
+    ) -> Result<T, CognitoError> {
+        self.write(|c| Ok(f(c)))?
+    }
 }
 
 impl Store {
