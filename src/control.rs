@@ -111,11 +111,10 @@ async fn reset(app: &Arc<App>, req: &Request<Incoming>) -> Response<Body> {
         };
         match &pool {
             Some(id) => {
-                if app
+                if !app
                     .store
-                    .read(|c| store::pools::get(c, id))
+                    .read(|c| store::pools::exists(c, id))
                     .map_err(internal)?
-                    .is_none()
                 {
                     return Err((
                         StatusCode::NOT_FOUND,

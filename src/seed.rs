@@ -160,9 +160,8 @@ fn apply_pool(
     let region = ids::pool_region(id).to_string();
     let exists = app
         .store
-        .read(|c| store::pools::get(c, id))
-        .map_err(|e| internal(path, e))?
-        .is_some();
+        .read(|c| store::pools::exists(c, id))
+        .map_err(|e| internal(path, e))?;
     if exists {
         summary.kept += 1;
     } else {

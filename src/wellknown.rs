@@ -9,10 +9,8 @@ use crate::{App, store};
 
 fn pool_exists(app: &App, pool_id: &str) -> bool {
     app.store
-        .read(|c| store::pools::get(c, pool_id))
-        .ok()
-        .flatten()
-        .is_some()
+        .read(|c| store::pools::exists(c, pool_id))
+        .unwrap_or(false)
 }
 
 /// The public signing keys (the same two keys for every pool).

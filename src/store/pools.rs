@@ -79,6 +79,14 @@ pub fn get(c: &Connection, id: &str) -> Result<Option<PoolRow>> {
     row.map(build).transpose()
 }
 
+/// Whether pool `id` exists (without reading its settings).
+pub fn exists(c: &Connection, id: &str) -> Result<bool> {
+    Ok(c.prepare_cached("SELECT 1 FROM pools WHERE id = ?1")?
+        .query_row([id], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
 /// Replaces the name and settings of a pool.
 pub fn update(c: &Connection, id: &str, name: &str, config: &PoolConfig, now: f64) -> Result<()> {
     let settings = serde_json::to_string(config)?;
