@@ -187,13 +187,7 @@ async fn change_set_and_reset_passwords() {
     )
     .await
     .ok();
-    let user = emu
-        .call(
-            "AdminGetUser",
-            json!({"UserPoolId": pool, "Username": "cp"}),
-        )
-        .await
-        .ok();
+    let user = emu.admin_get_user(&pool, "cp").await;
     assert_eq!(user["UserStatus"], "FORCE_CHANGE_PASSWORD");
     assert_eq!(
         password_auth(&emu, &client, None, "cp", "Temp0rary!")
@@ -225,13 +219,7 @@ async fn change_set_and_reset_passwords() {
         .await
         .ok();
     signed_in(&emu, &client, "cp", "Aft3rReset!").await;
-    let user = emu
-        .call(
-            "AdminGetUser",
-            json!({"UserPoolId": pool, "Username": "cp"}),
-        )
-        .await
-        .ok();
+    let user = emu.admin_get_user(&pool, "cp").await;
     assert_eq!(user["UserStatus"], "CONFIRMED");
 }
 
@@ -355,13 +343,7 @@ async fn attribute_changes_and_verification() {
     )
     .await
     .ok();
-    let user = emu
-        .call(
-            "AdminGetUser",
-            json!({"UserPoolId": pool, "Username": "att"}),
-        )
-        .await
-        .ok();
+    let user = emu.admin_get_user(&pool, "att").await;
     let attrs = user["UserAttributes"].as_array().unwrap();
     assert!(attrs.contains(&json!({"Name": "email", "Value": "admin@example.com"})));
     assert!(attrs.contains(&json!({"Name": "email_verified", "Value": "true"})));
@@ -379,13 +361,7 @@ async fn attribute_changes_and_verification() {
     )
     .await
     .ok();
-    let user = emu
-        .call(
-            "AdminGetUser",
-            json!({"UserPoolId": pool, "Username": "att"}),
-        )
-        .await
-        .ok();
+    let user = emu.admin_get_user(&pool, "att").await;
     assert!(
         !user["UserAttributes"]
             .as_array()
@@ -576,13 +552,7 @@ async fn disable_and_enable() {
     )
     .await
     .ok();
-    let user = emu
-        .call(
-            "AdminGetUser",
-            json!({"UserPoolId": pool, "Username": "dis"}),
-        )
-        .await
-        .ok();
+    let user = emu.admin_get_user(&pool, "dis").await;
     assert_eq!(
         (user["Enabled"].as_bool(), user["UserStatus"].as_str()),
         (Some(false), Some("CONFIRMED"))
@@ -700,13 +670,7 @@ async fn list_users_filters_and_pagination() {
         ),
         ["user6"]
     );
-    let one = emu
-        .call(
-            "AdminGetUser",
-            json!({"UserPoolId": pool, "Username": "user3"}),
-        )
-        .await
-        .ok();
+    let one = emu.admin_get_user(&pool, "user3").await;
     let sub = one["UserAttributes"][0]["Value"].as_str().unwrap();
     assert_eq!(
         names(
@@ -936,12 +900,7 @@ async fn sign_in_by_verified_alias() {
         claims(t["IdToken"].as_str().unwrap())["cognito:username"],
         "first"
     );
-    emu.call(
-        "AdminGetUser",
-        json!({"UserPoolId": pool, "Username": "shared@example.com"}),
-    )
-    .await
-    .ok();
+    emu.admin_get_user(&pool, "shared@example.com").await;
 
     // A second account confirming the same email: AliasExistsException unless ForceAliasCreation.
     emu.call("SignUp", json!({"ClientId": client, "Username": "second", "Password": PW, "UserAttributes": [{"Name": "email", "Value": "shared@example.com"}]}))
@@ -966,13 +925,7 @@ async fn sign_in_by_verified_alias() {
         claims(t["IdToken"].as_str().unwrap())["cognito:username"],
         "second"
     );
-    let first = emu
-        .call(
-            "AdminGetUser",
-            json!({"UserPoolId": pool, "Username": "first"}),
-        )
-        .await
-        .ok();
+    let first = emu.admin_get_user(&pool, "first").await;
     assert!(
         first["UserAttributes"]
             .as_array()

@@ -313,13 +313,7 @@ async fn admin_create_user_then_new_password_required() {
         .ok();
     let id = claims(done["AuthenticationResult"]["IdToken"].as_str().unwrap());
     assert_eq!(id["name"], "New Bie");
-    let user = emu
-        .call(
-            "AdminGetUser",
-            json!({"UserPoolId": pool, "Username": "newbie"}),
-        )
-        .await
-        .ok();
+    let user = emu.admin_get_user(&pool, "newbie").await;
     assert_eq!(user["UserStatus"], "CONFIRMED");
     // The new password works for both flows; the temporary one no longer does.
     password_auth(&emu, &client, None, "newbie", "Temp0rary!")
@@ -562,13 +556,7 @@ async fn totp_mfa_from_association_to_challenge() {
         )
         .await;
     a.err("CodeMismatchException");
-    let user = emu
-        .call(
-            "AdminGetUser",
-            json!({"UserPoolId": pool, "Username": "otp"}),
-        )
-        .await
-        .ok();
+    let user = emu.admin_get_user(&pool, "otp").await;
     assert_eq!(user["PreferredMfaSetting"], "SOFTWARE_TOKEN_MFA");
 }
 
@@ -728,13 +716,7 @@ async fn sms_and_email_codes_and_factor_selection() {
     )
     .await
     .ok();
-    let user = emu
-        .call(
-            "AdminGetUser",
-            json!({"UserPoolId": pool, "Username": "two"}),
-        )
-        .await
-        .ok();
+    let user = emu.admin_get_user(&pool, "two").await;
     assert_eq!(user["UserMFASettingList"], json!(["SMS_MFA", "EMAIL_OTP"]));
     assert_eq!(user["PreferredMfaSetting"], "EMAIL_OTP");
     assert_eq!(

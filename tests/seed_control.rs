@@ -147,12 +147,7 @@ async fn reset_restores_the_seed() {
     )
     .await
     .err("UserNotFoundException");
-    emu.call(
-        "AdminGetUser",
-        json!({"UserPoolId": POOL, "Username": "alice@example.com"}),
-    )
-    .await
-    .ok();
+    emu.admin_get_user(POOL, "alice@example.com").await;
     emu.call("DescribeUserPool", json!({"UserPoolId": other}))
         .await
         .ok();
@@ -260,12 +255,6 @@ async fn export_then_import_keeps_passwords_and_ids() {
         .ok();
     let id = claims(out["AuthenticationResult"]["IdToken"].as_str().unwrap());
     assert_eq!(id["cognito:groups"], json!(["team"]));
-    let original = emu
-        .call(
-            "AdminGetUser",
-            json!({"UserPoolId": pool, "Username": "exp"}),
-        )
-        .await
-        .ok();
+    let original = emu.admin_get_user(&pool, "exp").await;
     assert_eq!(id["sub"], original["UserAttributes"][0]["Value"]);
 }

@@ -176,6 +176,16 @@ impl Emulator {
         (status, resp.json().await.unwrap_or(Value::Null))
     }
 
+    /// AdminGetUser; panics unless it succeeds.
+    pub async fn admin_get_user(&self, pool: &str, username: &str) -> Value {
+        self.call(
+            "AdminGetUser",
+            json!({"UserPoolId": pool, "Username": username}),
+        )
+        .await
+        .ok()
+    }
+
     /// Creates a pool from a CreateUserPool body and returns its id.
     pub async fn pool(&self, body: Value) -> String {
         let out = self.call("CreateUserPool", body).await.ok();
