@@ -3,17 +3,10 @@
 
 mod common;
 
-use common::{Emulator, claims, confirmed_user, password_auth, password_pool, start};
+use common::{claims, confirmed_user, password_auth, password_pool, signed_in, start, token};
 use serde_json::{Value, json};
 
 const PW: &str = "Passw0rd!";
-
-async fn signed_in(emu: &Emulator, client: &str, username: &str, password: &str) -> Value {
-    password_auth(emu, client, None, username, password)
-        .await
-        .ok()["AuthenticationResult"]
-        .clone()
-}
 
 #[tokio::test]
 async fn forgot_password_with_the_mailed_code() {
@@ -250,10 +243,7 @@ async fn attribute_changes_and_verification() {
     )
     .await
     .ok();
-    let access = signed_in(&emu, &client, "att", PW).await["AccessToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let access = token(&signed_in(&emu, &client, "att", PW).await, "AccessToken");
 
     let out = emu
         .call("UpdateUserAttributes", json!({"AccessToken": access, "UserAttributes": [{"Name": "email", "Value": "new@example.com"}, {"Name": "custom:nick", "Value": "A"}]}))
@@ -392,10 +382,7 @@ async fn verification_before_update_keeps_the_old_value() {
         )
         .await;
     confirmed_user(&emu, &client, None, "vbu", "keep@example.com", PW).await;
-    let access = signed_in(&emu, &client, "vbu", PW).await["AccessToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let access = token(&signed_in(&emu, &client, "vbu", PW).await, "AccessToken");
     emu.call("UpdateUserAttributes", json!({"AccessToken": access, "UserAttributes": [{"Name": "email", "Value": "next@example.com"}]})).await.ok();
     let me = emu
         .call("GetUser", json!({"AccessToken": access}))

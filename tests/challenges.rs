@@ -5,7 +5,9 @@ mod common;
 
 use cognito_emulator::crypto::totp;
 use common::srp::{Client as Srp, TIMESTAMP, device_verifier};
-use common::{Emulator, claims, confirmed_user, password_auth, secret_hash, start};
+use common::{
+    Emulator, claims, confirmed_user, password_auth, secret_hash, signed_in, start, token,
+};
 use serde_json::{Value, json};
 
 const PW: &str = "Passw0rd!";
@@ -382,10 +384,7 @@ async fn admin_flows() {
             .call("AdminInitiateAuth", json!({"UserPoolId": pool, "ClientId": client, "AuthFlow": flow, "AuthParameters": {"USERNAME": "adm", "PASSWORD": PW}}))
             .await
             .ok();
-        let refresh = out["AuthenticationResult"]["RefreshToken"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let refresh = token(&out["AuthenticationResult"], "RefreshToken");
         let r = emu
             .call("AdminInitiateAuth", json!({"UserPoolId": pool, "ClientId": client, "AuthFlow": "REFRESH_TOKEN_AUTH", "AuthParameters": {"REFRESH_TOKEN": refresh}}))
             .await
@@ -471,11 +470,7 @@ async fn totp_mfa_from_association_to_challenge() {
         json!({"Enabled": true})
     );
     confirmed_user(&emu, &client, None, "otp", "otp@example.com", PW).await;
-    let out = password_auth(&emu, &client, None, "otp", PW).await.ok();
-    let access = out["AuthenticationResult"]["AccessToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let access = token(&signed_in(&emu, &client, "otp", PW).await, "AccessToken");
 
     let a = emu
         .call("SetUserMFAPreference", json!({"AccessToken": access, "SoftwareTokenMfaSettings": {"Enabled": true, "PreferredMfa": true}}))
@@ -1014,10 +1009,7 @@ async fn refresh_token_rotation() {
     let out = password_auth(&emu, &rotating, Some(&secret), "rot", PW)
         .await
         .ok();
-    let first = out["AuthenticationResult"]["RefreshToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let first = token(&out["AuthenticationResult"], "RefreshToken");
     let a = emu
         .call(
             "GetTokensFromRefreshToken",
@@ -1035,10 +1027,7 @@ async fn refresh_token_rotation() {
         )
         .await
         .ok();
-    let second = r["AuthenticationResult"]["RefreshToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let second = token(&r["AuthenticationResult"], "RefreshToken");
     assert_ne!(first, second);
     // Within the grace period the old token still works; after it, reuse is refused.
     emu.call(

@@ -322,3 +322,21 @@ pub async fn password_auth(
     )
     .await
 }
+
+/// USER_PASSWORD_AUTH without a client secret; panics unless it succeeds and returns the
+/// AuthenticationResult.
+pub async fn signed_in(emu: &Emulator, client: &str, username: &str, password: &str) -> Value {
+    password_auth(emu, client, None, username, password)
+        .await
+        .ok()["AuthenticationResult"]
+        .clone()
+}
+
+/// One token (`"AccessToken"`, `"IdToken"`, `"RefreshToken"`) of an AuthenticationResult.
+#[track_caller]
+pub fn token(auth: &Value, kind: &str) -> String {
+    match auth[kind].as_str() {
+        Some(t) => t.to_string(),
+        None => panic!("no {kind} in {auth}"),
+    }
+}
