@@ -3,7 +3,9 @@
 
 mod common;
 
-use common::{claims, confirmed_user, password_auth, password_pool, signed_in, start, token};
+use common::{
+    claims, confirmed_user, password_auth, password_pool, signed_in, start, token, wrong_code,
+};
 use serde_json::{Value, json};
 
 const PW: &str = "Passw0rd!";
@@ -26,9 +28,9 @@ async fn forgot_password_with_the_mailed_code() {
     );
     let code = emu.last_code("fp@example.com").await;
     let reset = |code: &str, pw: &str| json!({"ClientId": client, "Username": "fp", "ConfirmationCode": code, "Password": pw});
-    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let wrong = wrong_code(&code);
     assert_eq!(
-        emu.call("ConfirmForgotPassword", reset(wrong, "N3wPassword!"))
+        emu.call("ConfirmForgotPassword", reset(&wrong, "N3wPassword!"))
             .await
             .err("CodeMismatchException"),
         "Invalid verification code provided, please try again."
@@ -122,7 +124,7 @@ async fn code_requests_and_wrong_codes_are_limited() {
         "Attempt limit exceeded, please try after some time."
     );
     let code = emu.last_code("lim@example.com").await;
-    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let wrong = wrong_code(&code);
     for _ in 0..5 {
         emu.call("ConfirmForgotPassword", json!({"ClientId": client, "Username": "lim", "ConfirmationCode": wrong, "Password": "N3wPassword!"}))
             .await
@@ -262,7 +264,7 @@ async fn attribute_changes_and_verification() {
     assert!(attrs.contains(&json!({"Name": "email_verified", "Value": "false"})));
     assert!(attrs.contains(&json!({"Name": "custom:nick", "Value": "A"})));
     let code = emu.last_code("new@example.com").await;
-    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let wrong = wrong_code(&code);
     emu.call(
         "VerifyUserAttribute",
         json!({"AccessToken": access, "AttributeName": "email", "Code": wrong}),

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{confirmed_user, password_pool, secret_hash, start};
+use common::{confirmed_user, password_pool, secret_hash, start, wrong_code};
 use serde_json::json;
 
 #[tokio::test]
@@ -92,11 +92,7 @@ async fn wrong_expired_and_superseded_codes() {
     .await
     .ok();
     let first = emu.last_code("bob@example.com").await;
-    let wrong = if first == "000000" {
-        "111111"
-    } else {
-        "000000"
-    };
+    let wrong = wrong_code(&first);
     let a = emu
         .call(
             "ConfirmSignUp",
@@ -164,7 +160,7 @@ async fn confirmation_attempts_are_limited_per_hour() {
     .await
     .ok();
     let code = emu.last_code("carol@example.com").await;
-    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let wrong = wrong_code(&code);
     for _ in 0..15 {
         let a = emu
             .call(

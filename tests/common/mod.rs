@@ -340,3 +340,8 @@ pub fn token(auth: &Value, kind: &str) -> String {
         None => panic!("no {kind} in {auth}"),
     }
 }
+
+/// A six-digit code other than `code` (for wrong-code cases).
+pub fn wrong_code(code: &str) -> String {
+    if code == "000000" { "111111" } else { "000000" }.to_string()
+}
