@@ -48,20 +48,15 @@ async fn srp_sign_in(
         .ok();
     assert_eq!(start["ChallengeName"], "PASSWORD_VERIFIER");
     let p = &start["ChallengeParameters"];
-    let user_id = p["USER_ID_FOR_SRP"].as_str().unwrap();
-    let sig = srp.signature(
+    let responses = srp.password_verifier(
         pool_name(pool),
-        user_id,
+        p["USER_ID_FOR_SRP"].as_str().unwrap(),
+        p["USERNAME"].as_str().unwrap(),
         password,
-        p["SALT"].as_str().unwrap(),
-        p["SRP_B"].as_str().unwrap(),
-        p["SECRET_BLOCK"].as_str().unwrap(),
-        TIMESTAMP,
+        p,
     );
     let mut body = json!({
-        "ClientId": client, "ChallengeName": "PASSWORD_VERIFIER",
-        "ChallengeResponses": {"USERNAME": p["USERNAME"], "PASSWORD_CLAIM_SECRET_BLOCK": p["SECRET_BLOCK"],
-                               "PASSWORD_CLAIM_SIGNATURE": sig, "TIMESTAMP": TIMESTAMP}
+        "ClientId": client, "ChallengeName": "PASSWORD_VERIFIER", "ChallengeResponses": responses
     });
     if send_session {
         body["Session"] = start["Session"].clone();
@@ -161,18 +156,15 @@ async fn sessions_are_single_use_and_expire() {
         .call("InitiateAuth", json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": client, "AuthParameters": {"USERNAME": "ses", "SRP_A": srp.srp_a()}}))
         .await
         .ok();
-    let p = &start["ChallengeParameters"];
-    let sig = srp.signature(
+    let responses = srp.password_verifier(
         pool_name(&pool),
         "ses",
+        "ses",
         PW,
-        p["SALT"].as_str().unwrap(),
-        p["SRP_B"].as_str().unwrap(),
-        p["SECRET_BLOCK"].as_str().unwrap(),
-        TIMESTAMP,
+        &start["ChallengeParameters"],
     );
     let body = json!({"ClientId": client, "ChallengeName": "PASSWORD_VERIFIER", "Session": start["Session"],
-        "ChallengeResponses": {"USERNAME": "ses", "PASSWORD_CLAIM_SECRET_BLOCK": p["SECRET_BLOCK"], "PASSWORD_CLAIM_SIGNATURE": sig, "TIMESTAMP": TIMESTAMP}});
+        "ChallengeResponses": responses});
     let mut wrong_user = body.clone();
     wrong_user["ChallengeResponses"]["USERNAME"] = json!("someone");
     assert_eq!(
@@ -396,17 +388,13 @@ async fn admin_flows() {
         .call("AdminInitiateAuth", json!({"UserPoolId": pool, "ClientId": client, "AuthFlow": "USER_SRP_AUTH", "AuthParameters": {"USERNAME": "adm", "SRP_A": srp.srp_a()}}))
         .await
         .ok();
-    let p = &start["ChallengeParameters"];
-    let sig = srp.signature(
+    let responses = srp.password_verifier(
         pool_name(&pool),
         "adm",
+        "adm",
         PW,
-        p["SALT"].as_str().unwrap(),
-        p["SRP_B"].as_str().unwrap(),
-        p["SECRET_BLOCK"].as_str().unwrap(),
-        TIMESTAMP,
+        &start["ChallengeParameters"],
     );
-    let responses = json!({"USERNAME": "adm", "PASSWORD_CLAIM_SECRET_BLOCK": p["SECRET_BLOCK"], "PASSWORD_CLAIM_SIGNATURE": sig, "TIMESTAMP": TIMESTAMP});
     // A session of an admin flow is answered through the admin operation only.
     let a = emu
         .call("RespondToAuthChallenge", json!({"ClientId": client, "ChallengeName": "PASSWORD_VERIFIER", "Session": start["Session"], "ChallengeResponses": responses}))
@@ -416,19 +404,16 @@ async fn admin_flows() {
         .call("AdminInitiateAuth", json!({"UserPoolId": pool, "ClientId": client, "AuthFlow": "USER_SRP_AUTH", "AuthParameters": {"USERNAME": "adm", "SRP_A": srp.srp_a()}}))
         .await
         .ok();
-    let p = &start["ChallengeParameters"];
-    let sig = srp.signature(
+    let responses = srp.password_verifier(
         pool_name(&pool),
         "adm",
+        "adm",
         PW,
-        p["SALT"].as_str().unwrap(),
-        p["SRP_B"].as_str().unwrap(),
-        p["SECRET_BLOCK"].as_str().unwrap(),
-        TIMESTAMP,
+        &start["ChallengeParameters"],
     );
     let out = emu
         .call("AdminRespondToAuthChallenge", json!({"UserPoolId": pool, "ClientId": client, "ChallengeName": "PASSWORD_VERIFIER", "Session": start["Session"],
-            "ChallengeResponses": {"USERNAME": "adm", "PASSWORD_CLAIM_SECRET_BLOCK": p["SECRET_BLOCK"], "PASSWORD_CLAIM_SIGNATURE": sig, "TIMESTAMP": TIMESTAMP}}))
+            "ChallengeResponses": responses}))
         .await
         .ok();
     assert!(out["AuthenticationResult"]["IdToken"].is_string());
