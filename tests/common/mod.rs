@@ -176,6 +176,19 @@ impl Emulator {
         (status, resp.json().await.unwrap_or(Value::Null))
     }
 
+    /// POSTs a JSON body to a path and parses the JSON answer.
+    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        let resp = self
+            .http
+            .post(format!("{}{path}", self.url))
+            .body(body.to_string())
+            .send()
+            .await
+            .expect("request");
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
     /// AdminGetUser; panics unless it succeeds.
     pub async fn admin_get_user(&self, pool: &str, username: &str) -> Value {
         self.call(
