@@ -5,9 +5,7 @@ mod common;
 
 use cognito_emulator::crypto::totp;
 use common::srp::{Client as Srp, TIMESTAMP, device_verifier};
-use common::{
-    Emulator, claims, confirmed_user, password_auth, secret_hash, signed_in, start, token,
-};
+use common::{Emulator, claims, confirmed_user, password_auth, signed_in, start, token};
 use serde_json::{Value, json};
 
 const PW: &str = "Passw0rd!";
@@ -1035,5 +1033,4 @@ async fn refresh_token_rotation() {
     )
     .await
     .ok();
-    let _ = secret_hash;
 }
