@@ -1,6 +1,8 @@
 //! The binary itself: a write answered 200 survives `kill -9`, the keys survive a restart (tokens issued
 //! before still verify), the start-up line says where things are, `--help` and `--version` work.
 
+mod common;
+
 use std::ffi::OsStr;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -45,7 +47,7 @@ fn spawn_with(
     extra: &[&str],
     stderr: Stdio,
 ) -> Proc {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cognito-emulator"))
+    let mut child = common::emulator_command()
         .args(["--port", "0"])
         .arg("--data")
         .arg(data)
@@ -197,8 +199,7 @@ fn in_memory_mode_and_cli_basics() {
     p.child.wait().unwrap();
     assert!(!dir.path().join("data").exists());
 
-    let bin = env!("CARGO_BIN_EXE_cognito-emulator");
-    let help = Command::new(bin).arg("--help").output().unwrap();
+    let help = common::emulator_command().arg("--help").output().unwrap();
     let text = String::from_utf8_lossy(&help.stdout);
     for flag in [
         "--host",
@@ -219,9 +220,12 @@ fn in_memory_mode_and_cli_basics() {
         text.contains("COGNITO_EMULATOR_SMTP_URL"),
         "--help shows env twins"
     );
-    let version = Command::new(bin).arg("--version").output().unwrap();
+    let version = common::emulator_command()
+        .arg("--version")
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&version.stdout).starts_with("cognito-emulator "));
-    let bad = Command::new(bin)
+    let bad = common::emulator_command()
         .args(["--fixed-code", "12ab"])
         .output()
         .unwrap();
@@ -282,20 +286,19 @@ fn healthcheck_subcommand() {
     let keys = dir.path().join("keys").display().to_string();
     let mut p = spawn(":memory:", &keys);
     let port = p.url.rsplit(':').next().unwrap().to_string();
-    let bin = env!("CARGO_BIN_EXE_cognito-emulator");
-    let ok = Command::new(bin)
+    let ok = common::emulator_command()
         .args(["--host", "0.0.0.0", "--port", &port, "healthcheck"])
         .status()
         .unwrap();
     assert!(ok.success(), "0.0.0.0 is checked on the loopback");
-    let ok = Command::new(bin)
+    let ok = common::emulator_command()
         .args(["healthcheck", "--url", &p.url])
         .status()
         .unwrap();
     assert!(ok.success());
     p.child.kill().unwrap();
     p.child.wait().unwrap();
-    let down = Command::new(bin)
+    let down = common::emulator_command()
         .args(["--port", &port, "healthcheck"])
         .output()
         .unwrap();

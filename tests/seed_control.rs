@@ -97,7 +97,7 @@ async fn bad_seed_entries_stop_start_up_with_their_path() {
         &dir,
         &json!({"UserPools": [{"Id": "nope", "PoolName": "p"}]}),
     );
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cognito-emulator"))
+    let out = common::emulator_command()
         .args(["--port", "0", "--data", ":memory:", "--keys"])
         .arg(dir.path().join("keys"))
         .arg("--seed")

@@ -248,6 +248,18 @@ impl Emulator {
     }
 }
 
+/// A `Command` for the emulator binary that passes none of the developer's `COGNITO_EMULATOR_*`
+/// variables through (the binary reads them as its settings).
+pub fn emulator_command() -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_cognito-emulator"));
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("COGNITO_EMULATOR_") {
+            cmd.env_remove(name);
+        }
+    }
+    cmd
+}
+
 /// Percent-encodes a query value.
 pub fn urlencode(s: &str) -> String {
     s.bytes()
