@@ -45,9 +45,17 @@ impl Drop for Emulator {
     }
 }
 
+/// `Config::defaults()` without the environment: clap would otherwise read the developer's
+/// `COGNITO_EMULATOR_*` variables as settings, in-process too.
+fn defaults_without_env() -> Config {
+    use clap::{CommandFactory, FromArgMatches};
+    let command = Config::command().mut_args(|arg| arg.env(None));
+    Config::from_arg_matches(&command.get_matches_from(["cognito-emulator"])).expect("defaults")
+}
+
 /// Test configuration: temporary file database, shared keys, cheap argon2 unless a test wants OWASP.
 pub fn test_config(dir: &tempfile::TempDir) -> Config {
-    let mut config = Config::defaults();
+    let mut config = defaults_without_env();
     config.data = dir.path().join("data").display().to_string();
     config.keys = shared_keys();
     config.port = 0;
