@@ -21,7 +21,16 @@ from pathlib import Path
 import pytest
 from botocore.exceptions import ClientError
 
-from helpers import code_from, secret_hash, unique_email, verify_access_token, verify_id_token
+from helpers import (
+    code_from,
+    raises,
+    secret_hash,
+    unique_email,
+    unique_username,
+    verify_access_token,
+    verify_id_token,
+    wrong_code,
+)
 
 PASSWORD = "Corr3ct-Horse!"
 NEW_PASSWORD = "N3w-Battery-Staple!"
@@ -37,29 +46,6 @@ TOO_SHORT = "Password did not conform with policy: Password not long enough"
 
 
 # --------------------------------------------------------------------------------------------- tools
-
-
-def raises(cognito, name: str, message: str | None = None):
-    """pytest.raises for boto3's modeled exception `name`: checks the code, the exact message (when
-    given) and that the wire status was 400."""
-
-    class _Ctx:
-        def __enter__(self):
-            self.ctx = pytest.raises(getattr(cognito.exceptions, name))
-            self.info = self.ctx.__enter__()
-            return self.info
-
-        def __exit__(self, *exc):
-            handled = self.ctx.__exit__(*exc)
-            err = self.info.value.response["Error"]
-            assert err["Code"] == name
-            if message is not None:
-                assert err["Message"] == message
-            status = self.info.value.response["ResponseMetadata"]["HTTPStatusCode"]
-            assert status == 400, f"client errors are HTTP 400 on the wire, got {status}"
-            return handled
-
-    return _Ctx()
 
 
 def refused(call, *codes: str) -> ClientError:
@@ -80,10 +66,6 @@ def mask(email: str) -> str:
     local, domain = email.split("@")
     host, tld = domain.rsplit(".", 1)
     return f"{local[0]}***@{host[0]}***.{tld}"
-
-
-def uid(tag: str) -> str:
-    return f"{tag}-{uuid.uuid4().hex[:10]}"
 
 
 @dataclass
@@ -165,7 +147,7 @@ def app(cognito) -> App:
 
 def test_forgot_password_with_the_mailed_code(cognito, app, smtp_inbox):
     email = unique_email("forgot")
-    user = app.make_user(cognito, uid("forgot"), email)
+    user = app.make_user(cognito, unique_username("forgot"), email)
     app.sign_in(cognito, user)
 
     sent = cognito.forgot_password(ClientId=app.client_id, Username=user)
@@ -174,7 +156,7 @@ def test_forgot_password_with_the_mailed_code(cognito, app, smtp_inbox):
     }
     mail = smtp_inbox.wait_for(email)
     code = code_from(mail.body)
-    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    wrong = wrong_code(code)
 
     with raises(cognito, "CodeMismatchException", WRONG_CODE):
         cognito.confirm_forgot_password(
@@ -205,7 +187,7 @@ def test_forgot_password_with_the_mailed_code(cognito, app, smtp_inbox):
 
 def test_forgot_password_needs_a_verified_channel(cognito, app, emulator):
     email = unique_email("unverified")
-    user = app.make_user(cognito, uid("noreset"), email, verified=False)
+    user = app.make_user(cognito, unique_username("noreset"), email, verified=False)
     with raises(
         cognito,
         "InvalidParameterException",
@@ -220,7 +202,7 @@ def test_forgot_password_needs_a_verified_channel(cognito, app, emulator):
 
 def test_changing_email_sends_a_code_to_the_new_address(emulator, cognito, app, smtp_inbox):
     old, new = unique_email("old"), unique_email("new")
-    user = app.make_user(cognito, uid("mover"), old)
+    user = app.make_user(cognito, unique_username("mover"), old)
     tokens = app.sign_in(cognito, user)
     access = tokens["AccessToken"]
 
@@ -236,7 +218,7 @@ def test_changing_email_sends_a_code_to_the_new_address(emulator, cognito, app, 
     assert [m["destination"] for m in emulator.messages(new)] == [new]
     assert emulator.messages(old) == []  # nothing went to the old address
 
-    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    wrong = wrong_code(code)
     with raises(cognito, "CodeMismatchException", WRONG_CODE):
         cognito.verify_user_attribute(AccessToken=access, AttributeName="email", Code=wrong)
     cognito.verify_user_attribute(AccessToken=access, AttributeName="email", Code=code)
@@ -256,7 +238,7 @@ def test_changing_email_sends_a_code_to_the_new_address(emulator, cognito, app, 
 
 def test_get_user_attribute_verification_code(cognito, app, smtp_inbox):
     email = unique_email("later")
-    user = app.make_user(cognito, uid("later"), email, verified=False)
+    user = app.make_user(cognito, unique_username("later"), email, verified=False)
     access = app.sign_in(cognito, user)["AccessToken"]
     assert attrs_of(cognito.get_user(AccessToken=access)["UserAttributes"])["email_verified"] == "false"
 
@@ -280,7 +262,8 @@ def test_get_user_attribute_verification_code(cognito, app, smtp_inbox):
 
 def test_immutable_custom_attribute_cannot_change(cognito, app):
     user = app.make_user(
-        cognito, uid("immutable"), unique_email("immutable"), extra=(("custom:x", "1"), ("custom:tier", "gold"))
+        cognito, unique_username("immutable"), unique_email("immutable"),
+        extra=(("custom:x", "1"), ("custom:tier", "gold")),
     )
     access = app.sign_in(cognito, user)["AccessToken"]
     with raises(cognito, "InvalidParameterException", "user.custom:x: Attribute cannot be updated.\n"):
@@ -300,7 +283,7 @@ def test_immutable_custom_attribute_cannot_change(cognito, app):
 
 
 def test_unknown_attribute_in_update(cognito, app):
-    user = app.make_user(cognito, uid("unknown-attr"), unique_email("unknown-attr"))
+    user = app.make_user(cognito, unique_username("unknown-attr"), unique_email("unknown-attr"))
     access = app.sign_in(cognito, user)["AccessToken"]
     with raises(cognito, "InvalidParameterException", "user.custom:nope: Attribute does not exist in the schema.\n"):
         cognito.update_user_attributes(AccessToken=access, UserAttributes=[{"Name": "custom:nope", "Value": "1"}])
@@ -308,7 +291,7 @@ def test_unknown_attribute_in_update(cognito, app):
 
 def test_delete_user_attributes(cognito, app):
     user = app.make_user(
-        cognito, uid("deleter"), unique_email("deleter"),
+        cognito, unique_username("deleter"), unique_email("deleter"),
         extra=(("custom:tier", "gold"), ("given_name", "Ada"), ("family_name", "Lovelace")),
     )
     access = app.sign_in(cognito, user)["AccessToken"]
@@ -324,7 +307,7 @@ def test_delete_user_attributes(cognito, app):
 
 
 def test_admin_update_with_email_verified_sends_no_code(emulator, cognito, app, smtp_inbox):
-    user = app.make_user(cognito, uid("admin-upd"), unique_email("admin-upd"))
+    user = app.make_user(cognito, unique_username("admin-upd"), unique_email("admin-upd"))
     before = cognito.admin_get_user(UserPoolId=app.pool_id, Username=user)
 
     verified = unique_email("verified-by-admin")
@@ -365,7 +348,7 @@ def test_verification_before_update_keeps_the_old_email(emulator, cognito, smtp_
         UserAttributeUpdateSettings={"AttributesRequireVerificationBeforeUpdate": ["email"]},
     )
     old, new = unique_email("keep-old"), unique_email("keep-new")
-    user = app.make_user(cognito, uid("keeper"), old)
+    user = app.make_user(cognito, unique_username("keeper"), old)
     access = app.sign_in(cognito, user)["AccessToken"]
 
     resp = cognito.update_user_attributes(AccessToken=access, UserAttributes=[{"Name": "email", "Value": new}])
@@ -394,7 +377,7 @@ def test_verification_before_update_keeps_the_old_email(emulator, cognito, smtp_
 
 
 def test_change_password(cognito, app):
-    user = app.make_user(cognito, uid("changer"), unique_email("changer"))
+    user = app.make_user(cognito, unique_username("changer"), unique_email("changer"))
     access = app.sign_in(cognito, user)["AccessToken"]
     refused(
         lambda: cognito.change_password(
@@ -415,7 +398,7 @@ def test_change_password(cognito, app):
 
 
 def test_global_sign_out(cognito, app):
-    user = app.make_user(cognito, uid("global"), unique_email("global"))
+    user = app.make_user(cognito, unique_username("global"), unique_email("global"))
     one, two = app.sign_in(cognito, user), app.sign_in(cognito, user)
     cognito.get_user(AccessToken=two["AccessToken"])
 
@@ -433,7 +416,7 @@ def test_global_sign_out(cognito, app):
 
 
 def test_revoke_token_revokes_one_sign_in(emulator, cognito, app):
-    user = app.make_user(cognito, uid("revoke"), unique_email("revoke"))
+    user = app.make_user(cognito, unique_username("revoke"), unique_email("revoke"))
     one, two = app.sign_in(cognito, user), app.sign_in(cognito, user)
     one_refreshed = app.refresh(cognito, one["RefreshToken"])
 
@@ -454,7 +437,7 @@ def test_revoke_token_revokes_one_sign_in(emulator, cognito, app):
 
 
 def test_revoke_token_refuses_an_access_token(cognito, app):
-    user = app.make_user(cognito, uid("revoke-access"), unique_email("revoke-access"))
+    user = app.make_user(cognito, unique_username("revoke-access"), unique_email("revoke-access"))
     tokens = app.sign_in(cognito, user)
     with raises(cognito, "UnsupportedTokenTypeException"):
         cognito.revoke_token(Token=tokens["AccessToken"], ClientId=app.client_id)
@@ -468,7 +451,7 @@ def test_revoke_token_with_a_client_secret(cognito, app):
         GenerateSecret=True,
         ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
     )["UserPoolClient"]
-    user = app.make_user(cognito, uid("revoke-secret"), unique_email("revoke-secret"))
+    user = app.make_user(cognito, unique_username("revoke-secret"), unique_email("revoke-secret"))
     tokens = cognito.admin_initiate_auth(
         UserPoolId=app.pool_id,
         ClientId=client["ClientId"],
@@ -494,7 +477,7 @@ def test_revoke_token_with_a_client_secret(cognito, app):
 
 
 def test_admin_user_global_sign_out(cognito, app):
-    user = app.make_user(cognito, uid("admin-out"), unique_email("admin-out"))
+    user = app.make_user(cognito, unique_username("admin-out"), unique_email("admin-out"))
     tokens = app.sign_in(cognito, user)
     cognito.admin_user_global_sign_out(UserPoolId=app.pool_id, Username=user)
     with raises(cognito, "NotAuthorizedException", ACCESS_REVOKED):
@@ -512,7 +495,7 @@ INVITATION = re.compile(r"^Your username is (\S+) and temporary password is (\S+
 
 
 def test_admin_create_user_invitation_and_new_password(emulator, cognito, app, smtp_inbox):
-    username, email = uid("invited"), unique_email("invited")
+    username, email = unique_username("invited"), unique_email("invited")
     created = cognito.admin_create_user(
         UserPoolId=app.pool_id,
         Username=username,
@@ -580,7 +563,7 @@ def test_admin_create_user_invitation_and_new_password(emulator, cognito, app, s
 
 
 def test_admin_create_user_with_a_generated_password(cognito, app, smtp_inbox):
-    username, email = uid("generated"), unique_email("generated")
+    username, email = unique_username("generated"), unique_email("generated")
     cognito.admin_create_user(
         UserPoolId=app.pool_id,
         Username=username,
@@ -603,7 +586,7 @@ def test_admin_create_user_with_a_generated_password(cognito, app, smtp_inbox):
 
 
 def test_admin_set_user_password(cognito, app):
-    user = app.make_user(cognito, uid("setpw"), unique_email("setpw"))
+    user = app.make_user(cognito, unique_username("setpw"), unique_email("setpw"))
     assert app.status(cognito, user) == "CONFIRMED"
 
     cognito.admin_set_user_password(UserPoolId=app.pool_id, Username=user, Password=TEMP_PASSWORD, Permanent=False)
@@ -630,7 +613,7 @@ def test_admin_set_user_password(cognito, app):
 
 def test_admin_reset_user_password(cognito, app, smtp_inbox):
     email = unique_email("reset")
-    user = app.make_user(cognito, uid("reset"), email)
+    user = app.make_user(cognito, unique_username("reset"), email)
     cognito.admin_reset_user_password(UserPoolId=app.pool_id, Username=user)
     assert app.status(cognito, user) == "RESET_REQUIRED"
     code = code_from(smtp_inbox.wait_for(email).body)
@@ -651,7 +634,7 @@ def test_admin_reset_user_password(cognito, app, smtp_inbox):
 
 
 def test_disable_and_enable(cognito, app):
-    user = app.make_user(cognito, uid("disabled"), unique_email("disabled"))
+    user = app.make_user(cognito, unique_username("disabled"), unique_email("disabled"))
     tokens = app.sign_in(cognito, user)
 
     cognito.admin_disable_user(UserPoolId=app.pool_id, Username=user)
@@ -670,7 +653,7 @@ def test_disable_and_enable(cognito, app):
 
 
 def test_admin_delete_user(cognito, app):
-    user = app.make_user(cognito, uid("admin-del"), unique_email("admin-del"))
+    user = app.make_user(cognito, unique_username("admin-del"), unique_email("admin-del"))
     tokens = app.sign_in(cognito, user)
     cognito.admin_delete_user(UserPoolId=app.pool_id, Username=user)
 
@@ -687,7 +670,7 @@ def test_admin_delete_user(cognito, app):
 
 
 def test_delete_user(cognito, app):
-    user = app.make_user(cognito, uid("self-del"), unique_email("self-del"))
+    user = app.make_user(cognito, unique_username("self-del"), unique_email("self-del"))
     tokens = app.sign_in(cognito, user)
     cognito.delete_user(AccessToken=tokens["AccessToken"])
 

@@ -35,7 +35,7 @@ from pycognito import Cognito
 from pycognito.aws_srp import AWSSRP, generate_hash_device
 from pycognito.exceptions import SoftwareTokenMFAChallengeException, TokenVerificationException
 
-from helpers import code_from, unique_email, verify_access_token, verify_id_token
+from helpers import code_from, unique_email, unique_username, verify_access_token, verify_id_token, wrong_code
 
 PASSWORD = "Corr3ct-Horse!"
 NEW_PASSWORD = "N3w-Battery-Staple!"
@@ -57,10 +57,6 @@ def cognito_for(emulator, pool_id: str, client_id: str, **kwargs) -> Cognito:
 
 def jwt_claim(token: str, name: str):
     return jwt.decode(token, options={"verify_signature": False})[name]
-
-
-def unique_username(tag: str) -> str:
-    return f"{tag}-{uuid.uuid4().hex[:10]}"
 
 
 def error_of(exc_info) -> tuple[str, str]:
@@ -292,10 +288,6 @@ def test_totp_setup_and_software_token_mfa_challenge(emulator, cognito, smtp_inb
     with pytest.raises(third.client.exceptions.CodeMismatchException):
         third.respond_to_software_token_mfa_challenge(wrong_code(totp.now()))
     assert third.access_token is None
-
-
-def wrong_code(code: str) -> str:
-    return f"{(int(code) + 1) % 1_000_000:06d}"
 
 
 # --------------------------------------------------------------------------------------- devices
