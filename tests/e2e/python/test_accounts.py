@@ -10,13 +10,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import shlex
-import time
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
@@ -1091,18 +1087,10 @@ def test_alias_pool_rejects_email_usernames(cognito, alias_app):
 
 
 @pytest.fixture(scope="module")
-def lockout_emulator(start_emulator, tmp_path_factory):
-    """An emulator whose lockouts last at most 2 s, started through a wrapper so conftest's fixture is
-    reused unchanged (it passes no extra flags and strips COGNITO_EMULATOR_* from the child's env)."""
-    real = os.environ.get("COGNITO_EMULATOR_BIN") or str(
-        Path(__file__).resolve().parents[3] / "target" / "debug" / "cognito-emulator"
-    )
-    wrapper = tmp_path_factory.mktemp("lockout-bin") / "cognito-emulator"
-    wrapper.write_text(f'#!/bin/sh\nexec {shlex.quote(real)} "$@" --lockout-max-seconds 2\n')
-    wrapper.chmod(0o755)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("COGNITO_EMULATOR_BIN", str(wrapper))
-        return start_emulator()
+def lockout_emulator(start_emulator):
+    """An emulator of its own whose lockouts last at most 2 s; the lockout tests move its clock forward
+    instead of sleeping."""
+    return start_emulator(extra_args=["--lockout-max-seconds", "2"])
 
 
 def sign_in_error(cognito, app: App, user: str, password: str) -> str | None:
@@ -1114,14 +1102,15 @@ def sign_in_error(cognito, app: App, user: str, password: str) -> str | None:
         return e.response["Error"]["Message"]
 
 
-def wait_for_unlock(cognito, app: App, user: str, password: str, deadline_s: float = 30.0) -> None:
-    """Retries the correct password until it is accepted; every refusal meanwhile must be the lockout.
-    The deadline only bounds the test; no duration is asserted."""
-    deadline = time.monotonic() + deadline_s
+def wait_for_unlock(emulator, cognito, app: App, user: str, password: str, deadline_s: float = 30.0) -> None:
+    """Retries the correct password, moving the emulator's clock 0.1 s forward between tries, until it is
+    accepted; every refusal meanwhile must be the lockout. The deadline (on the emulator's clock) only
+    bounds the test; no duration is asserted."""
+    deadline = emulator.clock_now() + deadline_s
     while (msg := sign_in_error(cognito, app, user, password)) is not None:
         assert msg == "Password attempts exceeded"
-        assert time.monotonic() < deadline, "still locked out"
-        time.sleep(0.1)
+        assert emulator.clock_now() < deadline, "still locked out"
+        emulator.advance_clock(0.1)
 
 
 def test_lockout_after_five_wrong_passwords(lockout_emulator):
@@ -1135,7 +1124,7 @@ def test_lockout_after_five_wrong_passwords(lockout_emulator):
     # Locked: even the right password is refused.
     with raises(cognito, "NotAuthorizedException", "Password attempts exceeded"):
         app.sign_in(cognito, user, PASSWORD)
-    wait_for_unlock(cognito, app, user, PASSWORD)
+    wait_for_unlock(lockout_emulator, cognito, app, user, PASSWORD)
 
     # A success clears the count: one failure does not lock again.
     with raises(cognito, "NotAuthorizedException", INCORRECT):
@@ -1149,7 +1138,7 @@ def test_lockout_is_capped_by_lockout_max_seconds(lockout_emulator):
     user = app.make_user(cognito, "capped")
 
     failures = 0
-    deadline = time.monotonic() + 60
+    deadline = lockout_emulator.clock_now() + 60  # on the emulator's clock, which the loop moves
     while failures < 11:  # uncapped, the 11th failure would lock for 2^6 = 64 s
         msg = sign_in_error(cognito, app, user, "Wr0ng-Password!")
         if msg == INCORRECT:
@@ -1157,8 +1146,8 @@ def test_lockout_is_capped_by_lockout_max_seconds(lockout_emulator):
         else:
             assert msg == "Password attempts exceeded"
             assert failures >= 5, f"locked after only {failures} failures"
-            time.sleep(0.1)
-        assert time.monotonic() < deadline
+            lockout_emulator.advance_clock(0.1)
+        assert lockout_emulator.clock_now() < deadline
     with raises(cognito, "NotAuthorizedException", "Password attempts exceeded"):
         app.sign_in(cognito, user, PASSWORD)
-    wait_for_unlock(cognito, app, user, PASSWORD)
+    wait_for_unlock(lockout_emulator, cognito, app, user, PASSWORD)
