@@ -23,7 +23,6 @@ through pycognito's boto3 client and SRP math.
 
 from __future__ import annotations
 
-import time
 import uuid
 
 import botocore.exceptions
@@ -224,16 +223,12 @@ def test_wrong_password_and_unknown_user(emulator, smtp_inbox, app):
     u.verify_tokens()
 
 
-def wait_for_next_totp_step(totp: pyotp.TOTP) -> None:
-    """A TOTP code may be used once: the sign-in after VerifySoftwareToken needs the next 30-second
-    step's code, as a person waiting for their app to show a new code would."""
-    step = int(time.time()) // totp.interval
-    while int(time.time()) // totp.interval == step:
-        time.sleep(0.2)
-
-
-def test_totp_setup_and_software_token_mfa_challenge(emulator, cognito, smtp_inbox):
-    # A pool of its own so the MFA setting does not affect the other tests.
+def test_totp_setup_and_software_token_mfa_challenge(start_emulator, smtp_inbox):
+    # An emulator of its own, whose clock this test moves forward (tokens issued after the move carry an
+    # `iat` ahead of this machine's clock, which the other tests' PyJWT checks would refuse). TOTP codes
+    # are computed for the emulator's time, which the emulator checks them against.
+    emulator = start_emulator(smtp_url=f"smtp://127.0.0.1:{smtp_inbox.port}")
+    cognito = emulator.client()
     pool_id = cognito.create_user_pool(PoolName="pycognito-mfa", AutoVerifiedAttributes=["email"])["UserPool"]["Id"]
     client = cognito.create_user_pool_client(
         UserPoolId=pool_id,
@@ -254,11 +249,15 @@ def test_totp_setup_and_software_token_mfa_challenge(emulator, cognito, smtp_inb
     secret = u.associate_software_token()
     assert len(secret) >= 16
     totp = pyotp.TOTP(secret)
+
+    def code_now() -> str:
+        return totp.at(emulator.clock_now())
+
     # A wrong code at set-up: AWS answers EnableSoftwareTokenMFAException "Code mismatch" here.
     with pytest.raises(u.client.exceptions.EnableSoftwareTokenMFAException) as exc:
-        u.verify_software_token(wrong_code(totp.now()), device_name="pyotp")
+        u.verify_software_token(wrong_code(code_now()), device_name="pyotp")
     assert error_of(exc) == ("EnableSoftwareTokenMFAException", "Code mismatch")
-    assert u.verify_software_token(totp.now(), device_name="pyotp") is True
+    assert u.verify_software_token(code_now(), device_name="pyotp") is True
     u.set_user_mfa_preference(sms_mfa=False, software_token_mfa=True, preferred="SOFTWARE_TOKEN")
 
     settings = u.client.get_user(AccessToken=u.access_token)
@@ -275,8 +274,10 @@ def test_totp_setup_and_software_token_mfa_challenge(emulator, cognito, smtp_inb
     assert tokens["ChallengeParameters"]["FRIENDLY_DEVICE_NAME"] == "pyotp"
     assert again.access_token is None
 
-    wait_for_next_totp_step(totp)
-    again.respond_to_software_token_mfa_challenge(totp.now())  # uses again.mfa_tokens; verifies tokens
+    # A TOTP code may be used once: the sign-in after VerifySoftwareToken needs the next 30-second step's
+    # code, as a person waiting for their app to show a new code would.
+    emulator.advance_clock(totp.interval)
+    again.respond_to_software_token_mfa_challenge(code_now())  # uses again.mfa_tokens; verifies tokens
     assert again.access_claims["username"] == username
     assert again.id_claims["cognito:username"] == username
     assert again.refresh_token
@@ -286,7 +287,7 @@ def test_totp_setup_and_software_token_mfa_challenge(emulator, cognito, smtp_inb
     with pytest.raises(SoftwareTokenMFAChallengeException):
         third.authenticate(password=PASSWORD)
     with pytest.raises(third.client.exceptions.CodeMismatchException):
-        third.respond_to_software_token_mfa_challenge(wrong_code(totp.now()))
+        third.respond_to_software_token_mfa_challenge(wrong_code(code_now()))
     assert third.access_token is None
 
 
