@@ -3,17 +3,12 @@
 
 mod common;
 
-use common::{Emulator, claims, confirmed_user, password_auth, password_pool, start};
+use common::{
+    claims, confirmed_user, password_auth, password_pool, signed_in, start, token, wrong_code,
+};
 use serde_json::{Value, json};
 
 const PW: &str = "Passw0rd!";
-
-async fn signed_in(emu: &Emulator, client: &str, username: &str, password: &str) -> Value {
-    password_auth(emu, client, None, username, password)
-        .await
-        .ok()["AuthenticationResult"]
-        .clone()
-}
 
 #[tokio::test]
 async fn forgot_password_with_the_mailed_code() {
@@ -33,9 +28,9 @@ async fn forgot_password_with_the_mailed_code() {
     );
     let code = emu.last_code("fp@example.com").await;
     let reset = |code: &str, pw: &str| json!({"ClientId": client, "Username": "fp", "ConfirmationCode": code, "Password": pw});
-    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let wrong = wrong_code(&code);
     assert_eq!(
-        emu.call("ConfirmForgotPassword", reset(wrong, "N3wPassword!"))
+        emu.call("ConfirmForgotPassword", reset(&wrong, "N3wPassword!"))
             .await
             .err("CodeMismatchException"),
         "Invalid verification code provided, please try again."
@@ -129,7 +124,7 @@ async fn code_requests_and_wrong_codes_are_limited() {
         "Attempt limit exceeded, please try after some time."
     );
     let code = emu.last_code("lim@example.com").await;
-    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let wrong = wrong_code(&code);
     for _ in 0..5 {
         emu.call("ConfirmForgotPassword", json!({"ClientId": client, "Username": "lim", "ConfirmationCode": wrong, "Password": "N3wPassword!"}))
             .await
@@ -187,13 +182,7 @@ async fn change_set_and_reset_passwords() {
     )
     .await
     .ok();
-    let user = emu
-        .call(
-            "AdminGetUser",
-            json!({"UserPoolId": pool, "Username": "cp"}),
-        )
-        .await
-        .ok();
+    let user = emu.admin_get_user(&pool, "cp").await;
     assert_eq!(user["UserStatus"], "FORCE_CHANGE_PASSWORD");
     assert_eq!(
         password_auth(&emu, &client, None, "cp", "Temp0rary!")
@@ -225,13 +214,7 @@ async fn change_set_and_reset_passwords() {
         .await
         .ok();
     signed_in(&emu, &client, "cp", "Aft3rReset!").await;
-    let user = emu
-        .call(
-            "AdminGetUser",
-            json!({"UserPoolId": pool, "Username": "cp"}),
-        )
-        .await
-        .ok();
+    let user = emu.admin_get_user(&pool, "cp").await;
     assert_eq!(user["UserStatus"], "CONFIRMED");
 }
 
@@ -262,10 +245,7 @@ async fn attribute_changes_and_verification() {
     )
     .await
     .ok();
-    let access = signed_in(&emu, &client, "att", PW).await["AccessToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let access = token(&signed_in(&emu, &client, "att", PW).await, "AccessToken");
 
     let out = emu
         .call("UpdateUserAttributes", json!({"AccessToken": access, "UserAttributes": [{"Name": "email", "Value": "new@example.com"}, {"Name": "custom:nick", "Value": "A"}]}))
@@ -284,7 +264,7 @@ async fn attribute_changes_and_verification() {
     assert!(attrs.contains(&json!({"Name": "email_verified", "Value": "false"})));
     assert!(attrs.contains(&json!({"Name": "custom:nick", "Value": "A"})));
     let code = emu.last_code("new@example.com").await;
-    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let wrong = wrong_code(&code);
     emu.call(
         "VerifyUserAttribute",
         json!({"AccessToken": access, "AttributeName": "email", "Code": wrong}),
@@ -355,13 +335,7 @@ async fn attribute_changes_and_verification() {
     )
     .await
     .ok();
-    let user = emu
-        .call(
-            "AdminGetUser",
-            json!({"UserPoolId": pool, "Username": "att"}),
-        )
-        .await
-        .ok();
+    let user = emu.admin_get_user(&pool, "att").await;
     let attrs = user["UserAttributes"].as_array().unwrap();
     assert!(attrs.contains(&json!({"Name": "email", "Value": "admin@example.com"})));
     assert!(attrs.contains(&json!({"Name": "email_verified", "Value": "true"})));
@@ -379,13 +353,7 @@ async fn attribute_changes_and_verification() {
     )
     .await
     .ok();
-    let user = emu
-        .call(
-            "AdminGetUser",
-            json!({"UserPoolId": pool, "Username": "att"}),
-        )
-        .await
-        .ok();
+    let user = emu.admin_get_user(&pool, "att").await;
     assert!(
         !user["UserAttributes"]
             .as_array()
@@ -416,10 +384,7 @@ async fn verification_before_update_keeps_the_old_value() {
         )
         .await;
     confirmed_user(&emu, &client, None, "vbu", "keep@example.com", PW).await;
-    let access = signed_in(&emu, &client, "vbu", PW).await["AccessToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let access = token(&signed_in(&emu, &client, "vbu", PW).await, "AccessToken");
     emu.call("UpdateUserAttributes", json!({"AccessToken": access, "UserAttributes": [{"Name": "email", "Value": "next@example.com"}]})).await.ok();
     let me = emu
         .call("GetUser", json!({"AccessToken": access}))
@@ -576,13 +541,7 @@ async fn disable_and_enable() {
     )
     .await
     .ok();
-    let user = emu
-        .call(
-            "AdminGetUser",
-            json!({"UserPoolId": pool, "Username": "dis"}),
-        )
-        .await
-        .ok();
+    let user = emu.admin_get_user(&pool, "dis").await;
     assert_eq!(
         (user["Enabled"].as_bool(), user["UserStatus"].as_str()),
         (Some(false), Some("CONFIRMED"))
@@ -700,13 +659,7 @@ async fn list_users_filters_and_pagination() {
         ),
         ["user6"]
     );
-    let one = emu
-        .call(
-            "AdminGetUser",
-            json!({"UserPoolId": pool, "Username": "user3"}),
-        )
-        .await
-        .ok();
+    let one = emu.admin_get_user(&pool, "user3").await;
     let sub = one["UserAttributes"][0]["Value"].as_str().unwrap();
     assert_eq!(
         names(
@@ -936,12 +889,7 @@ async fn sign_in_by_verified_alias() {
         claims(t["IdToken"].as_str().unwrap())["cognito:username"],
         "first"
     );
-    emu.call(
-        "AdminGetUser",
-        json!({"UserPoolId": pool, "Username": "shared@example.com"}),
-    )
-    .await
-    .ok();
+    emu.admin_get_user(&pool, "shared@example.com").await;
 
     // A second account confirming the same email: AliasExistsException unless ForceAliasCreation.
     emu.call("SignUp", json!({"ClientId": client, "Username": "second", "Password": PW, "UserAttributes": [{"Name": "email", "Value": "shared@example.com"}]}))
@@ -966,13 +914,7 @@ async fn sign_in_by_verified_alias() {
         claims(t["IdToken"].as_str().unwrap())["cognito:username"],
         "second"
     );
-    let first = emu
-        .call(
-            "AdminGetUser",
-            json!({"UserPoolId": pool, "Username": "first"}),
-        )
-        .await
-        .ok();
+    let first = emu.admin_get_user(&pool, "first").await;
     assert!(
         first["UserAttributes"]
             .as_array()

@@ -3,7 +3,9 @@
 
 mod common;
 
-use common::{claims, confirmed_user, password_auth, password_pool, secret_hash, start};
+use common::{
+    claims, confirmed_user, password_auth, password_pool, secret_hash, signed_in, start, token,
+};
 use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode, decode_header};
 use serde_json::{Value, json};
 
@@ -255,10 +257,7 @@ async fn secret_hash_on_sign_in_and_refresh() {
     let out = password_auth(&emu, &client, Some(&secret), email, "Passw0rd!")
         .await
         .ok();
-    let refresh = out["AuthenticationResult"]["RefreshToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let refresh = token(&out["AuthenticationResult"], "RefreshToken");
     let username =
         claims(out["AuthenticationResult"]["IdToken"].as_str().unwrap())["cognito:username"]
             .as_str()
@@ -304,13 +303,10 @@ async fn refresh_tokens_are_bound_checked_and_expire() {
     let emu = start().await;
     let (pool, client, _) = password_pool(&emu, false).await;
     confirmed_user(&emu, &client, None, "rita", "rita@example.com", "Passw0rd!").await;
-    let out = password_auth(&emu, &client, None, "rita", "Passw0rd!")
-        .await
-        .ok();
-    let refresh = out["AuthenticationResult"]["RefreshToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let refresh = token(
+        &signed_in(&emu, &client, "rita", "Passw0rd!").await,
+        "RefreshToken",
+    );
     let (other, _) = emu
         .client(
             &pool,
@@ -350,17 +346,9 @@ async fn access_tokens_are_verified_on_every_use() {
     let emu = start().await;
     let (_, client, _) = password_pool(&emu, false).await;
     confirmed_user(&emu, &client, None, "tess", "tess@example.com", "Passw0rd!").await;
-    let out = password_auth(&emu, &client, None, "tess", "Passw0rd!")
-        .await
-        .ok();
-    let access = out["AuthenticationResult"]["AccessToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
-    let id_token = out["AuthenticationResult"]["IdToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let auth = signed_in(&emu, &client, "tess", "Passw0rd!").await;
+    let access = token(&auth, "AccessToken");
+    let id_token = token(&auth, "IdToken");
     emu.call("GetUser", json!({"AccessToken": access}))
         .await
         .ok();
@@ -405,14 +393,9 @@ async fn access_tokens_are_verified_on_every_use() {
         "Passw0rd!",
     )
     .await;
-    let fout = password_auth(&foreign, &fclient, None, "tess", "Passw0rd!")
-        .await
-        .ok();
+    let fout = signed_in(&foreign, &fclient, "tess", "Passw0rd!").await;
     let a = emu
-        .call(
-            "GetUser",
-            json!({"AccessToken": fout["AuthenticationResult"]["AccessToken"]}),
-        )
+        .call("GetUser", json!({"AccessToken": fout["AccessToken"]}))
         .await;
     assert_eq!(a.err("NotAuthorizedException"), "Invalid Access Token");
 
@@ -433,10 +416,7 @@ async fn token_lifetimes_and_read_attributes_follow_the_client() {
                    "AccessTokenValidity": 5, "IdTokenValidity": 10, "TokenValidityUnits": {"AccessToken": "minutes", "IdToken": "minutes"}}),
         )
         .await;
-    let out = password_auth(&emu, &narrow, None, "una", "Passw0rd!")
-        .await
-        .ok();
-    let r = &out["AuthenticationResult"];
+    let r = &signed_in(&emu, &narrow, "una", "Passw0rd!").await;
     assert_eq!(r["ExpiresIn"], 300);
     let id = claims(r["IdToken"].as_str().unwrap());
     assert_eq!(

@@ -5,7 +5,7 @@ mod common;
 
 use cognito_emulator::crypto::totp;
 use common::srp::{Client as Srp, TIMESTAMP, device_verifier};
-use common::{Emulator, claims, confirmed_user, password_auth, secret_hash, start};
+use common::{Emulator, claims, confirmed_user, password_auth, signed_in, start, token};
 use serde_json::{Value, json};
 
 const PW: &str = "Passw0rd!";
@@ -46,20 +46,15 @@ async fn srp_sign_in(
         .ok();
     assert_eq!(start["ChallengeName"], "PASSWORD_VERIFIER");
     let p = &start["ChallengeParameters"];
-    let user_id = p["USER_ID_FOR_SRP"].as_str().unwrap();
-    let sig = srp.signature(
+    let responses = srp.password_verifier(
         pool_name(pool),
-        user_id,
+        p["USER_ID_FOR_SRP"].as_str().unwrap(),
+        p["USERNAME"].as_str().unwrap(),
         password,
-        p["SALT"].as_str().unwrap(),
-        p["SRP_B"].as_str().unwrap(),
-        p["SECRET_BLOCK"].as_str().unwrap(),
-        TIMESTAMP,
+        p,
     );
     let mut body = json!({
-        "ClientId": client, "ChallengeName": "PASSWORD_VERIFIER",
-        "ChallengeResponses": {"USERNAME": p["USERNAME"], "PASSWORD_CLAIM_SECRET_BLOCK": p["SECRET_BLOCK"],
-                               "PASSWORD_CLAIM_SIGNATURE": sig, "TIMESTAMP": TIMESTAMP}
+        "ClientId": client, "ChallengeName": "PASSWORD_VERIFIER", "ChallengeResponses": responses
     });
     if send_session {
         body["Session"] = start["Session"].clone();
@@ -159,18 +154,15 @@ async fn sessions_are_single_use_and_expire() {
         .call("InitiateAuth", json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": client, "AuthParameters": {"USERNAME": "ses", "SRP_A": srp.srp_a()}}))
         .await
         .ok();
-    let p = &start["ChallengeParameters"];
-    let sig = srp.signature(
+    let responses = srp.password_verifier(
         pool_name(&pool),
         "ses",
+        "ses",
         PW,
-        p["SALT"].as_str().unwrap(),
-        p["SRP_B"].as_str().unwrap(),
-        p["SECRET_BLOCK"].as_str().unwrap(),
-        TIMESTAMP,
+        &start["ChallengeParameters"],
     );
     let body = json!({"ClientId": client, "ChallengeName": "PASSWORD_VERIFIER", "Session": start["Session"],
-        "ChallengeResponses": {"USERNAME": "ses", "PASSWORD_CLAIM_SECRET_BLOCK": p["SECRET_BLOCK"], "PASSWORD_CLAIM_SIGNATURE": sig, "TIMESTAMP": TIMESTAMP}});
+        "ChallengeResponses": responses});
     let mut wrong_user = body.clone();
     wrong_user["ChallengeResponses"]["USERNAME"] = json!("someone");
     assert_eq!(
@@ -313,13 +305,7 @@ async fn admin_create_user_then_new_password_required() {
         .ok();
     let id = claims(done["AuthenticationResult"]["IdToken"].as_str().unwrap());
     assert_eq!(id["name"], "New Bie");
-    let user = emu
-        .call(
-            "AdminGetUser",
-            json!({"UserPoolId": pool, "Username": "newbie"}),
-        )
-        .await
-        .ok();
+    let user = emu.admin_get_user(&pool, "newbie").await;
     assert_eq!(user["UserStatus"], "CONFIRMED");
     // The new password works for both flows; the temporary one no longer does.
     password_auth(&emu, &client, None, "newbie", "Temp0rary!")
@@ -388,10 +374,7 @@ async fn admin_flows() {
             .call("AdminInitiateAuth", json!({"UserPoolId": pool, "ClientId": client, "AuthFlow": flow, "AuthParameters": {"USERNAME": "adm", "PASSWORD": PW}}))
             .await
             .ok();
-        let refresh = out["AuthenticationResult"]["RefreshToken"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let refresh = token(&out["AuthenticationResult"], "RefreshToken");
         let r = emu
             .call("AdminInitiateAuth", json!({"UserPoolId": pool, "ClientId": client, "AuthFlow": "REFRESH_TOKEN_AUTH", "AuthParameters": {"REFRESH_TOKEN": refresh}}))
             .await
@@ -403,17 +386,13 @@ async fn admin_flows() {
         .call("AdminInitiateAuth", json!({"UserPoolId": pool, "ClientId": client, "AuthFlow": "USER_SRP_AUTH", "AuthParameters": {"USERNAME": "adm", "SRP_A": srp.srp_a()}}))
         .await
         .ok();
-    let p = &start["ChallengeParameters"];
-    let sig = srp.signature(
+    let responses = srp.password_verifier(
         pool_name(&pool),
         "adm",
+        "adm",
         PW,
-        p["SALT"].as_str().unwrap(),
-        p["SRP_B"].as_str().unwrap(),
-        p["SECRET_BLOCK"].as_str().unwrap(),
-        TIMESTAMP,
+        &start["ChallengeParameters"],
     );
-    let responses = json!({"USERNAME": "adm", "PASSWORD_CLAIM_SECRET_BLOCK": p["SECRET_BLOCK"], "PASSWORD_CLAIM_SIGNATURE": sig, "TIMESTAMP": TIMESTAMP});
     // A session of an admin flow is answered through the admin operation only.
     let a = emu
         .call("RespondToAuthChallenge", json!({"ClientId": client, "ChallengeName": "PASSWORD_VERIFIER", "Session": start["Session"], "ChallengeResponses": responses}))
@@ -423,19 +402,16 @@ async fn admin_flows() {
         .call("AdminInitiateAuth", json!({"UserPoolId": pool, "ClientId": client, "AuthFlow": "USER_SRP_AUTH", "AuthParameters": {"USERNAME": "adm", "SRP_A": srp.srp_a()}}))
         .await
         .ok();
-    let p = &start["ChallengeParameters"];
-    let sig = srp.signature(
+    let responses = srp.password_verifier(
         pool_name(&pool),
         "adm",
+        "adm",
         PW,
-        p["SALT"].as_str().unwrap(),
-        p["SRP_B"].as_str().unwrap(),
-        p["SECRET_BLOCK"].as_str().unwrap(),
-        TIMESTAMP,
+        &start["ChallengeParameters"],
     );
     let out = emu
         .call("AdminRespondToAuthChallenge", json!({"UserPoolId": pool, "ClientId": client, "ChallengeName": "PASSWORD_VERIFIER", "Session": start["Session"],
-            "ChallengeResponses": {"USERNAME": "adm", "PASSWORD_CLAIM_SECRET_BLOCK": p["SECRET_BLOCK"], "PASSWORD_CLAIM_SIGNATURE": sig, "TIMESTAMP": TIMESTAMP}}))
+            "ChallengeResponses": responses}))
         .await
         .ok();
     assert!(out["AuthenticationResult"]["IdToken"].is_string());
@@ -477,11 +453,7 @@ async fn totp_mfa_from_association_to_challenge() {
         json!({"Enabled": true})
     );
     confirmed_user(&emu, &client, None, "otp", "otp@example.com", PW).await;
-    let out = password_auth(&emu, &client, None, "otp", PW).await.ok();
-    let access = out["AuthenticationResult"]["AccessToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let access = token(&signed_in(&emu, &client, "otp", PW).await, "AccessToken");
 
     let a = emu
         .call("SetUserMFAPreference", json!({"AccessToken": access, "SoftwareTokenMfaSettings": {"Enabled": true, "PreferredMfa": true}}))
@@ -562,13 +534,7 @@ async fn totp_mfa_from_association_to_challenge() {
         )
         .await;
     a.err("CodeMismatchException");
-    let user = emu
-        .call(
-            "AdminGetUser",
-            json!({"UserPoolId": pool, "Username": "otp"}),
-        )
-        .await
-        .ok();
+    let user = emu.admin_get_user(&pool, "otp").await;
     assert_eq!(user["PreferredMfaSetting"], "SOFTWARE_TOKEN_MFA");
 }
 
@@ -728,13 +694,7 @@ async fn sms_and_email_codes_and_factor_selection() {
     )
     .await
     .ok();
-    let user = emu
-        .call(
-            "AdminGetUser",
-            json!({"UserPoolId": pool, "Username": "two"}),
-        )
-        .await
-        .ok();
+    let user = emu.admin_get_user(&pool, "two").await;
     assert_eq!(user["UserMFASettingList"], json!(["SMS_MFA", "EMAIL_OTP"]));
     assert_eq!(user["PreferredMfaSetting"], "EMAIL_OTP");
     assert_eq!(
@@ -1032,10 +992,7 @@ async fn refresh_token_rotation() {
     let out = password_auth(&emu, &rotating, Some(&secret), "rot", PW)
         .await
         .ok();
-    let first = out["AuthenticationResult"]["RefreshToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let first = token(&out["AuthenticationResult"], "RefreshToken");
     let a = emu
         .call(
             "GetTokensFromRefreshToken",
@@ -1053,10 +1010,7 @@ async fn refresh_token_rotation() {
         )
         .await
         .ok();
-    let second = r["AuthenticationResult"]["RefreshToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let second = token(&r["AuthenticationResult"], "RefreshToken");
     assert_ne!(first, second);
     // Within the grace period the old token still works; after it, reuse is refused.
     emu.call(
@@ -1079,5 +1033,4 @@ async fn refresh_token_rotation() {
     )
     .await
     .ok();
-    let _ = secret_hash;
 }

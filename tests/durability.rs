@@ -1,32 +1,61 @@
 //! The binary itself: a write answered 200 survives `kill -9`, the keys survive a restart (tokens issued
 //! before still verify), the start-up line says where things are, `--help` and `--version` work.
 
+mod common;
+
+use std::ffi::OsStr;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 use serde_json::{Value, json};
 
+/// A running emulator process; killed (and reaped) when dropped, so a failed assertion leaks none.
 struct Proc {
     child: Child,
     url: String,
     first_line: String,
 }
 
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The emulator on port 0 with quiet logs and cheap argon2.
 fn spawn(data: &str, keys: &str) -> Proc {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cognito-emulator"))
-        .args([
-            "--port",
-            "0",
-            "--data",
-            data,
-            "--keys",
-            keys,
+    spawn_with(
+        data,
+        keys,
+        &[
             "--log-level",
             "warn",
-        ])
-        .args(["--argon2-memory-kib", "1024", "--argon2-iterations", "1"])
+            "--argon2-memory-kib",
+            "1024",
+            "--argon2-iterations",
+            "1",
+        ],
+        Stdio::null(),
+    )
+}
+
+/// The emulator on port 0 with `data`, `keys` and the `extra` arguments; waits for its start-up line.
+fn spawn_with(
+    data: impl AsRef<OsStr>,
+    keys: impl AsRef<OsStr>,
+    extra: &[&str],
+    stderr: Stdio,
+) -> Proc {
+    let mut child = common::emulator_command()
+        .args(["--port", "0"])
+        .arg("--data")
+        .arg(data)
+        .arg("--keys")
+        .arg(keys)
+        .args(extra)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .expect("spawn emulator");
     let mut line = String::new();
@@ -170,8 +199,7 @@ fn in_memory_mode_and_cli_basics() {
     p.child.wait().unwrap();
     assert!(!dir.path().join("data").exists());
 
-    let bin = env!("CARGO_BIN_EXE_cognito-emulator");
-    let help = Command::new(bin).arg("--help").output().unwrap();
+    let help = common::emulator_command().arg("--help").output().unwrap();
     let text = String::from_utf8_lossy(&help.stdout);
     for flag in [
         "--host",
@@ -192,9 +220,12 @@ fn in_memory_mode_and_cli_basics() {
         text.contains("COGNITO_EMULATOR_SMTP_URL"),
         "--help shows env twins"
     );
-    let version = Command::new(bin).arg("--version").output().unwrap();
+    let version = common::emulator_command()
+        .arg("--version")
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&version.stdout).starts_with("cognito-emulator "));
-    let bad = Command::new(bin)
+    let bad = common::emulator_command()
         .args(["--fixed-code", "12ab"])
         .output()
         .unwrap();
@@ -205,45 +236,25 @@ fn in_memory_mode_and_cli_basics() {
 fn sigterm_finishes_cleanly_and_json_logs_carry_the_request() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cognito-emulator"))
-        .args([
-            "--port",
-            "0",
-            "--log-level",
-            "info",
-            "--log-format",
-            "json",
-            "--data",
-        ])
-        .arg(&data)
-        .arg("--keys")
-        .arg(dir.path().join("keys"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let url = line
-        .split("listening on ")
-        .nth(1)
-        .and_then(|r| r.split_whitespace().next())
-        .unwrap()
-        .to_string();
-    let (s, pool) = call(&url, "CreateUserPool", json!({"PoolName": "graceful"}));
+    let mut p = spawn_with(
+        &data,
+        dir.path().join("keys"),
+        &["--log-level", "info", "--log-format", "json"],
+        Stdio::piped(),
+    );
+    let (s, pool) = call(&p.url, "CreateUserPool", json!({"PoolName": "graceful"}));
     assert_eq!(s, 200);
     let pool_id = pool["UserPool"]["Id"].as_str().unwrap().to_string();
-    let (s, _) = call(&url, "DescribeUserPool", json!({"UserPoolId": pool_id}));
+    let (s, _) = call(&p.url, "DescribeUserPool", json!({"UserPoolId": pool_id}));
     assert_eq!(s, 200);
 
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
+    // `kill` is a shell builtin: no external binary needed.
+    let status = Command::new("sh")
+        .args(["-c", &format!("kill -TERM {}", p.child.id())])
         .status()
         .unwrap();
     assert!(status.success());
-    let exit = child.wait().unwrap();
+    let exit = p.child.wait().unwrap();
     assert!(exit.success(), "SIGTERM ends with status 0, got {exit:?}");
     // The WAL was folded into the database file at shutdown.
     let wal = data.join("cognito.db-wal");
@@ -253,7 +264,7 @@ fn sigterm_finishes_cleanly_and_json_logs_carry_the_request() {
     );
 
     let mut logs = String::new();
-    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut logs).unwrap();
+    std::io::Read::read_to_string(&mut p.child.stderr.take().unwrap(), &mut logs).unwrap();
     let request = logs
         .lines()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
@@ -275,20 +286,19 @@ fn healthcheck_subcommand() {
     let keys = dir.path().join("keys").display().to_string();
     let mut p = spawn(":memory:", &keys);
     let port = p.url.rsplit(':').next().unwrap().to_string();
-    let bin = env!("CARGO_BIN_EXE_cognito-emulator");
-    let ok = Command::new(bin)
+    let ok = common::emulator_command()
         .args(["--host", "0.0.0.0", "--port", &port, "healthcheck"])
         .status()
         .unwrap();
     assert!(ok.success(), "0.0.0.0 is checked on the loopback");
-    let ok = Command::new(bin)
+    let ok = common::emulator_command()
         .args(["healthcheck", "--url", &p.url])
         .status()
         .unwrap();
     assert!(ok.success());
     p.child.kill().unwrap();
     p.child.wait().unwrap();
-    let down = Command::new(bin)
+    let down = common::emulator_command()
         .args(["--port", &port, "healthcheck"])
         .output()
         .unwrap();

@@ -387,70 +387,48 @@ async fn client_settings_are_validated() {
             .extend(extra.as_object().unwrap().clone());
         body
     };
-    let a = emu
-        .call(
-            "CreateUserPoolClient",
-            mk(json!({"AccessTokenValidity": 2, "TokenValidityUnits": {"AccessToken": "days"}})),
-        )
-        .await;
-    assert_eq!(
-        a.err("InvalidParameterException"),
-        "Invalid range for token validity."
-    );
-    let a = emu
-        .call(
-            "CreateUserPoolClient",
-            mk(json!({"WriteAttributes": ["name"]})),
-        )
-        .await;
-    assert_eq!(
-        a.err("InvalidParameterException"),
-        "Invalid write attributes specified while creating a client"
-    );
-    let a = emu
-        .call(
-            "CreateUserPoolClient",
-            mk(json!({"WriteAttributes": ["email", "email_verified"]})),
-        )
-        .await;
-    a.err("InvalidParameterException");
-    let a = emu
-        .call(
-            "CreateUserPoolClient",
-            mk(json!({"ReadAttributes": ["custom:nope"]})),
-        )
-        .await;
-    assert_eq!(
-        a.err("InvalidParameterException"),
-        "Invalid read attributes specified while creating a client"
-    );
-    let a = emu
-        .call(
-            "CreateUserPoolClient",
-            mk(json!({"ExplicitAuthFlows": ["USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]})),
-        )
-        .await;
-    a.err("InvalidParameterException");
-    let a = emu
-        .call(
-            "CreateUserPoolClient",
-            mk(json!({"ExplicitAuthFlows": ["ALLOW_EVERYTHING"]})),
-        )
-        .await;
-    assert!(
-        a.err("InvalidParameterException")
-            .contains("at 'explicitAuthFlows")
-    );
-    let a = emu
-        .call(
-            "CreateUserPoolClient",
-            mk(json!({"AuthSessionValidity": 16})),
-        )
-        .await;
-    assert!(
-        a.err("InvalidParameterException")
-            .contains("Member must have value less than or equal to 15")
-    );
+    // Each refused with InvalidParameterException; the message is then checked in full, in part, or not.
+    enum Message {
+        Is(&'static str),
+        Contains(&'static str),
+        Any,
+    }
+    use Message::*;
+    for (extra, message) in [
+        (
+            json!({"AccessTokenValidity": 2, "TokenValidityUnits": {"AccessToken": "days"}}),
+            Is("Invalid range for token validity."),
+        ),
+        (
+            json!({"WriteAttributes": ["name"]}),
+            Is("Invalid write attributes specified while creating a client"),
+        ),
+        (json!({"WriteAttributes": ["email", "email_verified"]}), Any),
+        (
+            json!({"ReadAttributes": ["custom:nope"]}),
+            Is("Invalid read attributes specified while creating a client"),
+        ),
+        (
+            json!({"ExplicitAuthFlows": ["USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
+            Any,
+        ),
+        (
+            json!({"ExplicitAuthFlows": ["ALLOW_EVERYTHING"]}),
+            Contains("at 'explicitAuthFlows"),
+        ),
+        (
+            json!({"AuthSessionValidity": 16}),
+            Contains("Member must have value less than or equal to 15"),
+        ),
+    ] {
+        let a = emu.call("CreateUserPoolClient", mk(extra.clone())).await;
+        let got = a.err("InvalidParameterException");
+        match message {
+            Is(m) => assert_eq!(got, m, "{extra}"),
+            Contains(m) => assert!(got.contains(m), "{extra}: {got}"),
+            Any => {}
+        }
+    }
     let a = emu
         .call(
             "CreateUserPoolClient",

@@ -15,19 +15,6 @@ fn write_seed(dir: &tempfile::TempDir, doc: &Value) -> std::path::PathBuf {
     path
 }
 
-async fn post(url: &str, body: Value) -> (u16, Value) {
-    let resp = reqwest::Client::new()
-        .post(url)
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap();
-    (
-        resp.status().as_u16(),
-        resp.json().await.unwrap_or(Value::Null),
-    )
-}
-
 #[tokio::test]
 async fn the_example_seed_gives_fixed_ids() {
     let dir = tempfile::tempdir().unwrap();
@@ -110,7 +97,7 @@ async fn bad_seed_entries_stop_start_up_with_their_path() {
         &dir,
         &json!({"UserPools": [{"Id": "nope", "PoolName": "p"}]}),
     );
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cognito-emulator"))
+    let out = common::emulator_command()
         .args(["--port", "0", "--data", ":memory:", "--keys"])
         .arg(dir.path().join("keys"))
         .arg("--seed")
@@ -135,11 +122,9 @@ async fn reset_restores_the_seed() {
     .ok();
     let other = emu.pool(json!({"PoolName": "scratch"})).await;
 
-    let (status, out) = post(
-        &format!("{}/_emulator/reset?pool={POOL}", emu.url),
-        json!({}),
-    )
-    .await;
+    let (status, out) = emu
+        .post(&format!("/_emulator/reset?pool={POOL}"), json!({}))
+        .await;
     assert_eq!(status, 200, "{out}");
     emu.call(
         "AdminGetUser",
@@ -147,17 +132,12 @@ async fn reset_restores_the_seed() {
     )
     .await
     .err("UserNotFoundException");
-    emu.call(
-        "AdminGetUser",
-        json!({"UserPoolId": POOL, "Username": "alice@example.com"}),
-    )
-    .await
-    .ok();
+    emu.admin_get_user(POOL, "alice@example.com").await;
     emu.call("DescribeUserPool", json!({"UserPoolId": other}))
         .await
         .ok();
 
-    let (status, _) = post(&format!("{}/_emulator/reset", emu.url), json!({})).await;
+    let (status, _) = emu.post("/_emulator/reset", json!({})).await;
     assert_eq!(status, 200);
     emu.call("DescribeUserPool", json!({"UserPoolId": other}))
         .await
@@ -167,11 +147,9 @@ async fn reset_restores_the_seed() {
         .ok();
     let (_, msgs) = emu.get("/_emulator/messages").await;
     assert_eq!(msgs["messages"], json!([]));
-    let (status, _) = post(
-        &format!("{}/_emulator/reset?pool=us-east-1_Missing00", emu.url),
-        json!({}),
-    )
-    .await;
+    let (status, _) = emu
+        .post("/_emulator/reset?pool=us-east-1_Missing00", json!({}))
+        .await;
     assert_eq!(status, 404);
 }
 
@@ -184,11 +162,9 @@ async fn the_clock_expires_codes_and_tokens_without_sleeping() {
         .ok();
     let code = emu.last_code("tick@example.com").await;
     let (_, before) = emu.get("/_emulator/clock").await;
-    let (status, after) = post(
-        &format!("{}/_emulator/clock", emu.url),
-        json!({"advanceSeconds": 86401}),
-    )
-    .await;
+    let (status, after) = emu
+        .post("/_emulator/clock", json!({"advanceSeconds": 86401}))
+        .await;
     assert_eq!(status, 200);
     assert!(after["now"].as_f64().unwrap() - before["now"].as_f64().unwrap() >= 86401.0);
     assert_eq!(after["offsetSeconds"], 86401.0);
@@ -208,22 +184,17 @@ async fn the_clock_expires_codes_and_tokens_without_sleeping() {
     emu.call("GetUser", json!({"AccessToken": access}))
         .await
         .ok();
-    post(
-        &format!("{}/_emulator/clock", emu.url),
-        json!({"advanceSeconds": 3601}),
-    )
-    .await;
+    emu.post("/_emulator/clock", json!({"advanceSeconds": 3601}))
+        .await;
     assert_eq!(
         emu.call("GetUser", json!({"AccessToken": access}))
             .await
             .err("NotAuthorizedException"),
         "Access Token has expired"
     );
-    let (status, _) = post(
-        &format!("{}/_emulator/clock", emu.url),
-        json!({"advanceSeconds": -5}),
-    )
-    .await;
+    let (status, _) = emu
+        .post("/_emulator/clock", json!({"advanceSeconds": -5}))
+        .await;
     assert_eq!(status, 400, "the clock only moves forward");
 }
 
@@ -260,12 +231,6 @@ async fn export_then_import_keeps_passwords_and_ids() {
         .ok();
     let id = claims(out["AuthenticationResult"]["IdToken"].as_str().unwrap());
     assert_eq!(id["cognito:groups"], json!(["team"]));
-    let original = emu
-        .call(
-            "AdminGetUser",
-            json!({"UserPoolId": pool, "Username": "exp"}),
-        )
-        .await
-        .ok();
+    let original = emu.admin_get_user(&pool, "exp").await;
     assert_eq!(id["sub"], original["UserAttributes"][0]["Value"]);
 }

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{confirmed_user, password_pool, secret_hash, start};
+use common::{confirmed_user, password_pool, secret_hash, start, wrong_code};
 use serde_json::json;
 
 #[tokio::test]
@@ -36,13 +36,7 @@ async fn sign_up_sends_a_code_and_confirmation_verifies_the_email() {
     assert_eq!(m["username"], "alice");
     assert_eq!(m["poolId"], pool);
 
-    let user = emu
-        .call(
-            "AdminGetUser",
-            json!({"UserPoolId": pool, "Username": "alice"}),
-        )
-        .await
-        .ok();
+    let user = emu.admin_get_user(&pool, "alice").await;
     assert_eq!(user["UserStatus"], "UNCONFIRMED");
     assert_eq!(user["Enabled"], true);
     assert_eq!(
@@ -56,13 +50,7 @@ async fn sign_up_sends_a_code_and_confirmation_verifies_the_email() {
     )
     .await
     .ok();
-    let user = emu
-        .call(
-            "AdminGetUser",
-            json!({"UserPoolId": pool, "Username": "alice"}),
-        )
-        .await
-        .ok();
+    let user = emu.admin_get_user(&pool, "alice").await;
     assert_eq!(user["UserStatus"], "CONFIRMED");
     assert!(
         user["UserAttributes"]
@@ -104,11 +92,7 @@ async fn wrong_expired_and_superseded_codes() {
     .await
     .ok();
     let first = emu.last_code("bob@example.com").await;
-    let wrong = if first == "000000" {
-        "111111"
-    } else {
-        "000000"
-    };
+    let wrong = wrong_code(&first);
     let a = emu
         .call(
             "ConfirmSignUp",
@@ -176,7 +160,7 @@ async fn confirmation_attempts_are_limited_per_hour() {
     .await
     .ok();
     let code = emu.last_code("carol@example.com").await;
-    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let wrong = wrong_code(&code);
     for _ in 0..15 {
         let a = emu
             .call(
@@ -229,13 +213,7 @@ async fn username_rules_and_duplicates() {
     emu.call("SignUp", b("ERIN"))
         .await
         .err("UsernameExistsException");
-    let user = emu
-        .call(
-            "AdminGetUser",
-            json!({"UserPoolId": ci, "Username": "Erin"}),
-        )
-        .await
-        .ok();
+    let user = emu.admin_get_user(&ci, "Erin").await;
     assert_eq!(user["Username"], "erin");
 
     let alias = emu
@@ -281,13 +259,7 @@ async fn email_as_username_gets_a_uuid_username() {
         .await
         .ok();
     let sub = out["UserSub"].as_str().unwrap().to_string();
-    let user = emu
-        .call(
-            "AdminGetUser",
-            json!({"UserPoolId": pool, "Username": "fay@example.com"}),
-        )
-        .await
-        .ok();
+    let user = emu.admin_get_user(&pool, "fay@example.com").await;
     assert_eq!(user["Username"], sub, "the stored username is the sub");
     assert!(
         user["UserAttributes"]
@@ -565,13 +537,7 @@ async fn admin_confirm_and_phone_channel() {
     )
     .await
     .ok();
-    let user = emu
-        .call(
-            "AdminGetUser",
-            json!({"UserPoolId": pool, "Username": "kim"}),
-        )
-        .await
-        .ok();
+    let user = emu.admin_get_user(&pool, "kim").await;
     assert_eq!(user["UserStatus"], "CONFIRMED");
     let verified = user["UserAttributes"]
         .as_array()

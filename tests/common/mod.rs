@@ -45,9 +45,17 @@ impl Drop for Emulator {
     }
 }
 
+/// `Config::defaults()` without the environment: clap would otherwise read the developer's
+/// `COGNITO_EMULATOR_*` variables as settings, in-process too.
+fn defaults_without_env() -> Config {
+    use clap::{CommandFactory, FromArgMatches};
+    let command = Config::command().mut_args(|arg| arg.env(None));
+    Config::from_arg_matches(&command.get_matches_from(["cognito-emulator"])).expect("defaults")
+}
+
 /// Test configuration: temporary file database, shared keys, cheap argon2 unless a test wants OWASP.
 pub fn test_config(dir: &tempfile::TempDir) -> Config {
-    let mut config = Config::defaults();
+    let mut config = defaults_without_env();
     config.data = dir.path().join("data").display().to_string();
     config.keys = shared_keys();
     config.port = 0;
@@ -176,6 +184,29 @@ impl Emulator {
         (status, resp.json().await.unwrap_or(Value::Null))
     }
 
+    /// POSTs a JSON body to a path and parses the JSON answer.
+    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        let resp = self
+            .http
+            .post(format!("{}{path}", self.url))
+            .body(body.to_string())
+            .send()
+            .await
+            .expect("request");
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    /// AdminGetUser; panics unless it succeeds.
+    pub async fn admin_get_user(&self, pool: &str, username: &str) -> Value {
+        self.call(
+            "AdminGetUser",
+            json!({"UserPoolId": pool, "Username": username}),
+        )
+        .await
+        .ok()
+    }
+
     /// Creates a pool from a CreateUserPool body and returns its id.
     pub async fn pool(&self, body: Value) -> String {
         let out = self.call("CreateUserPool", body).await.ok();
@@ -223,6 +254,18 @@ impl Emulator {
             .build();
         aws_sdk_cognitoidentityprovider::Client::from_conf(config)
     }
+}
+
+/// A `Command` for the emulator binary that passes none of the developer's `COGNITO_EMULATOR_*`
+/// variables through (the binary reads them as its settings).
+pub fn emulator_command() -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_cognito-emulator"));
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("COGNITO_EMULATOR_") {
+            cmd.env_remove(name);
+        }
+    }
+    cmd
 }
 
 /// Percent-encodes a query value.
@@ -311,4 +354,27 @@ pub async fn password_auth(
         json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client, "AuthParameters": params}),
     )
     .await
+}
+
+/// USER_PASSWORD_AUTH without a client secret; panics unless it succeeds and returns the
+/// AuthenticationResult.
+pub async fn signed_in(emu: &Emulator, client: &str, username: &str, password: &str) -> Value {
+    password_auth(emu, client, None, username, password)
+        .await
+        .ok()["AuthenticationResult"]
+        .clone()
+}
+
+/// One token (`"AccessToken"`, `"IdToken"`, `"RefreshToken"`) of an AuthenticationResult.
+#[track_caller]
+pub fn token(auth: &Value, kind: &str) -> String {
+    match auth[kind].as_str() {
+        Some(t) => t.to_string(),
+        None => panic!("no {kind} in {auth}"),
+    }
+}
+
+/// A six-digit code other than `code` (for wrong-code cases).
+pub fn wrong_code(code: &str) -> String {
+    if code == "000000" { "111111" } else { "000000" }.to_string()
 }

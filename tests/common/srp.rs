@@ -5,6 +5,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use hmac::{Hmac, KeyInit, Mac};
 use num_bigint::BigUint;
+use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 const N_HEX: &str = concat!(
@@ -92,6 +93,30 @@ impl Client {
         sig.update(&STANDARD.decode(secret_block).unwrap());
         sig.update(timestamp.as_bytes());
         STANDARD.encode(sig.finalize().into_bytes())
+    }
+
+    /// The PASSWORD_VERIFIER ChallengeResponses (USERNAME, PASSWORD_CLAIM_SECRET_BLOCK,
+    /// PASSWORD_CLAIM_SIGNATURE, TIMESTAMP) for the ChallengeParameters `challenge`, signed as
+    /// [`Client::signature`] with `pool_name` and `user_id`.
+    pub fn password_verifier(
+        &self,
+        pool_name: &str,
+        user_id: &str,
+        username: &str,
+        password: &str,
+        challenge: &Value,
+    ) -> Value {
+        let sig = self.signature(
+            pool_name,
+            user_id,
+            password,
+            challenge["SALT"].as_str().unwrap(),
+            challenge["SRP_B"].as_str().unwrap(),
+            challenge["SECRET_BLOCK"].as_str().unwrap(),
+            TIMESTAMP,
+        );
+        json!({"USERNAME": username, "PASSWORD_CLAIM_SECRET_BLOCK": challenge["SECRET_BLOCK"],
+               "PASSWORD_CLAIM_SIGNATURE": sig, "TIMESTAMP": TIMESTAMP})
     }
 }
 

@@ -5,6 +5,7 @@
 // does. Codes are read from the emulator's outbox (GET /_emulator/messages): the Python suite already
 // proves the same messages arrive through a real SMTP server.
 
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createPublicKey, createVerify, createHmac } from 'node:crypto';
 import { access, constants, mkdtemp, rm } from 'node:fs/promises';
@@ -151,6 +152,26 @@ let counter = 0;
 export function uniqueEmail(tag) {
   counter += 1;
   return `${tag}-${process.pid}-${Date.now().toString(36)}-${counter}@example.com`;
+}
+
+export function uniqueUsername(tag) {
+  return `${tag}-${Math.random().toString(36).slice(2, 12)}`;
+}
+
+/** Another six-digit code than `code`. */
+export function otherCode(code) {
+  return String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+}
+
+/** assert.rejects predicate: the SDK's modeled exception class, its name, the exact message, HTTP 400. */
+export function fails(cls, message) {
+  return (err) => {
+    assert.ok(err instanceof cls, `expected ${cls.name}, got ${err.name}: ${err.message}`);
+    assert.equal(err.name, cls.name);
+    if (message !== undefined) assert.equal(err.message, message);
+    assert.equal(err.$metadata.httpStatusCode, 400);
+    return true;
+  };
 }
 
 /**

@@ -37,7 +37,7 @@ import {
   paginateListUsers,
 } from '@aws-sdk/client-cognito-identity-provider';
 
-import { startEmulator, uniqueEmail, verifyToken } from './emulator.mjs';
+import { fails, otherCode, startEmulator, uniqueEmail, uniqueUsername, verifyToken } from './emulator.mjs';
 
 const PASSWORD = 'Corr3ct-Horse!';
 const NEW_PASSWORD = 'N3w-Battery-Staple!';
@@ -109,26 +109,6 @@ async function makeApp(name, poolArgs = {}) {
   return app;
 }
 
-/** assert.rejects predicate: the SDK's modeled exception class, its name, the exact message, HTTP 400. */
-function fails(cls, message) {
-  return (err) => {
-    assert.ok(err instanceof cls, `expected ${cls.name}, got ${err.name}: ${err.message}`);
-    assert.equal(err.name, cls.name);
-    if (message !== undefined) assert.equal(err.message, message);
-    assert.equal(err.$metadata.httpStatusCode, 400);
-    return true;
-  };
-}
-
-function uid(tag) {
-  return `${tag}-${Math.random().toString(36).slice(2, 12)}`;
-}
-
-/** Another six-digit code than `code`. */
-function otherCode(code) {
-  return String((Number(code) + 1) % 1_000_000).padStart(6, '0');
-}
-
 describe('AWS SDK for JavaScript v3: account lifecycle', () => {
   let app;
   before(async () => {
@@ -137,7 +117,7 @@ describe('AWS SDK for JavaScript v3: account lifecycle', () => {
 
   test('ForgotPassword -> mailed code -> ConfirmForgotPassword; the old password stops working', async () => {
     const email = uniqueEmail('forgot');
-    const user = await app.makeUser(uid('forgot'), email);
+    const user = await app.makeUser(uniqueUsername('forgot'), email);
     const sent = await sdk.send(new ForgotPasswordCommand({ ClientId: app.clientId, Username: user }));
     assert.equal(sent.CodeDeliveryDetails.DeliveryMedium, 'EMAIL');
     assert.equal(sent.CodeDeliveryDetails.AttributeName, 'email');
@@ -167,7 +147,7 @@ describe('AWS SDK for JavaScript v3: account lifecycle', () => {
 
   test('UpdateUserAttributes email -> unverified, code to the new address -> VerifyUserAttribute', async () => {
     const [oldEmail, newEmail] = [uniqueEmail('old'), uniqueEmail('new')];
-    const user = await app.makeUser(uid('mover'), oldEmail);
+    const user = await app.makeUser(uniqueUsername('mover'), oldEmail);
     const tokens = await app.signIn(user);
     const res = await sdk.send(new UpdateUserAttributesCommand({
       AccessToken: tokens.AccessToken, UserAttributes: [{ Name: 'email', Value: newEmail }],
@@ -198,7 +178,7 @@ describe('AWS SDK for JavaScript v3: account lifecycle', () => {
   });
 
   test('GlobalSignOut: GetUser and refresh are refused, a new sign-in works', async () => {
-    const user = await app.makeUser(uid('signout'), uniqueEmail('signout'));
+    const user = await app.makeUser(uniqueUsername('signout'), uniqueEmail('signout'));
     const [one, two] = [await app.signIn(user), await app.signIn(user)];
     await sdk.send(new GlobalSignOutCommand({ AccessToken: one.AccessToken }));
     for (const tokens of [one, two]) {
@@ -213,7 +193,7 @@ describe('AWS SDK for JavaScript v3: account lifecycle', () => {
   });
 
   test('RevokeToken: that refresh token and its access tokens are refused, another sign-in is not', async () => {
-    const user = await app.makeUser(uid('revoke'), uniqueEmail('revoke'));
+    const user = await app.makeUser(uniqueUsername('revoke'), uniqueEmail('revoke'));
     const [one, two] = [await app.signIn(user), await app.signIn(user)];
     await sdk.send(new RevokeTokenCommand({ ClientId: app.clientId, Token: one.RefreshToken }));
     await assert.rejects(app.refresh(one.RefreshToken), fails(NotAuthorizedException, REFRESH_REVOKED));
@@ -226,7 +206,7 @@ describe('AWS SDK for JavaScript v3: account lifecycle', () => {
   });
 
   test('AdminDisableUser: sign-in, refresh and GetUser refused ("User is disabled."); AdminEnableUser restores', async () => {
-    const user = await app.makeUser(uid('disabled'), uniqueEmail('disabled'));
+    const user = await app.makeUser(uniqueUsername('disabled'), uniqueEmail('disabled'));
     const tokens = await app.signIn(user);
     await sdk.send(new AdminDisableUserCommand({ UserPoolId: app.poolId, Username: user }));
     assert.equal((await sdk.send(new AdminGetUserCommand({ UserPoolId: app.poolId, Username: user }))).Enabled, false);
@@ -244,7 +224,7 @@ describe('AWS SDK for JavaScript v3: account lifecycle', () => {
 describe('AWS SDK for JavaScript v3: ListUsers, groups, aliases', () => {
   test('ListUsers with = and ^= filters, paginated by the SDK paginator over several pages', async () => {
     const app = await makeApp('sdk-v3-directory');
-    const prefix = uid('dir');
+    const prefix = uniqueUsername('dir');
     const names = [];
     for (let i = 0; i < 7; i++) {
       names.push(await app.makeUser(`${prefix}-a${i}`, `${prefix}-a${i}@example.com`));
@@ -282,7 +262,7 @@ describe('AWS SDK for JavaScript v3: ListUsers, groups, aliases', () => {
 
   test('groups: cognito:groups in both tokens, cognito:roles and cognito:preferred_role by precedence', async () => {
     const app = await makeApp('sdk-v3-groups');
-    const user = await app.makeUser(uid('member'), uniqueEmail('member'));
+    const user = await app.makeUser(uniqueUsername('member'), uniqueEmail('member'));
     const roles = {
       admins: 'arn:aws:iam::123456789012:role/admins',
       readers: 'arn:aws:iam::123456789012:role/readers',
@@ -308,7 +288,7 @@ describe('AWS SDK for JavaScript v3: ListUsers, groups, aliases', () => {
   test('AliasAttributes email: sign in by the verified email, AliasExistsException for a second account', async () => {
     const app = await makeApp('sdk-v3-alias', { AliasAttributes: ['email'], AutoVerifiedAttributes: ['email'] });
     const email = uniqueEmail('alias');
-    const first = await app.makeUser(uid('alias-one'), email);
+    const first = await app.makeUser(uniqueUsername('alias-one'), email);
     const tokens = await app.signIn(email);
     const claims = await verifyToken(emulator, tokens.IdToken, { poolId: app.poolId, clientId: app.clientId, tokenUse: 'id' });
     assert.equal(claims['cognito:username'], first);
@@ -318,14 +298,14 @@ describe('AWS SDK for JavaScript v3: ListUsers, groups, aliases', () => {
     await assert.rejects(
       sdk.send(new AdminCreateUserCommand({
         UserPoolId: app.poolId,
-        Username: uid('alias-two'),
+        Username: uniqueUsername('alias-two'),
         UserAttributes: [{ Name: 'email', Value: email }, { Name: 'email_verified', Value: 'true' }],
         MessageAction: 'SUPPRESS',
       })),
       fails(AliasExistsException),
     );
     // ...and with it the alias moves to the new account.
-    const second = uid('alias-two');
+    const second = uniqueUsername('alias-two');
     await sdk.send(new AdminCreateUserCommand({
       UserPoolId: app.poolId,
       Username: second,

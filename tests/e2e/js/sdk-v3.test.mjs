@@ -19,7 +19,7 @@ import {
   RespondToAuthChallengeCommand,
 } from '@aws-sdk/client-cognito-identity-provider';
 
-import { secretHash, startEmulator, uniqueEmail, verifyToken } from './emulator.mjs';
+import { fails, secretHash, startEmulator, uniqueEmail, uniqueUsername, verifyToken } from './emulator.mjs';
 
 const NEW_PASSWORD = 'N3w-Battery-Staple!';
 
@@ -55,10 +55,6 @@ after(async () => {
   await emulator?.stop();
 });
 
-function uniqueUsername(tag) {
-  return `${tag}-${Math.random().toString(36).slice(2, 12)}`;
-}
-
 async function assertTokens(result, clientId, username) {
   assert.equal(result.TokenType, 'Bearer');
   assert.equal(result.ExpiresIn, 3600);
@@ -67,16 +63,6 @@ async function assertTokens(result, clientId, username) {
   const access = await verifyToken(emulator, result.AccessToken, { poolId, clientId, tokenUse: 'access' });
   assert.equal(access.username, username);
   return { id, access };
-}
-
-function isNotAuthorized(message) {
-  return (err) => {
-    assert.ok(err instanceof NotAuthorizedException, `expected NotAuthorizedException, got ${err.name}: ${err.message}`);
-    assert.equal(err.name, 'NotAuthorizedException');
-    assert.equal(err.message, message);
-    assert.equal(err.$metadata.httpStatusCode, 400);
-    return true;
-  };
 }
 
 describe('AWS SDK for JavaScript v3', () => {
@@ -133,7 +119,7 @@ describe('AWS SDK for JavaScript v3', () => {
         Session: started.Session,
         ChallengeResponses: { USERNAME: username, NEW_PASSWORD },
       })),
-      isNotAuthorized('Invalid session for the user, session can only be used once.'),
+      fails(NotAuthorizedException, 'Invalid session for the user, session can only be used once.'),
     );
 
     const user = await sdk.send(new AdminGetUserCommand({ UserPoolId: poolId, Username: username }));
@@ -152,7 +138,7 @@ describe('AWS SDK for JavaScript v3', () => {
         AuthFlow: 'USER_PASSWORD_AUTH',
         AuthParameters: { USERNAME: username, PASSWORD: temporary },
       })),
-      isNotAuthorized('Incorrect username or password.'),
+      fails(NotAuthorizedException, 'Incorrect username or password.'),
     );
 
     // Refresh and GetUser.
@@ -186,7 +172,7 @@ describe('AWS SDK for JavaScript v3', () => {
         AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
         AuthParameters: { USERNAME: username, PASSWORD: 'Wr0ng-Password!', SECRET_HASH: hash },
       })),
-      isNotAuthorized('Incorrect username or password.'),
+      fails(NotAuthorizedException, 'Incorrect username or password.'),
     );
     await assert.rejects(
       sdk.send(new AdminInitiateAuthCommand({
@@ -195,7 +181,7 @@ describe('AWS SDK for JavaScript v3', () => {
         AuthFlow: 'ADMIN_USER_PASSWORD_AUTH',
         AuthParameters: { USERNAME: username, PASSWORD: temporary },
       })),
-      isNotAuthorized(`Client ${adminClient.ClientId} is configured with secret but SECRET_HASH was not received`),
+      fails(NotAuthorizedException, `Client ${adminClient.ClientId} is configured with secret but SECRET_HASH was not received`),
     );
 
     const started = await sdk.send(new AdminInitiateAuthCommand({

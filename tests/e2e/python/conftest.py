@@ -186,6 +186,23 @@ class Emulator:
     def messages(self, destination: str) -> list[dict]:
         return self.get_json("/_emulator/messages", destination=destination)["messages"]
 
+    def clock_now(self) -> float:
+        """The emulator's time (GET /_emulator/clock), in seconds since the epoch."""
+        return self.get_json("/_emulator/clock")["now"]
+
+    def advance_clock(self, seconds: float) -> float:
+        """Moves the emulator's clock forward (POST /_emulator/clock); returns its new time. Every expiry,
+        lockouts and TOTP steps follow that clock. Only for an emulator of the test's own: tokens issued
+        after the move have an `iat` ahead of this machine's clock, which PyJWT refuses."""
+        req = urllib.request.Request(
+            self.url + "/_emulator/clock",
+            data=json.dumps({"advanceSeconds": seconds}).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return json.loads(resp.read())["now"]
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.terminate()

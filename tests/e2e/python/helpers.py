@@ -9,6 +9,7 @@ import re
 import uuid
 
 import jwt
+import pytest
 
 
 def secret_hash(username: str, client_id: str, client_secret: str) -> str:
@@ -19,6 +20,38 @@ def secret_hash(username: str, client_id: str, client_secret: str) -> str:
 
 def unique_email(tag: str = "user") -> str:
     return f"{tag}-{uuid.uuid4().hex[:12]}@example.com"
+
+
+def unique_username(tag: str) -> str:
+    return f"{tag}-{uuid.uuid4().hex[:10]}"
+
+
+def wrong_code(code: str) -> str:
+    """Another six-digit code than `code`."""
+    return f"{(int(code) + 1) % 1_000_000:06d}"
+
+
+def raises(cognito, name: str, message: str | None = None):
+    """pytest.raises for boto3's modeled exception `name`: checks the code, the exact message (when
+    given) and that the wire status was 400."""
+
+    class _Ctx:
+        def __enter__(self):
+            self.ctx = pytest.raises(getattr(cognito.exceptions, name))
+            self.info = self.ctx.__enter__()
+            return self.info
+
+        def __exit__(self, *exc):
+            handled = self.ctx.__exit__(*exc)
+            err = self.info.value.response["Error"]
+            assert err["Code"] == name
+            if message is not None:
+                assert err["Message"] == message
+            status = self.info.value.response["ResponseMetadata"]["HTTPStatusCode"]
+            assert status == 400, f"client errors are HTTP 400 on the wire, got {status}"
+            return handled
+
+    return _Ctx()
 
 
 CODE_RE = re.compile(r"\b(\d{6})\b")

@@ -10,18 +10,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import shlex
-import time
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
 
-from helpers import code_from, secret_hash, unique_email, verify_access_token, verify_id_token
+from helpers import (
+    code_from,
+    raises,
+    secret_hash,
+    unique_email,
+    unique_username,
+    verify_access_token,
+    verify_id_token,
+    wrong_code,
+)
 
 PASSWORD = "Corr3ct-Horse!"
 NEW_PASSWORD = "N3w-Battery-Staple!"
@@ -37,29 +42,6 @@ TOO_SHORT = "Password did not conform with policy: Password not long enough"
 
 
 # --------------------------------------------------------------------------------------------- tools
-
-
-def raises(cognito, name: str, message: str | None = None):
-    """pytest.raises for boto3's modeled exception `name`: checks the code, the exact message (when
-    given) and that the wire status was 400."""
-
-    class _Ctx:
-        def __enter__(self):
-            self.ctx = pytest.raises(getattr(cognito.exceptions, name))
-            self.info = self.ctx.__enter__()
-            return self.info
-
-        def __exit__(self, *exc):
-            handled = self.ctx.__exit__(*exc)
-            err = self.info.value.response["Error"]
-            assert err["Code"] == name
-            if message is not None:
-                assert err["Message"] == message
-            status = self.info.value.response["ResponseMetadata"]["HTTPStatusCode"]
-            assert status == 400, f"client errors are HTTP 400 on the wire, got {status}"
-            return handled
-
-    return _Ctx()
 
 
 def refused(call, *codes: str) -> ClientError:
@@ -80,10 +62,6 @@ def mask(email: str) -> str:
     local, domain = email.split("@")
     host, tld = domain.rsplit(".", 1)
     return f"{local[0]}***@{host[0]}***.{tld}"
-
-
-def uid(tag: str) -> str:
-    return f"{tag}-{uuid.uuid4().hex[:10]}"
 
 
 @dataclass
@@ -165,7 +143,7 @@ def app(cognito) -> App:
 
 def test_forgot_password_with_the_mailed_code(cognito, app, smtp_inbox):
     email = unique_email("forgot")
-    user = app.make_user(cognito, uid("forgot"), email)
+    user = app.make_user(cognito, unique_username("forgot"), email)
     app.sign_in(cognito, user)
 
     sent = cognito.forgot_password(ClientId=app.client_id, Username=user)
@@ -174,7 +152,7 @@ def test_forgot_password_with_the_mailed_code(cognito, app, smtp_inbox):
     }
     mail = smtp_inbox.wait_for(email)
     code = code_from(mail.body)
-    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    wrong = wrong_code(code)
 
     with raises(cognito, "CodeMismatchException", WRONG_CODE):
         cognito.confirm_forgot_password(
@@ -205,7 +183,7 @@ def test_forgot_password_with_the_mailed_code(cognito, app, smtp_inbox):
 
 def test_forgot_password_needs_a_verified_channel(cognito, app, emulator):
     email = unique_email("unverified")
-    user = app.make_user(cognito, uid("noreset"), email, verified=False)
+    user = app.make_user(cognito, unique_username("noreset"), email, verified=False)
     with raises(
         cognito,
         "InvalidParameterException",
@@ -220,7 +198,7 @@ def test_forgot_password_needs_a_verified_channel(cognito, app, emulator):
 
 def test_changing_email_sends_a_code_to_the_new_address(emulator, cognito, app, smtp_inbox):
     old, new = unique_email("old"), unique_email("new")
-    user = app.make_user(cognito, uid("mover"), old)
+    user = app.make_user(cognito, unique_username("mover"), old)
     tokens = app.sign_in(cognito, user)
     access = tokens["AccessToken"]
 
@@ -236,7 +214,7 @@ def test_changing_email_sends_a_code_to_the_new_address(emulator, cognito, app, 
     assert [m["destination"] for m in emulator.messages(new)] == [new]
     assert emulator.messages(old) == []  # nothing went to the old address
 
-    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    wrong = wrong_code(code)
     with raises(cognito, "CodeMismatchException", WRONG_CODE):
         cognito.verify_user_attribute(AccessToken=access, AttributeName="email", Code=wrong)
     cognito.verify_user_attribute(AccessToken=access, AttributeName="email", Code=code)
@@ -256,7 +234,7 @@ def test_changing_email_sends_a_code_to_the_new_address(emulator, cognito, app, 
 
 def test_get_user_attribute_verification_code(cognito, app, smtp_inbox):
     email = unique_email("later")
-    user = app.make_user(cognito, uid("later"), email, verified=False)
+    user = app.make_user(cognito, unique_username("later"), email, verified=False)
     access = app.sign_in(cognito, user)["AccessToken"]
     assert attrs_of(cognito.get_user(AccessToken=access)["UserAttributes"])["email_verified"] == "false"
 
@@ -280,7 +258,8 @@ def test_get_user_attribute_verification_code(cognito, app, smtp_inbox):
 
 def test_immutable_custom_attribute_cannot_change(cognito, app):
     user = app.make_user(
-        cognito, uid("immutable"), unique_email("immutable"), extra=(("custom:x", "1"), ("custom:tier", "gold"))
+        cognito, unique_username("immutable"), unique_email("immutable"),
+        extra=(("custom:x", "1"), ("custom:tier", "gold")),
     )
     access = app.sign_in(cognito, user)["AccessToken"]
     with raises(cognito, "InvalidParameterException", "user.custom:x: Attribute cannot be updated.\n"):
@@ -300,7 +279,7 @@ def test_immutable_custom_attribute_cannot_change(cognito, app):
 
 
 def test_unknown_attribute_in_update(cognito, app):
-    user = app.make_user(cognito, uid("unknown-attr"), unique_email("unknown-attr"))
+    user = app.make_user(cognito, unique_username("unknown-attr"), unique_email("unknown-attr"))
     access = app.sign_in(cognito, user)["AccessToken"]
     with raises(cognito, "InvalidParameterException", "user.custom:nope: Attribute does not exist in the schema.\n"):
         cognito.update_user_attributes(AccessToken=access, UserAttributes=[{"Name": "custom:nope", "Value": "1"}])
@@ -308,7 +287,7 @@ def test_unknown_attribute_in_update(cognito, app):
 
 def test_delete_user_attributes(cognito, app):
     user = app.make_user(
-        cognito, uid("deleter"), unique_email("deleter"),
+        cognito, unique_username("deleter"), unique_email("deleter"),
         extra=(("custom:tier", "gold"), ("given_name", "Ada"), ("family_name", "Lovelace")),
     )
     access = app.sign_in(cognito, user)["AccessToken"]
@@ -324,7 +303,7 @@ def test_delete_user_attributes(cognito, app):
 
 
 def test_admin_update_with_email_verified_sends_no_code(emulator, cognito, app, smtp_inbox):
-    user = app.make_user(cognito, uid("admin-upd"), unique_email("admin-upd"))
+    user = app.make_user(cognito, unique_username("admin-upd"), unique_email("admin-upd"))
     before = cognito.admin_get_user(UserPoolId=app.pool_id, Username=user)
 
     verified = unique_email("verified-by-admin")
@@ -365,7 +344,7 @@ def test_verification_before_update_keeps_the_old_email(emulator, cognito, smtp_
         UserAttributeUpdateSettings={"AttributesRequireVerificationBeforeUpdate": ["email"]},
     )
     old, new = unique_email("keep-old"), unique_email("keep-new")
-    user = app.make_user(cognito, uid("keeper"), old)
+    user = app.make_user(cognito, unique_username("keeper"), old)
     access = app.sign_in(cognito, user)["AccessToken"]
 
     resp = cognito.update_user_attributes(AccessToken=access, UserAttributes=[{"Name": "email", "Value": new}])
@@ -394,7 +373,7 @@ def test_verification_before_update_keeps_the_old_email(emulator, cognito, smtp_
 
 
 def test_change_password(cognito, app):
-    user = app.make_user(cognito, uid("changer"), unique_email("changer"))
+    user = app.make_user(cognito, unique_username("changer"), unique_email("changer"))
     access = app.sign_in(cognito, user)["AccessToken"]
     refused(
         lambda: cognito.change_password(
@@ -415,7 +394,7 @@ def test_change_password(cognito, app):
 
 
 def test_global_sign_out(cognito, app):
-    user = app.make_user(cognito, uid("global"), unique_email("global"))
+    user = app.make_user(cognito, unique_username("global"), unique_email("global"))
     one, two = app.sign_in(cognito, user), app.sign_in(cognito, user)
     cognito.get_user(AccessToken=two["AccessToken"])
 
@@ -433,7 +412,7 @@ def test_global_sign_out(cognito, app):
 
 
 def test_revoke_token_revokes_one_sign_in(emulator, cognito, app):
-    user = app.make_user(cognito, uid("revoke"), unique_email("revoke"))
+    user = app.make_user(cognito, unique_username("revoke"), unique_email("revoke"))
     one, two = app.sign_in(cognito, user), app.sign_in(cognito, user)
     one_refreshed = app.refresh(cognito, one["RefreshToken"])
 
@@ -454,7 +433,7 @@ def test_revoke_token_revokes_one_sign_in(emulator, cognito, app):
 
 
 def test_revoke_token_refuses_an_access_token(cognito, app):
-    user = app.make_user(cognito, uid("revoke-access"), unique_email("revoke-access"))
+    user = app.make_user(cognito, unique_username("revoke-access"), unique_email("revoke-access"))
     tokens = app.sign_in(cognito, user)
     with raises(cognito, "UnsupportedTokenTypeException"):
         cognito.revoke_token(Token=tokens["AccessToken"], ClientId=app.client_id)
@@ -468,7 +447,7 @@ def test_revoke_token_with_a_client_secret(cognito, app):
         GenerateSecret=True,
         ExplicitAuthFlows=["ALLOW_ADMIN_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
     )["UserPoolClient"]
-    user = app.make_user(cognito, uid("revoke-secret"), unique_email("revoke-secret"))
+    user = app.make_user(cognito, unique_username("revoke-secret"), unique_email("revoke-secret"))
     tokens = cognito.admin_initiate_auth(
         UserPoolId=app.pool_id,
         ClientId=client["ClientId"],
@@ -494,7 +473,7 @@ def test_revoke_token_with_a_client_secret(cognito, app):
 
 
 def test_admin_user_global_sign_out(cognito, app):
-    user = app.make_user(cognito, uid("admin-out"), unique_email("admin-out"))
+    user = app.make_user(cognito, unique_username("admin-out"), unique_email("admin-out"))
     tokens = app.sign_in(cognito, user)
     cognito.admin_user_global_sign_out(UserPoolId=app.pool_id, Username=user)
     with raises(cognito, "NotAuthorizedException", ACCESS_REVOKED):
@@ -512,7 +491,7 @@ INVITATION = re.compile(r"^Your username is (\S+) and temporary password is (\S+
 
 
 def test_admin_create_user_invitation_and_new_password(emulator, cognito, app, smtp_inbox):
-    username, email = uid("invited"), unique_email("invited")
+    username, email = unique_username("invited"), unique_email("invited")
     created = cognito.admin_create_user(
         UserPoolId=app.pool_id,
         Username=username,
@@ -580,7 +559,7 @@ def test_admin_create_user_invitation_and_new_password(emulator, cognito, app, s
 
 
 def test_admin_create_user_with_a_generated_password(cognito, app, smtp_inbox):
-    username, email = uid("generated"), unique_email("generated")
+    username, email = unique_username("generated"), unique_email("generated")
     cognito.admin_create_user(
         UserPoolId=app.pool_id,
         Username=username,
@@ -603,7 +582,7 @@ def test_admin_create_user_with_a_generated_password(cognito, app, smtp_inbox):
 
 
 def test_admin_set_user_password(cognito, app):
-    user = app.make_user(cognito, uid("setpw"), unique_email("setpw"))
+    user = app.make_user(cognito, unique_username("setpw"), unique_email("setpw"))
     assert app.status(cognito, user) == "CONFIRMED"
 
     cognito.admin_set_user_password(UserPoolId=app.pool_id, Username=user, Password=TEMP_PASSWORD, Permanent=False)
@@ -630,7 +609,7 @@ def test_admin_set_user_password(cognito, app):
 
 def test_admin_reset_user_password(cognito, app, smtp_inbox):
     email = unique_email("reset")
-    user = app.make_user(cognito, uid("reset"), email)
+    user = app.make_user(cognito, unique_username("reset"), email)
     cognito.admin_reset_user_password(UserPoolId=app.pool_id, Username=user)
     assert app.status(cognito, user) == "RESET_REQUIRED"
     code = code_from(smtp_inbox.wait_for(email).body)
@@ -651,7 +630,7 @@ def test_admin_reset_user_password(cognito, app, smtp_inbox):
 
 
 def test_disable_and_enable(cognito, app):
-    user = app.make_user(cognito, uid("disabled"), unique_email("disabled"))
+    user = app.make_user(cognito, unique_username("disabled"), unique_email("disabled"))
     tokens = app.sign_in(cognito, user)
 
     cognito.admin_disable_user(UserPoolId=app.pool_id, Username=user)
@@ -670,7 +649,7 @@ def test_disable_and_enable(cognito, app):
 
 
 def test_admin_delete_user(cognito, app):
-    user = app.make_user(cognito, uid("admin-del"), unique_email("admin-del"))
+    user = app.make_user(cognito, unique_username("admin-del"), unique_email("admin-del"))
     tokens = app.sign_in(cognito, user)
     cognito.admin_delete_user(UserPoolId=app.pool_id, Username=user)
 
@@ -687,7 +666,7 @@ def test_admin_delete_user(cognito, app):
 
 
 def test_delete_user(cognito, app):
-    user = app.make_user(cognito, uid("self-del"), unique_email("self-del"))
+    user = app.make_user(cognito, unique_username("self-del"), unique_email("self-del"))
     tokens = app.sign_in(cognito, user)
     cognito.delete_user(AccessToken=tokens["AccessToken"])
 
@@ -1108,18 +1087,10 @@ def test_alias_pool_rejects_email_usernames(cognito, alias_app):
 
 
 @pytest.fixture(scope="module")
-def lockout_emulator(start_emulator, tmp_path_factory):
-    """An emulator whose lockouts last at most 2 s, started through a wrapper so conftest's fixture is
-    reused unchanged (it passes no extra flags and strips COGNITO_EMULATOR_* from the child's env)."""
-    real = os.environ.get("COGNITO_EMULATOR_BIN") or str(
-        Path(__file__).resolve().parents[3] / "target" / "debug" / "cognito-emulator"
-    )
-    wrapper = tmp_path_factory.mktemp("lockout-bin") / "cognito-emulator"
-    wrapper.write_text(f'#!/bin/sh\nexec {shlex.quote(real)} "$@" --lockout-max-seconds 2\n')
-    wrapper.chmod(0o755)
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setenv("COGNITO_EMULATOR_BIN", str(wrapper))
-        return start_emulator()
+def lockout_emulator(start_emulator):
+    """An emulator of its own whose lockouts last at most 2 s; the lockout tests move its clock forward
+    instead of sleeping."""
+    return start_emulator(extra_args=["--lockout-max-seconds", "2"])
 
 
 def sign_in_error(cognito, app: App, user: str, password: str) -> str | None:
@@ -1131,14 +1102,15 @@ def sign_in_error(cognito, app: App, user: str, password: str) -> str | None:
         return e.response["Error"]["Message"]
 
 
-def wait_for_unlock(cognito, app: App, user: str, password: str, deadline_s: float = 30.0) -> None:
-    """Retries the correct password until it is accepted; every refusal meanwhile must be the lockout.
-    The deadline only bounds the test; no duration is asserted."""
-    deadline = time.monotonic() + deadline_s
+def wait_for_unlock(emulator, cognito, app: App, user: str, password: str, deadline_s: float = 30.0) -> None:
+    """Retries the correct password, moving the emulator's clock 0.1 s forward between tries, until it is
+    accepted; every refusal meanwhile must be the lockout. The deadline (on the emulator's clock) only
+    bounds the test; no duration is asserted."""
+    deadline = emulator.clock_now() + deadline_s
     while (msg := sign_in_error(cognito, app, user, password)) is not None:
         assert msg == "Password attempts exceeded"
-        assert time.monotonic() < deadline, "still locked out"
-        time.sleep(0.1)
+        assert emulator.clock_now() < deadline, "still locked out"
+        emulator.advance_clock(0.1)
 
 
 def test_lockout_after_five_wrong_passwords(lockout_emulator):
@@ -1152,7 +1124,7 @@ def test_lockout_after_five_wrong_passwords(lockout_emulator):
     # Locked: even the right password is refused.
     with raises(cognito, "NotAuthorizedException", "Password attempts exceeded"):
         app.sign_in(cognito, user, PASSWORD)
-    wait_for_unlock(cognito, app, user, PASSWORD)
+    wait_for_unlock(lockout_emulator, cognito, app, user, PASSWORD)
 
     # A success clears the count: one failure does not lock again.
     with raises(cognito, "NotAuthorizedException", INCORRECT):
@@ -1166,7 +1138,7 @@ def test_lockout_is_capped_by_lockout_max_seconds(lockout_emulator):
     user = app.make_user(cognito, "capped")
 
     failures = 0
-    deadline = time.monotonic() + 60
+    deadline = lockout_emulator.clock_now() + 60  # on the emulator's clock, which the loop moves
     while failures < 11:  # uncapped, the 11th failure would lock for 2^6 = 64 s
         msg = sign_in_error(cognito, app, user, "Wr0ng-Password!")
         if msg == INCORRECT:
@@ -1174,8 +1146,8 @@ def test_lockout_is_capped_by_lockout_max_seconds(lockout_emulator):
         else:
             assert msg == "Password attempts exceeded"
             assert failures >= 5, f"locked after only {failures} failures"
-            time.sleep(0.1)
-        assert time.monotonic() < deadline
+            lockout_emulator.advance_clock(0.1)
+        assert lockout_emulator.clock_now() < deadline
     with raises(cognito, "NotAuthorizedException", "Password attempts exceeded"):
         app.sign_in(cognito, user, PASSWORD)
-    wait_for_unlock(cognito, app, user, PASSWORD)
+    wait_for_unlock(lockout_emulator, cognito, app, user, PASSWORD)

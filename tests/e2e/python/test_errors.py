@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import jwt
 import pytest
 
-from helpers import code_from, secret_hash, unique_email, verify_access_token
+from helpers import code_from, raises, secret_hash, unique_email, verify_access_token, wrong_code
 
 PASSWORD = "Corr3ct-Horse!"
 
@@ -23,28 +23,6 @@ class Setup:
 
     def hash(self, username: str) -> str:
         return secret_hash(username, self.client_id, self.client_secret)
-
-
-def raises(cognito, name: str, message: str | None = None):
-    """pytest.raises for boto3's modeled exception `name`, checking code and exact message."""
-
-    class _Ctx:
-        def __enter__(self):
-            self.ctx = pytest.raises(getattr(cognito.exceptions, name))
-            self.info = self.ctx.__enter__()
-            return self.info
-
-        def __exit__(self, *exc):
-            handled = self.ctx.__exit__(*exc)
-            err = self.info.value.response["Error"]
-            assert err["Code"] == name
-            if message is not None:
-                assert err["Message"] == message
-            status = self.info.value.response["ResponseMetadata"]["HTTPStatusCode"]
-            assert status == 400, f"client errors are HTTP 400 on the wire, got {status}"
-            return handled
-
-    return _Ctx()
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +117,7 @@ def test_wrong_confirmation_code(cognito, setup, smtp_inbox):
     email = unique_email("wrongcode")
     sign_up(cognito, setup, email)
     real = code_from(smtp_inbox.wait_for(email).body)
-    wrong = f"{(int(real) + 1) % 1_000_000:06d}"
+    wrong = wrong_code(real)
     with raises(cognito, "CodeMismatchException", "Invalid verification code provided, please try again."):
         cognito.confirm_sign_up(
             ClientId=setup.client_id, SecretHash=setup.hash(email), Username=email, ConfirmationCode=wrong

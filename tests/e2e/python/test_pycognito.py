@@ -23,7 +23,6 @@ through pycognito's boto3 client and SRP math.
 
 from __future__ import annotations
 
-import time
 import uuid
 
 import botocore.exceptions
@@ -35,7 +34,7 @@ from pycognito import Cognito
 from pycognito.aws_srp import AWSSRP, generate_hash_device
 from pycognito.exceptions import SoftwareTokenMFAChallengeException, TokenVerificationException
 
-from helpers import code_from, unique_email, verify_access_token, verify_id_token
+from helpers import code_from, unique_email, unique_username, verify_access_token, verify_id_token, wrong_code
 
 PASSWORD = "Corr3ct-Horse!"
 NEW_PASSWORD = "N3w-Battery-Staple!"
@@ -57,10 +56,6 @@ def cognito_for(emulator, pool_id: str, client_id: str, **kwargs) -> Cognito:
 
 def jwt_claim(token: str, name: str):
     return jwt.decode(token, options={"verify_signature": False})[name]
-
-
-def unique_username(tag: str) -> str:
-    return f"{tag}-{uuid.uuid4().hex[:10]}"
 
 
 def error_of(exc_info) -> tuple[str, str]:
@@ -228,16 +223,12 @@ def test_wrong_password_and_unknown_user(emulator, smtp_inbox, app):
     u.verify_tokens()
 
 
-def wait_for_next_totp_step(totp: pyotp.TOTP) -> None:
-    """A TOTP code may be used once: the sign-in after VerifySoftwareToken needs the next 30-second
-    step's code, as a person waiting for their app to show a new code would."""
-    step = int(time.time()) // totp.interval
-    while int(time.time()) // totp.interval == step:
-        time.sleep(0.2)
-
-
-def test_totp_setup_and_software_token_mfa_challenge(emulator, cognito, smtp_inbox):
-    # A pool of its own so the MFA setting does not affect the other tests.
+def test_totp_setup_and_software_token_mfa_challenge(start_emulator, smtp_inbox):
+    # An emulator of its own, whose clock this test moves forward (tokens issued after the move carry an
+    # `iat` ahead of this machine's clock, which the other tests' PyJWT checks would refuse). TOTP codes
+    # are computed for the emulator's time, which the emulator checks them against.
+    emulator = start_emulator(smtp_url=f"smtp://127.0.0.1:{smtp_inbox.port}")
+    cognito = emulator.client()
     pool_id = cognito.create_user_pool(PoolName="pycognito-mfa", AutoVerifiedAttributes=["email"])["UserPool"]["Id"]
     client = cognito.create_user_pool_client(
         UserPoolId=pool_id,
@@ -258,11 +249,15 @@ def test_totp_setup_and_software_token_mfa_challenge(emulator, cognito, smtp_inb
     secret = u.associate_software_token()
     assert len(secret) >= 16
     totp = pyotp.TOTP(secret)
+
+    def code_now() -> str:
+        return totp.at(emulator.clock_now())
+
     # A wrong code at set-up: AWS answers EnableSoftwareTokenMFAException "Code mismatch" here.
     with pytest.raises(u.client.exceptions.EnableSoftwareTokenMFAException) as exc:
-        u.verify_software_token(wrong_code(totp.now()), device_name="pyotp")
+        u.verify_software_token(wrong_code(code_now()), device_name="pyotp")
     assert error_of(exc) == ("EnableSoftwareTokenMFAException", "Code mismatch")
-    assert u.verify_software_token(totp.now(), device_name="pyotp") is True
+    assert u.verify_software_token(code_now(), device_name="pyotp") is True
     u.set_user_mfa_preference(sms_mfa=False, software_token_mfa=True, preferred="SOFTWARE_TOKEN")
 
     settings = u.client.get_user(AccessToken=u.access_token)
@@ -279,8 +274,10 @@ def test_totp_setup_and_software_token_mfa_challenge(emulator, cognito, smtp_inb
     assert tokens["ChallengeParameters"]["FRIENDLY_DEVICE_NAME"] == "pyotp"
     assert again.access_token is None
 
-    wait_for_next_totp_step(totp)
-    again.respond_to_software_token_mfa_challenge(totp.now())  # uses again.mfa_tokens; verifies tokens
+    # A TOTP code may be used once: the sign-in after VerifySoftwareToken needs the next 30-second step's
+    # code, as a person waiting for their app to show a new code would.
+    emulator.advance_clock(totp.interval)
+    again.respond_to_software_token_mfa_challenge(code_now())  # uses again.mfa_tokens; verifies tokens
     assert again.access_claims["username"] == username
     assert again.id_claims["cognito:username"] == username
     assert again.refresh_token
@@ -290,12 +287,8 @@ def test_totp_setup_and_software_token_mfa_challenge(emulator, cognito, smtp_inb
     with pytest.raises(SoftwareTokenMFAChallengeException):
         third.authenticate(password=PASSWORD)
     with pytest.raises(third.client.exceptions.CodeMismatchException):
-        third.respond_to_software_token_mfa_challenge(wrong_code(totp.now()))
+        third.respond_to_software_token_mfa_challenge(wrong_code(code_now()))
     assert third.access_token is None
-
-
-def wrong_code(code: str) -> str:
-    return f"{(int(code) + 1) % 1_000_000:06d}"
 
 
 # --------------------------------------------------------------------------------------- devices

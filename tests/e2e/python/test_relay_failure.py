@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import socket
 import time
 
+from conftest import free_port
 from helpers import unique_email
 
 PASSWORD = "Corr3ct-Horse!"
 
 
-def closed_port() -> int:
-    # Bind, learn the port, close: nothing listens there afterwards, so connecting is refused.
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_sign_up_succeeds_and_keeps_the_code_when_the_relay_is_down(start_emulator):
-    emu = start_emulator(smtp_url=f"smtp://127.0.0.1:{closed_port()}")
+    # free_port() binds, learns the port and closes: nothing listens there, so connecting is refused.
+    emu = start_emulator(smtp_url=f"smtp://127.0.0.1:{free_port()}")
     cognito = emu.client()
     pool_id = cognito.create_user_pool(
         PoolName="relay-down", UsernameAttributes=["email"], AutoVerifiedAttributes=["email"]
