@@ -9,16 +9,11 @@ use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_cognito-emulator");
+mod common;
 
 /// The emulator's command with none of the caller's `COGNITO_EMULATOR_*` variables and the given ones.
 fn command(vars: &[(&str, String)]) -> Command {
-    let mut cmd = Command::new(BIN);
-    for (name, _) in std::env::vars() {
-        if name.starts_with("COGNITO_EMULATOR_") {
-            cmd.env_remove(name);
-        }
-    }
+    let mut cmd = common::emulator_command();
     for (name, value) in vars {
         cmd.env(name, value);
     }
