@@ -15,47 +15,10 @@ use hyper::body::Incoming;
 use hyper::{Method, Request, Response, StatusCode};
 use serde_json::{Value, json};
 
-use crate::protocol::Body;
-use crate::server::{json_error, json_ok};
+use crate::app::App;
+use crate::http::{Body, json_error, json_ok, query_pairs};
 use crate::store::outbox;
-use crate::{App, seed, store};
-
-fn query_params(req: &Request<Incoming>) -> Vec<(String, String)> {
-    let Some(q) = req.uri().query() else {
-        return Vec::new();
-    };
-    q.split('&')
-        .filter(|p| !p.is_empty())
-        .filter_map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            Some((percent_decode(k)?, percent_decode(v)?))
-        })
-        .collect()
-}
-
-fn percent_decode(s: &str) -> Option<String> {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok()?;
-                out.push(u8::from_str_radix(hex, 16).ok()?);
-                i += 3;
-            }
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            b => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8(out).ok()
-}
+use crate::{seed, store};
 
 /// Routes `/_emulator/...`.
 pub async fn handle(app: &Arc<App>, req: Request<Incoming>) -> Response<Body> {
@@ -79,7 +42,7 @@ pub async fn handle(app: &Arc<App>, req: Request<Incoming>) -> Response<Body> {
 
 fn messages(app: &App, req: &Request<Incoming>) -> Response<Body> {
     let mut filter = outbox::Filter::default();
-    for (k, v) in query_params(req) {
+    for (k, v) in query_pairs(req.uri()) {
         match k.as_str() {
             "pool" | "poolId" => filter.pool_id = Some(v),
             "username" => filter.username = Some(v),
@@ -100,7 +63,7 @@ fn messages(app: &App, req: &Request<Incoming>) -> Response<Body> {
 }
 
 async fn reset(app: &Arc<App>, req: &Request<Incoming>) -> Response<Body> {
-    let pool = query_params(req)
+    let pool = query_pairs(req.uri())
         .into_iter()
         .find(|(k, _)| k == "pool")
         .map(|(_, v)| v);

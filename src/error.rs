@@ -1,6 +1,6 @@
 //! `CognitoError`: one variant per error code AWS sends, named exactly as AWS names it.
 //!
-//! The wire shape (reference §1.3-1.4) is HTTP 400 for client errors and 500 for service faults, a body
+//! The wire shape (as AWS SDKs parse it: `__type`, then `x-amzn-ErrorType`) is HTTP 400 for client errors and 500 for service faults, a body
 //! `{"__type": "<Name>", "message": "<text>"}` and the header `x-amzn-ErrorType: <Name>:`.
 
 macro_rules! cognito_errors {

@@ -16,26 +16,9 @@ use hyper_util::server::graceful::GracefulShutdown;
 use serde_json::json;
 use tokio::net::TcpListener;
 
-use crate::protocol::{self, Body};
-use crate::{App, control, wellknown};
-
-fn plain_json(status: StatusCode, body: serde_json::Value) -> Response<Body> {
-    Response::builder()
-        .status(status)
-        .header(hyper::header::CONTENT_TYPE, "application/json")
-        .body(Body::from(body.to_string()))
-        .expect("valid response")
-}
-
-/// A JSON answer for the non-API routes.
-pub fn json_ok(body: serde_json::Value) -> Response<Body> {
-    plain_json(StatusCode::OK, body)
-}
-
-/// A JSON error for the non-API routes.
-pub fn json_error(status: StatusCode, message: &str) -> Response<Body> {
-    plain_json(status, json!({"message": message}))
-}
+use crate::app::App;
+use crate::http::{Body, json_error, json_ok};
+use crate::{control, protocol, wellknown};
 
 fn add_cors(resp: &mut Response<Body>, request_headers: Option<&HeaderValue>) {
     let h = resp.headers_mut();

@@ -1,11 +1,11 @@
-//! `/<poolId>/.well-known/jwks.json` and `/<poolId>/.well-known/openid-configuration` (reference §5.6-5.7).
+//! `/<poolId>/.well-known/jwks.json` and `/<poolId>/.well-known/openid-configuration`; the discovery document lists the endpoints this emulator serves.
 
 use hyper::{HeaderMap, Response, StatusCode};
 use serde_json::json;
 
-use crate::protocol::{self, Body};
-use crate::server::{json_error, json_ok};
-use crate::{App, store};
+use crate::app::App;
+use crate::http::{Body, issuer_base, json_error, json_ok};
+use crate::store;
 
 fn pool_exists(app: &App, pool_id: &str) -> bool {
     app.store
@@ -32,7 +32,7 @@ pub fn openid_configuration(app: &App, headers: &HeaderMap, pool_id: &str) -> Re
             &format!("User pool {pool_id} does not exist."),
         );
     }
-    let issuer = format!("{}/{pool_id}", protocol::issuer_base(app, headers));
+    let issuer = format!("{}/{pool_id}", issuer_base(app, headers));
     json_ok(json!({
         "authorization_endpoint": format!("{issuer}/authorize"),
         "id_token_signing_alg_values_supported": ["RS256"],

@@ -6,18 +6,31 @@ use std::collections::HashMap;
 
 use serde_json::{Map, Value};
 
-use crate::auth::Outcome;
+use crate::app::Ctx;
+use crate::auth::checks::check_can_sign_in;
 use crate::auth::session::{self, State, Step};
 use crate::auth::tokens::{self, Session};
+use crate::auth::{Caller, Outcome};
+use crate::codes;
+use crate::domain::challenge::ChallengeName;
 use crate::domain::mfa::{self, Factor, MfaStep};
 use crate::domain::{UserStatus, attributes, ids};
+use crate::err;
 use crate::error::Result;
-use crate::mail::{self, Delivery};
+use crate::mail::{Delivery, Kind, Medium};
 use crate::store::clients::ClientRow;
 use crate::store::devices;
 use crate::store::pools::PoolRow;
 use crate::store::users::UserRow;
-use crate::{Ctx, err};
+
+/// Whether a code is asked for as the first factor (passwordless USER_AUTH) or as MFA.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeStage {
+    /// EMAIL_OTP / SMS_OTP of choice-based sign-in: the code is the first factor; MFA does not follow.
+    FirstFactor,
+    /// A second factor after the password.
+    Mfa,
+}
 
 /// One sign-in in progress.
 pub struct Attempt<'a> {
@@ -31,8 +44,8 @@ pub struct Attempt<'a> {
     pub user: UserRow,
     /// The USERNAME the client sent first.
     pub typed: String,
-    /// Started by AdminInitiateAuth.
-    pub admin: bool,
+    /// Who started the sign-in.
+    pub caller: Caller,
     /// DEVICE_KEY the client sent.
     pub device_key: Option<String>,
 }
@@ -52,7 +65,7 @@ impl<'a> Attempt<'a> {
             client,
             user,
             typed: state.typed.clone(),
-            admin: state.admin,
+            caller: state.caller,
             device_key: state.device_key.clone(),
         }
     }
@@ -62,7 +75,7 @@ impl<'a> Attempt<'a> {
         State {
             username: self.user.username.clone(),
             typed: self.typed.clone(),
-            admin: self.admin,
+            caller: self.caller,
             device_key: self.device_key.clone(),
             step,
         }
@@ -71,7 +84,7 @@ impl<'a> Attempt<'a> {
     /// Answers a challenge: stores the session and returns its name, session and parameters.
     pub fn challenge(
         &self,
-        name: &str,
+        name: ChallengeName,
         mut params: HashMap<String, String>,
         step: Step,
     ) -> Result<Outcome> {
@@ -86,7 +99,7 @@ impl<'a> Attempt<'a> {
             &self.state(step),
         )?;
         Ok(Outcome::Challenge {
-            name: name.into(),
+            name,
             session: handle.session(),
             parameters: params,
         })
@@ -95,7 +108,7 @@ impl<'a> Attempt<'a> {
     /// After a correct password (or SRP proof): disabled users, pending resets, temporary passwords,
     /// then the rest of the sign-in.
     pub fn after_first_factor(self) -> Result<Outcome> {
-        crate::auth::password::check_can_sign_in(&self.user)?;
+        check_can_sign_in(&self.user)?;
         if self.user.status == UserStatus::ForceChangePassword {
             let days = self
                 .pool
@@ -144,7 +157,11 @@ impl<'a> Attempt<'a> {
                 Value::Object(current).to_string(),
             ),
         ]);
-        self.challenge("NEW_PASSWORD_REQUIRED", params, Step::NewPasswordRequired)
+        self.challenge(
+            ChallengeName::NewPasswordRequired,
+            params,
+            Step::NewPasswordRequired,
+        )
     }
 
     /// After the password is settled: a remembered device proves itself, else MFA.
@@ -153,7 +170,7 @@ impl<'a> Attempt<'a> {
             let device = (self.ctx.app.store).read(|c| devices::of_user(c, &key, self.user.pk))?;
             if device.is_some_and(|d| d.verifier.is_some()) {
                 let params = HashMap::from([("USERNAME".to_string(), self.user.username.clone())]);
-                return self.challenge("DEVICE_SRP_AUTH", params, Step::DeviceSrpAuth);
+                return self.challenge(ChallengeName::DeviceSrpAuth, params, Step::DeviceSrpAuth);
             }
         }
         self.mfa(false)
@@ -174,17 +191,15 @@ impl<'a> Attempt<'a> {
         };
         match step {
             MfaStep::None => self.finish(),
-            MfaStep::Challenge(f) => self.ask(f, false),
+            MfaStep::Challenge(f) => self.ask(f, CodeStage::Mfa),
             MfaStep::Select(options) => {
-                let names: Vec<&str> = options.iter().map(|f| f.challenge()).collect();
+                let names: Vec<ChallengeName> = options.iter().map(|f| f.challenge()).collect();
                 let params = HashMap::from([(
                     "MFAS_CAN_CHOOSE".to_string(),
                     serde_json::to_string(&names)?,
                 )]);
-                let step = Step::SelectMfaType {
-                    options: names.iter().map(|s| s.to_string()).collect(),
-                };
-                self.challenge("SELECT_MFA_TYPE", params, step)
+                let step = Step::SelectMfaType { options: names };
+                self.challenge(ChallengeName::SelectMfaType, params, step)
             }
             MfaStep::Setup(options) => {
                 if options.is_empty() {
@@ -193,12 +208,11 @@ impl<'a> Attempt<'a> {
                         "MFA is required but the user pool offers no factor the user can set up."
                     ));
                 }
-                let names: Vec<String> =
-                    options.iter().map(|f| f.challenge().to_string()).collect();
+                let names: Vec<ChallengeName> = options.iter().map(|f| f.challenge()).collect();
                 let params =
                     HashMap::from([("MFAS_CAN_SETUP".to_string(), serde_json::to_string(&names)?)]);
                 self.challenge(
-                    "MFA_SETUP",
+                    ChallengeName::MfaSetup,
                     params,
                     Step::MfaSetup {
                         options: names,
@@ -211,11 +225,11 @@ impl<'a> Attempt<'a> {
         }
     }
 
-    /// Asks for one factor's code, sending it first for SMS and email. `first_factor` is true for
-    /// passwordless sign-in (USER_AUTH with EMAIL_OTP / SMS_OTP).
-    pub fn ask(self, factor: Factor, first_factor: bool) -> Result<Outcome> {
-        let challenge = match (factor, first_factor) {
-            (Factor::Sms, true) => "SMS_OTP",
+    /// Asks for one factor's code, sending it first for SMS and email.
+    pub fn ask(self, factor: Factor, stage: CodeStage) -> Result<Outcome> {
+        let first_factor = stage == CodeStage::FirstFactor;
+        let challenge = match (factor, stage) {
+            (Factor::Sms, CodeStage::FirstFactor) => ChallengeName::SmsOtp,
             (f, _) => f.challenge(),
         };
         if factor == Factor::Totp {
@@ -224,7 +238,7 @@ impl<'a> Attempt<'a> {
                 params.insert("FRIENDLY_DEVICE_NAME".to_string(), name.clone());
             }
             let step = Step::Code {
-                challenge: challenge.into(),
+                challenge,
                 code: None,
                 code_expires_at: None,
                 attempts: 0,
@@ -232,64 +246,49 @@ impl<'a> Attempt<'a> {
             };
             return self.challenge(challenge, params, step);
         }
-        let delivery = match factor {
-            Factor::Sms => {
-                attributes::get(&self.user.attributes, "phone_number").map(Delivery::sms)
-            }
-            _ => attributes::get(&self.user.attributes, "email").map(Delivery::email),
-        }
-        .ok_or_else(|| {
-            err!(
-                InvalidParameterException,
-                "User has no {} to send the code to",
-                if factor == Factor::Sms {
-                    "phone_number"
-                } else {
-                    "email"
-                }
-            )
-        })?;
-        let pool_mfa = &self.pool.mfa;
-        let code = ids::code(self.ctx.app.config.fixed_code.as_deref());
-        let (subject, template) = match factor {
-            Factor::Sms => (String::new(), pool_mfa.sms_message(&self.pool.config)),
-            _ => pool_mfa.email_message(),
+        let medium = if factor == Factor::Sms {
+            Medium::Sms
+        } else {
+            Medium::Email
         };
+        let address =
+            attributes::get(&self.user.attributes, medium.attribute()).ok_or_else(|| {
+                err!(
+                    InvalidParameterException,
+                    "User has no {} to send the code to",
+                    medium.attribute()
+                )
+            })?;
+        let kind = if first_factor {
+            Kind::SignInCode
+        } else {
+            Kind::Mfa
+        };
+        let message = codes::prepare_code(
+            self.ctx,
+            self.pool,
+            &self.user.username,
+            kind,
+            Delivery::to(medium, address),
+        )?;
         let now = self.ctx.now();
-        self.ctx.app.store.write(|c| {
-            mail::queue(
-                c,
-                &mail::Outgoing {
-                    pool_id: &self.pool.id,
-                    username: &self.user.username,
-                    kind: if first_factor { "sign_in_code" } else { "mfa" },
-                    delivery: &delivery,
-                    subject: &subject,
-                    template: &template,
-                    code: &code,
-                },
-                now,
-            )
-        })?;
+        self.ctx
+            .app
+            .store
+            .write(|c| codes::queue(c, &message, now))?;
         self.ctx.app.mail.wake();
-        let details = delivery.details();
+        let details = message.delivery.details();
         let params = HashMap::from([
             (
                 "CODE_DELIVERY_DELIVERY_MEDIUM".to_string(),
-                delivery.medium.to_string(),
+                medium.as_str().to_string(),
             ),
-            (
-                "CODE_DELIVERY_DESTINATION".to_string(),
-                details["Destination"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string(),
-            ),
+            ("CODE_DELIVERY_DESTINATION".to_string(), details.destination),
         ]);
         let expires = now + self.client.config.auth_session_validity as f64 * 60.0;
         let step = Step::Code {
-            challenge: challenge.into(),
-            code: Some(code),
+            challenge,
+            code: Some(message.code),
             code_expires_at: Some(expires),
             attempts: 0,
             first_factor,
@@ -315,7 +314,7 @@ impl<'a> Attempt<'a> {
                         .write(|c| devices::touch(c, &d.device_key, now))?;
                     session.device_key = Some(d.device_key);
                 }
-                None if !self.admin => {
+                None if !self.caller.is_admin() => {
                     let key = format!("{}_{}", ids::pool_region(&self.pool.id), ids::uuid());
                     let group = format!("-{}", &ids::client_id()[..8]);
                     self.ctx

@@ -1,6 +1,8 @@
-//! Sign-in: the flows of InitiateAuth / AdminInitiateAuth (password, refresh), their outcome (tokens or
-//! a challenge), SECRET_HASH checks, and token issuing/verification in `tokens`.
+//! Sign-in: the flows of InitiateAuth / AdminInitiateAuth, RespondToAuthChallenge's state machine,
+//! their outcome (tokens or a challenge), the checks every flow makes (`checks`: SECRET_HASH, user
+//! look-up, disabled users), and token issuing/verification in `tokens`.
 
+pub mod checks;
 pub mod flow;
 pub mod password;
 pub mod refresh;
@@ -13,16 +15,47 @@ pub mod user_auth;
 
 use std::collections::HashMap;
 
-use serde_json::{Value, json};
-use subtle::ConstantTimeEq;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::Ctx;
-use crate::crypto::secret_hash;
+use crate::app::Ctx;
+use crate::domain::challenge::{ChallengeName, FirstFactor};
 use crate::error::{CognitoError, Result};
-use crate::store::clients::ClientRow;
 use crate::store::devices::{self, DeviceRow};
 
 pub use tokens::TokenSet;
+
+/// Who started a sign-in: AWS answers a few things differently for the two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Caller {
+    /// InitiateAuth / RespondToAuthChallenge (a public client).
+    Client,
+    /// AdminInitiateAuth / AdminRespondToAuthChallenge (an IAM-authorised back end).
+    Admin,
+}
+
+impl Caller {
+    /// True for the Admin* operations.
+    pub fn is_admin(self) -> bool {
+        self == Caller::Admin
+    }
+}
+
+// Stored in session state as the boolean `admin`, as before `Caller` existed.
+impl Serialize for Caller {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_bool(self.is_admin())
+    }
+}
+
+impl<'de> Deserialize<'de> for Caller {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Caller, D::Error> {
+        Ok(if bool::deserialize(d)? {
+            Caller::Admin
+        } else {
+            Caller::Client
+        })
+    }
+}
 
 /// `AuthParameters` / `ChallengeResponses`.
 pub type Params = HashMap<String, String>;
@@ -35,7 +68,7 @@ pub enum Outcome {
     /// Another step is needed.
     Challenge {
         /// ChallengeName.
-        name: String,
+        name: ChallengeName,
         /// Session for the next step.
         session: String,
         /// ChallengeParameters.
@@ -46,28 +79,55 @@ pub enum Outcome {
         /// Session for the next step.
         session: String,
         /// AvailableChallenges.
-        available: Vec<String>,
+        available: Vec<FirstFactor>,
     },
+}
+
+/// The InitiateAuth / RespondToAuthChallenge answer (also their Admin* twins).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AuthResponse {
+    /// The next challenge.
+    pub challenge_name: Option<ChallengeName>,
+    /// Session for the next step.
+    pub session: Option<String>,
+    /// ChallengeParameters (empty once signed in).
+    pub challenge_parameters: HashMap<String, String>,
+    /// The tokens, once signed in.
+    pub authentication_result: Option<tokens::AuthenticationResult>,
+    /// SELECT_CHALLENGE's choices.
+    pub available_challenges: Option<Vec<FirstFactor>>,
 }
 
 impl Outcome {
     /// The InitiateAuth / RespondToAuthChallenge response body.
-    pub fn response(self) -> Value {
+    pub fn response(self) -> AuthResponse {
         match self {
-            Outcome::Tokens(t) => {
-                json!({"ChallengeParameters": {}, "AuthenticationResult": t.authentication_result()})
-            }
+            Outcome::Tokens(t) => AuthResponse {
+                challenge_name: None,
+                session: None,
+                challenge_parameters: HashMap::new(),
+                authentication_result: Some(t.authentication_result()),
+                available_challenges: None,
+            },
             Outcome::Challenge {
                 name,
                 session,
                 parameters,
-            } => {
-                json!({"ChallengeName": name, "Session": session, "ChallengeParameters": parameters})
-            }
-            Outcome::Select { session, available } => json!({
-                "ChallengeName": "SELECT_CHALLENGE", "Session": session, "ChallengeParameters": {},
-                "AvailableChallenges": available,
-            }),
+            } => AuthResponse {
+                challenge_name: Some(name),
+                session: Some(session),
+                challenge_parameters: parameters,
+                authentication_result: None,
+                available_challenges: None,
+            },
+            Outcome::Select { session, available } => AuthResponse {
+                challenge_name: Some(ChallengeName::SelectChallenge),
+                session: Some(session),
+                challenge_parameters: HashMap::new(),
+                authentication_result: None,
+                available_challenges: Some(available),
+            },
         }
     }
 }
@@ -90,90 +150,4 @@ pub fn required<'a>(params: &'a Params, name: &str) -> Result<&'a str> {
         .ok_or_else(|| {
             CognitoError::InvalidParameterException(format!("Missing required parameter {name}"))
         })
-}
-
-/// Fails when a client with a secret received no SECRET_HASH in AuthParameters / ChallengeResponses
-/// (checked before any user look-up). AWS words this differently from the top-level `SecretHash`.
-pub fn require_secret_hash(client: &ClientRow, provided: Option<&str>) -> Result<()> {
-    if client.secret.is_some() && provided.is_none_or(str::is_empty) {
-        return Err(CognitoError::NotAuthorizedException(format!(
-            "Client {} is configured with secret but SECRET_HASH was not received",
-            client.id
-        )));
-    }
-    Ok(())
-}
-
-/// Fails when a client with a secret received no top-level `SecretHash` (SignUp, ConfirmSignUp,
-/// ResendConfirmationCode, ForgotPassword, ConfirmForgotPassword).
-pub fn require_member_secret_hash(client: &ClientRow, provided: Option<&str>) -> Result<()> {
-    if client.secret.is_some() && provided.is_none_or(str::is_empty) {
-        return Err(CognitoError::NotAuthorizedException(format!(
-            "Client {} is configured for secret but secret was not received",
-            client.id
-        )));
-    }
-    Ok(())
-}
-
-/// Checks a client secret sent as is (GetTokensFromRefreshToken, RevokeToken) in constant time: missing
-/// is [`require_member_secret_hash`]'s answer, wrong is "Unable to verify client secret for client …"
-/// (AWS's wording for these two is not confirmed).
-pub fn check_client_secret(client: &ClientRow, given: Option<&str>) -> Result<()> {
-    require_member_secret_hash(client, given)?;
-    match (&client.secret, given) {
-        (Some(secret), Some(given)) if !bool::from(secret.as_bytes().ct_eq(given.as_bytes())) => {
-            Err(CognitoError::NotAuthorizedException(format!(
-                "Unable to verify client secret for client {}",
-                client.id
-            )))
-        }
-        _ => Ok(()),
-    }
-}
-
-/// Checks SECRET_HASH for a client with a secret. Cognito computes it over the name the caller typed;
-/// SDKs use the internal username after a challenge or for refresh, so any of `usernames` is accepted.
-/// A hash sent to a client without a secret is ignored.
-pub fn check_secret_hash(
-    client: &ClientRow,
-    provided: Option<&str>,
-    usernames: &[&str],
-) -> Result<()> {
-    check_secret_hash_with(client, provided, usernames, || {
-        format!("Unable to verify secret hash for client {}", client.id)
-    })
-}
-
-/// [`check_secret_hash`] with the message the refresh path uses.
-pub fn check_refresh_secret_hash(
-    client: &ClientRow,
-    provided: Option<&str>,
-    usernames: &[&str],
-) -> Result<()> {
-    check_secret_hash_with(client, provided, usernames, || {
-        format!("SecretHash does not match for the client: {}", client.id)
-    })
-}
-
-fn check_secret_hash_with(
-    client: &ClientRow,
-    provided: Option<&str>,
-    usernames: &[&str],
-    mismatch: impl FnOnce() -> String,
-) -> Result<()> {
-    let Some(secret) = &client.secret else {
-        return Ok(());
-    };
-    // Auth flows have already required SECRET_HASH with their own wording; this is the top-level form.
-    require_member_secret_hash(client, provided)?;
-    let provided = provided.unwrap_or_default();
-    if usernames
-        .iter()
-        .any(|u| secret_hash::matches(secret, u, &client.id, provided))
-    {
-        Ok(())
-    } else {
-        Err(CognitoError::NotAuthorizedException(mismatch()))
-    }
 }

@@ -1,91 +1,17 @@
-//! USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH (reference §3.1-3.2), with Cognito's order of checks:
+//! USER_PASSWORD_AUTH and ADMIN_USER_PASSWORD_AUTH, with Cognito's order of checks:
 //! client and flow (by the caller), SECRET_HASH, user look-up, confirmation, lockout, password, disabled,
 //! reset-required, then the rest of the sign-in. Also the lockout shared with SRP.
 
+use crate::app::Ctx;
+use crate::auth::checks::{Wording, identify, incorrect, unknown_user};
 use crate::auth::flow::Attempt;
-use crate::auth::{
-    Outcome, Params, check_secret_hash, require_member_secret_hash, require_secret_hash, required,
-};
+use crate::auth::{Caller, Outcome, Params, required};
 use crate::domain::UserStatus;
-use crate::error::{CognitoError, Result};
+use crate::err;
+use crate::error::Result;
 use crate::store::clients::ClientRow;
 use crate::store::pools::PoolRow;
 use crate::store::users::{self, UserRow};
-use crate::{Ctx, err};
-
-/// "Incorrect username or password." — also the answer for unknown users when the client prevents
-/// user-existence errors.
-pub fn incorrect() -> CognitoError {
-    CognitoError::NotAuthorizedException("Incorrect username or password.".into())
-}
-
-/// The user a sign-in names, with SECRET_HASH required and checked over the name typed (and, once
-/// found, the internal username; an unknown user with a wrong hash is a secret-hash failure first).
-/// `None` for an unknown user: see [`unknown_user`].
-pub fn identify(
-    ctx: &Ctx,
-    pool: &PoolRow,
-    client: &ClientRow,
-    username: &str,
-    secret_hash: Option<&str>,
-) -> Result<Option<UserRow>> {
-    require_secret_hash(client, secret_hash)?;
-    find_checked(ctx, pool, client, username, secret_hash)
-}
-
-/// [`identify`] for the operations that take a top-level `SecretHash` (ConfirmSignUp,
-/// ResendConfirmationCode, ForgotPassword, ConfirmForgotPassword), whose missing-hash message differs.
-pub fn identify_member(
-    ctx: &Ctx,
-    pool: &PoolRow,
-    client: &ClientRow,
-    username: &str,
-    secret_hash: Option<&str>,
-) -> Result<Option<UserRow>> {
-    require_member_secret_hash(client, secret_hash)?;
-    find_checked(ctx, pool, client, username, secret_hash)
-}
-
-fn find_checked(
-    ctx: &Ctx,
-    pool: &PoolRow,
-    client: &ClientRow,
-    username: &str,
-    secret_hash: Option<&str>,
-) -> Result<Option<UserRow>> {
-    let user = ctx
-        .app
-        .store
-        .read(|c| users::resolve(c, &pool.id, &pool.config, username))?;
-    match &user {
-        Some(u) => check_secret_hash(client, secret_hash, &[username, &u.username])?,
-        None => check_secret_hash(client, secret_hash, &[username])?,
-    }
-    Ok(user)
-}
-
-/// The answer to an unknown user, as the client's PreventUserExistenceErrors says.
-pub fn unknown_user(client: &ClientRow) -> CognitoError {
-    if client.config.prevents_user_existence_errors() {
-        incorrect()
-    } else {
-        err!(UserNotFoundException, "User does not exist.")
-    }
-}
-
-/// The checks after a correct password: disabled users and pending resets.
-pub fn check_can_sign_in(user: &UserRow) -> Result<()> {
-    if !user.enabled {
-        return Err(err!(NotAuthorizedException, "User is disabled."));
-    }
-    if user.status == UserStatus::ResetRequired {
-        return Err(err!(
-            PasswordResetRequiredException,
-            "Password reset required for the user"
-        ));
-    }
-    Ok(())
-}
 
 /// Quiet time after which failures are forgotten.
 const FAILURE_MEMORY_SECS: f64 = 900.0;
@@ -100,7 +26,7 @@ pub fn check_lockout(ctx: &Ctx, user: &UserRow) -> Result<()> {
 
 /// Counts a wrong password: after `--lockout-after` (5) failures the user is locked for 1 s, doubling
 /// with each further failure up to `--lockout-max-seconds` (15 minutes); failures are forgotten after 15
-/// quiet minutes (reference §9.1). The count is read inside the write transaction, so wrong passwords
+/// quiet minutes (AWS's documented lockout: 1 s after five failures, doubling). The count is read inside the write transaction, so wrong passwords
 /// sent in parallel each count.
 pub fn record_failure(ctx: &Ctx, user: &UserRow) -> Result<()> {
     let now = ctx.now();
@@ -154,13 +80,20 @@ pub fn sign_in(
     pool: &PoolRow,
     client: &ClientRow,
     params: &Params,
-    admin: bool,
+    caller: Caller,
 ) -> Result<Outcome> {
     let username = required(params, "USERNAME")?;
     let password = required(params, "PASSWORD")?;
     let secret_hash = params.get("SECRET_HASH").map(String::as_str);
-    let user =
-        identify(ctx, pool, client, username, secret_hash)?.ok_or_else(|| unknown_user(client))?;
+    let user = identify(
+        ctx,
+        pool,
+        client,
+        username,
+        secret_hash,
+        Wording::AuthParameters,
+    )?
+    .ok_or_else(|| unknown_user(client))?;
     if user.status == UserStatus::Unconfirmed {
         return Err(err!(UserNotConfirmedException, "User is not confirmed."));
     }
@@ -170,7 +103,7 @@ pub fn sign_in(
         pool,
         client,
         typed: username.to_string(),
-        admin,
+        caller,
         device_key: params.get("DEVICE_KEY").cloned(),
         user,
     };

@@ -1,17 +1,17 @@
-//! Refresh (reference §3.5): REFRESH_TOKEN_AUTH / REFRESH_TOKEN through InitiateAuth, and
+//! Refresh: REFRESH_TOKEN_AUTH / REFRESH_TOKEN through InitiateAuth, and
 //! GetTokensFromRefreshToken with optional rotation. New ID and access tokens come from a stored refresh
 //! token of the same client; `auth_time` and `origin_jti` stay those of the original sign-in.
 
+use crate::app::Ctx;
+use crate::auth::checks::{Wording, check_client_secret, check_secret_hash, require_secret_hash};
 use crate::auth::tokens::{self, Session, TokenSet};
-use crate::auth::{
-    Outcome, Params, check_client_secret, check_refresh_secret_hash, require_secret_hash, required,
-};
+use crate::auth::{Outcome, Params, required};
 use crate::error::{CognitoError, Result};
 use crate::store::clients::ClientRow;
 use crate::store::tokens::{NewRefresh, RefreshRow};
 use crate::store::users::UserRow;
 use crate::store::{tokens as token_store, users};
-use crate::{Ctx, domain::attributes, err};
+use crate::{domain::attributes, err};
 
 fn invalid() -> CognitoError {
     err!(NotAuthorizedException, "Invalid Refresh Token.")
@@ -79,7 +79,7 @@ fn mint(ctx: &Ctx, client: &ClientRow, row: &RefreshRow, user: &UserRow) -> Resu
 pub fn refresh(ctx: &Ctx, client: &ClientRow, params: &Params) -> Result<Outcome> {
     let token = required(params, "REFRESH_TOKEN")?;
     let secret_hash = params.get("SECRET_HASH").map(String::as_str);
-    require_secret_hash(client, secret_hash)?;
+    require_secret_hash(client, secret_hash, Wording::Refresh)?;
     let (row, user) = load(ctx, client, token)?;
     // The hash is over the internal username; SDKs that hash the alias the user typed are accepted too.
     let mut names = vec![user.username.as_str(), user.sub.as_str()];
@@ -91,7 +91,7 @@ pub fn refresh(ctx: &Ctx, client: &ClientRow, params: &Params) -> Result<Outcome
             names.push(v);
         }
     }
-    check_refresh_secret_hash(client, secret_hash, &names)?;
+    check_secret_hash(client, secret_hash, &names, Wording::Refresh)?;
     check(
         ctx,
         &row,

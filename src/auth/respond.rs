@@ -1,26 +1,56 @@
 //! RespondToAuthChallenge / AdminRespondToAuthChallenge: takes the session, checks USERNAME and
 //! SECRET_HASH, and runs the answered step of the state machine.
 
-use subtle::ConstantTimeEq;
-
-use crate::auth::flow::Attempt;
+use crate::app::Ctx;
+use crate::auth::checks::{
+    Wording, check_can_sign_in, check_secret_hash, incorrect, require_secret_hash,
+};
+use crate::auth::flow::{Attempt, CodeStage};
 use crate::auth::password::NewPassword;
-use crate::auth::password::incorrect;
-use crate::auth::session::{self, Handle, Step};
-use crate::auth::{Outcome, Params, check_secret_hash, require_secret_hash, required, srp_auth};
+use crate::auth::session::{self, Handle, State, Step};
+use crate::auth::{Caller, Outcome, Params, required, srp_auth, user_auth};
+use crate::codes;
 use crate::crypto::totp;
+use crate::domain::challenge::ChallengeName;
 use crate::domain::mfa::Factor;
 use crate::domain::{UserStatus, attributes, password_policy};
+use crate::err;
 use crate::error::{CognitoError, Result};
 use crate::store::clients::ClientRow;
 use crate::store::pools::PoolRow;
 use crate::store::users;
-use crate::{Ctx, err};
 
 /// Wrong codes allowed on one MFA challenge before the session dies.
 const CODE_ATTEMPTS: u32 = 3;
 
-/// Answers one challenge step.
+/// Why an answer failed, and whether the session stays usable: a malformed answer (missing parameter,
+/// weak new password, another USERNAME or SECRET_HASH) does not use the session up; a wrong password or
+/// code does.
+enum Failure {
+    /// The client may answer the same session again.
+    Retryable(CognitoError),
+    /// The session is used up.
+    Final(CognitoError),
+}
+
+impl From<CognitoError> for Failure {
+    /// Errors about the answer's form leave the session usable; everything else uses it up.
+    fn from(e: CognitoError) -> Failure {
+        match e {
+            CognitoError::InvalidParameterException(_)
+            | CognitoError::InvalidPasswordException(_)
+            | CognitoError::PasswordHistoryPolicyViolationException(_) => Failure::Retryable(e),
+            e => Failure::Final(e),
+        }
+    }
+}
+
+/// Marks a failure as leaving the session usable.
+fn retryable(e: CognitoError) -> Failure {
+    Failure::Retryable(e)
+}
+
+/// Answers one challenge step (`challenge` as the request names it).
 pub fn respond(
     ctx: &Ctx,
     pool: &PoolRow,
@@ -28,207 +58,234 @@ pub fn respond(
     challenge: &str,
     responses: &Params,
     session_str: Option<&str>,
-    admin: bool,
+    caller: Caller,
 ) -> Result<Outcome> {
     // Checked before the session is taken, so these mistakes leave it usable.
     let username = required(responses, "USERNAME")?;
-    require_secret_hash(client, responses.get("SECRET_HASH").map(String::as_str))?;
+    let secret_hash = responses.get("SECRET_HASH").map(String::as_str);
+    require_secret_hash(client, secret_hash, Wording::AuthParameters)?;
+    let name = ChallengeName::parse(challenge).ok_or_else(|| {
+        err!(
+            InvalidParameterException,
+            "Invalid value for ChallengeName: {challenge}"
+        )
+    })?;
     let mut handle = session_str.and_then(Handle::from_session);
-    if handle.is_none() && challenge.ends_with("PASSWORD_VERIFIER") {
+    if handle.is_none()
+        && matches!(
+            name,
+            ChallengeName::PasswordVerifier | ChallengeName::DevicePasswordVerifier
+        )
+    {
         // pycognito answers PASSWORD_VERIFIER without a Session: the secret block names the same session.
         handle = responses
             .get("PASSWORD_CLAIM_SECRET_BLOCK")
             .and_then(|b| Handle::from_secret_block(b));
     }
-    if handle.is_none() && challenge == "DEVICE_SRP_AUTH" {
+    if handle.is_none() && name == ChallengeName::DeviceSrpAuth {
         // pycognito answers DEVICE_SRP_AUTH without a Session too: the pending step of that user.
         let user = ctx
             .app
             .store
             .read(|c| users::resolve(c, &pool.id, &pool.config, username))?;
         if let Some(user) = user {
-            handle = Handle::pending(ctx, client, user.pk, challenge)?;
+            handle = Handle::pending(ctx, client, user.pk, name)?;
         }
     }
-    let (handle, user_pk, state) = session::take(ctx, client, challenge, handle)?;
+    let (handle, user_pk, state) = session::take(ctx, client, name, handle)?;
     let original = state.clone();
-    let result = answer(
-        ctx, pool, client, challenge, responses, &handle, user_pk, state, admin,
-    );
-    if let Err(e) = &result {
-        // A malformed answer (missing parameter, weak new password, another USERNAME or SECRET_HASH) does
-        // not use the session up; a wrong password or code does.
-        let retryable = matches!(
-            e,
-            CognitoError::InvalidParameterException(_)
-                | CognitoError::InvalidPasswordException(_)
-                | CognitoError::PasswordHistoryPolicyViolationException(_)
-        ) || matches!(e, CognitoError::NotAuthorizedException(m)
-                if m == "Invalid session for the user." || m.starts_with("Unable to verify secret hash"));
-        if retryable && user_pk.is_some() {
-            session::reopen(ctx, &handle, &original)?;
+    let answered = Answer {
+        ctx,
+        pool,
+        client,
+        name,
+        responses,
+        handle: &handle,
+    };
+    match answered.run(user_pk, state, caller) {
+        Ok(outcome) => Ok(outcome),
+        Err(Failure::Final(e)) => Err(e),
+        Err(Failure::Retryable(e)) => {
+            if user_pk.is_some() {
+                session::reopen(ctx, &handle, &original)?;
+            }
+            Err(e)
         }
     }
-    result
 }
 
-/// The step after the session was taken.
-#[allow(clippy::too_many_arguments)]
-fn answer(
-    ctx: &Ctx,
-    pool: &PoolRow,
-    client: &ClientRow,
-    challenge: &str,
-    responses: &Params,
-    handle: &Handle,
-    user_pk: Option<i64>,
-    state: crate::auth::session::State,
-    admin: bool,
-) -> Result<Outcome> {
-    let username = required(responses, "USERNAME")?;
-    let secret_hash = responses.get("SECRET_HASH").map(String::as_str);
-    if state.admin != admin {
-        return Err(err!(
-            NotAuthorizedException,
-            "Invalid session for the user."
-        ));
-    }
-    let Some(user_pk) = user_pk else {
-        // The simulated challenge of an unknown user (PreventUserExistenceErrors).
-        check_secret_hash(client, secret_hash, &[username])?;
-        return Err(incorrect());
-    };
-    let user = ctx
-        .app
-        .store
-        .read(|c| users::by_pk(c, user_pk))?
-        .ok_or_else(incorrect)?;
-    let key = pool.config.lookup_key(username);
-    let named = key == pool.config.lookup_key(&user.username)
-        || key == pool.config.lookup_key(&state.typed)
-        || ["email", "phone_number", "preferred_username"]
-            .iter()
-            .any(|a| {
-                attributes::get(&user.attributes, a)
-                    .is_some_and(|v| pool.config.lookup_key(v) == key)
-            });
-    if !named {
-        return Err(err!(
-            NotAuthorizedException,
-            "Invalid session for the user."
-        ));
-    }
-    check_secret_hash(
-        client,
-        secret_hash,
-        &[username, &user.username, &state.typed],
-    )?;
+/// One answer to a taken session.
+struct Answer<'a> {
+    ctx: &'a Ctx,
+    pool: &'a PoolRow,
+    client: &'a ClientRow,
+    name: ChallengeName,
+    responses: &'a Params,
+    handle: &'a Handle,
+}
 
-    let step = state.step.clone();
-    let mut attempt = Attempt::resume(ctx, pool, client, user, &state);
-    // A client may name its remembered device in any challenge response (amazon-cognito-identity-js
-    // learns the internal username, and so finds its device key, only from the first answer).
-    if let Some(key) = responses.get("DEVICE_KEY").filter(|k| !k.is_empty()) {
-        attempt.device_key = Some(key.clone());
-    }
-    match (challenge, &step) {
-        ("PASSWORD_VERIFIER", Step::PasswordVerifier { .. }) => {
-            srp_auth::verify_password(attempt, responses, handle, &step)
-        }
-        ("NEW_PASSWORD_REQUIRED", Step::NewPasswordRequired) => {
-            set_new_password(&mut attempt, responses)?;
-            attempt.after_new_password()
-        }
-        ("DEVICE_SRP_AUTH", Step::DeviceSrpAuth) => srp_auth::start_device(attempt, responses),
-        ("DEVICE_PASSWORD_VERIFIER", Step::DevicePasswordVerifier { .. }) => {
-            srp_auth::verify_device(attempt, responses, handle, &step)
-        }
-        ("SELECT_MFA_TYPE", Step::SelectMfaType { options }) => {
-            let answer = required(responses, "ANSWER")?;
-            let factor = Factor::from_challenge(answer)
-                .filter(|_| options.iter().any(|o| o == answer))
-                .ok_or_else(|| {
-                    err!(
-                        InvalidParameterException,
-                        "Invalid value for ANSWER: {answer}"
-                    )
-                })?;
-            attempt.ask(factor, false)
-        }
-        ("MFA_SETUP", Step::MfaSetup { verified, .. }) => {
-            if !verified {
-                return Err(err!(
-                    InvalidParameterException,
-                    "MFA_SETUP requires a verified software token: call AssociateSoftwareToken and VerifySoftwareToken with this session first."
-                ));
-            }
-            attempt.finish()
-        }
-        (
-            name,
-            Step::Code {
-                challenge: expected,
-                code,
-                code_expires_at,
-                attempts,
-                first_factor,
-            },
-        ) if name == expected => {
-            let field = match name {
-                "SMS_MFA" => "SMS_MFA_CODE",
-                "SMS_OTP" => "SMS_OTP_CODE",
-                "SOFTWARE_TOKEN_MFA" => "SOFTWARE_TOKEN_MFA_CODE",
-                _ => "EMAIL_OTP_CODE",
-            };
-            // The docs also name EMAIL_MFA_CODE for email MFA; Amplify sends EMAIL_OTP_CODE.
-            let given = responses
-                .get(field)
-                .or_else(|| {
-                    (field == "EMAIL_OTP_CODE")
-                        .then(|| responses.get("EMAIL_MFA_CODE"))
-                        .flatten()
-                })
-                .map(String::as_str)
-                .filter(|c| !c.is_empty())
-                .ok_or_else(|| {
-                    err!(
-                        InvalidParameterException,
-                        "Missing required parameter {field}"
-                    )
-                })?;
-            let ok = match code {
-                Some(sent) => {
-                    code_expires_at.is_none_or(|t| ctx.now() < t)
-                        && bool::from(sent.as_bytes().ct_eq(given.as_bytes()))
-                }
-                None => check_totp(&mut attempt, given)?,
-            };
-            if !ok {
-                if attempts + 1 < CODE_ATTEMPTS {
-                    let mut retry = state.clone();
-                    if let Step::Code { attempts, .. } = &mut retry.step {
-                        *attempts += 1;
-                    }
-                    session::reopen(ctx, handle, &retry)?;
-                }
-                return Err(err!(
-                    CodeMismatchException,
-                    "Invalid code or auth state for the user."
-                ));
-            }
-            if *first_factor {
-                // Passwordless sign-in: the code was the first factor; MFA does not apply.
-                crate::auth::password::check_can_sign_in(&attempt.user)?;
-            }
-            attempt.finish()
-        }
-        ("SELECT_CHALLENGE", Step::SelectChallenge { available }) => {
-            crate::auth::user_auth::select(attempt, responses, available)
-        }
-        _ => Err(err!(
+impl Answer<'_> {
+    fn invalid_session() -> Failure {
+        retryable(err!(
             NotAuthorizedException,
             "Invalid session for the user."
-        )),
+        ))
+    }
+
+    /// The step after the session was taken.
+    fn run(&self, user_pk: Option<i64>, state: State, caller: Caller) -> Result<Outcome, Failure> {
+        let (ctx, pool, client, responses) = (self.ctx, self.pool, self.client, self.responses);
+        let username = required(responses, "USERNAME")?;
+        let secret_hash = responses.get("SECRET_HASH").map(String::as_str);
+        if state.caller != caller {
+            return Err(Self::invalid_session());
+        }
+        let Some(user_pk) = user_pk else {
+            // The simulated challenge of an unknown user (PreventUserExistenceErrors).
+            check_secret_hash(client, secret_hash, &[username], Wording::AuthParameters)
+                .map_err(retryable)?;
+            return Err(incorrect().into());
+        };
+        let user = ctx
+            .app
+            .store
+            .read(|c| users::by_pk(c, user_pk))?
+            .ok_or_else(incorrect)?;
+        let key = pool.config.lookup_key(username);
+        let named = key == pool.config.lookup_key(&user.username)
+            || key == pool.config.lookup_key(&state.typed)
+            || ["email", "phone_number", "preferred_username"]
+                .iter()
+                .any(|a| {
+                    attributes::get(&user.attributes, a)
+                        .is_some_and(|v| pool.config.lookup_key(v) == key)
+                });
+        if !named {
+            return Err(Self::invalid_session());
+        }
+        check_secret_hash(
+            client,
+            secret_hash,
+            &[username, &user.username, &state.typed],
+            Wording::AuthParameters,
+        )
+        .map_err(retryable)?;
+
+        let mut attempt = Attempt::resume(ctx, pool, client, user, &state);
+        // A client may name its remembered device in any challenge response (amazon-cognito-identity-js
+        // learns the internal username, and so finds its device key, only from the first answer).
+        if let Some(key) = responses.get("DEVICE_KEY").filter(|k| !k.is_empty()) {
+            attempt.device_key = Some(key.clone());
+        }
+        Ok(self.step(attempt, &state)?)
+    }
+
+    /// Runs the answered step.
+    fn step(&self, mut attempt: Attempt<'_>, state: &State) -> Result<Outcome, Failure> {
+        let responses = self.responses;
+        let step = &state.step;
+        match (self.name, step) {
+            (ChallengeName::PasswordVerifier, Step::PasswordVerifier { .. }) => Ok(
+                srp_auth::verify_password(attempt, responses, self.handle, step)?,
+            ),
+            (ChallengeName::NewPasswordRequired, Step::NewPasswordRequired) => {
+                set_new_password(&mut attempt, responses)?;
+                Ok(attempt.after_new_password()?)
+            }
+            (ChallengeName::DeviceSrpAuth, Step::DeviceSrpAuth) => {
+                Ok(srp_auth::start_device(attempt, responses)?)
+            }
+            (ChallengeName::DevicePasswordVerifier, Step::DevicePasswordVerifier { .. }) => Ok(
+                srp_auth::verify_device(attempt, responses, self.handle, step)?,
+            ),
+            (ChallengeName::SelectMfaType, Step::SelectMfaType { options }) => {
+                let answer = required(responses, "ANSWER")?;
+                let factor = ChallengeName::parse(answer)
+                    .filter(|a| options.contains(a))
+                    .and_then(Factor::from_challenge)
+                    .ok_or_else(|| {
+                        err!(
+                            InvalidParameterException,
+                            "Invalid value for ANSWER: {answer}"
+                        )
+                    })?;
+                Ok(attempt.ask(factor, CodeStage::Mfa)?)
+            }
+            (ChallengeName::MfaSetup, Step::MfaSetup { verified, .. }) => {
+                if !verified {
+                    return Err(err!(
+                        InvalidParameterException,
+                        "MFA_SETUP requires a verified software token: call AssociateSoftwareToken and VerifySoftwareToken with this session first."
+                    )
+                    .into());
+                }
+                Ok(attempt.finish()?)
+            }
+            (name, Step::Code { challenge, .. }) if name == *challenge => self.code(attempt, state),
+            (ChallengeName::SelectChallenge, Step::SelectChallenge { available }) => {
+                Ok(user_auth::select(attempt, responses, available)?)
+            }
+            _ => Err(Failure::Final(err!(
+                NotAuthorizedException,
+                "Invalid session for the user."
+            ))),
+        }
+    }
+
+    /// An SMS, email or TOTP code: a wrong one may be retried up to [`CODE_ATTEMPTS`] times.
+    fn code(&self, mut attempt: Attempt<'_>, state: &State) -> Result<Outcome, Failure> {
+        let Step::Code {
+            challenge,
+            code,
+            code_expires_at,
+            attempts,
+            first_factor,
+        } = &state.step
+        else {
+            return Err(incorrect().into());
+        };
+        let field = challenge.code_field().unwrap_or("EMAIL_OTP_CODE");
+        // The docs also name EMAIL_MFA_CODE for email MFA; Amplify sends EMAIL_OTP_CODE.
+        let given = self
+            .responses
+            .get(field)
+            .or_else(|| {
+                (field == "EMAIL_OTP_CODE")
+                    .then(|| self.responses.get("EMAIL_MFA_CODE"))
+                    .flatten()
+            })
+            .map(String::as_str)
+            .filter(|c| !c.is_empty())
+            .ok_or_else(|| {
+                err!(
+                    InvalidParameterException,
+                    "Missing required parameter {field}"
+                )
+            })?;
+        let ok = match code {
+            Some(sent) => {
+                code_expires_at.is_none_or(|t| self.ctx.now() < t) && codes::matches(sent, given)
+            }
+            None => check_totp(&mut attempt, given)?,
+        };
+        if !ok {
+            if attempts + 1 < CODE_ATTEMPTS {
+                let mut retry = state.clone();
+                if let Step::Code { attempts, .. } = &mut retry.step {
+                    *attempts += 1;
+                }
+                session::reopen(self.ctx, self.handle, &retry)?;
+            }
+            return Err(Failure::Final(err!(
+                CodeMismatchException,
+                "Invalid code or auth state for the user."
+            )));
+        }
+        if *first_factor {
+            // Passwordless sign-in: the code was the first factor; MFA does not apply.
+            check_can_sign_in(&attempt.user)?;
+        }
+        Ok(attempt.finish()?)
     }
 }
 
@@ -270,7 +327,7 @@ fn set_new_password(attempt: &mut Attempt<'_>, responses: &Params) -> Result<()>
             given.push((name.to_string(), Some(v.clone())));
         }
     }
-    let writer = if attempt.admin {
+    let writer = if attempt.caller.is_admin() {
         attributes::Writer::Admin
     } else {
         attributes::Writer::Client(&attempt.client.config)

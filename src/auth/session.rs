@@ -1,4 +1,4 @@
-//! Challenge sessions (reference §3.9): opaque, bound to client and user, single-use, expiring after the
+//! Challenge sessions: opaque, bound to client and user, single-use, expiring after the
 //! client's AuthSessionValidity, with AWS's messages for expired and reused sessions.
 //!
 //! A session is 48 random bytes. The client holds them as `Session` (`AYABe` + base64url, the shape of
@@ -10,13 +10,48 @@ use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::app::Ctx;
+use crate::auth::Caller;
+use crate::domain::challenge::{ChallengeName, FirstFactor};
 use crate::domain::ids;
+use crate::err;
 use crate::error::{CognitoError, Result};
 use crate::store::clients::ClientRow;
 use crate::store::sessions;
-use crate::{Ctx, err};
 
 const PREFIX: &str = "AYABe";
+
+fn client_caller() -> Caller {
+    Caller::Client
+}
+
+/// What a session is for: answering a challenge, or one of the emulator's own hand-overs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// RespondToAuthChallenge with this challenge name.
+    Challenge(ChallengeName),
+    /// SignUp's session, exchanged by ConfirmSignUp.
+    ConfirmSignUp,
+    /// ConfirmSignUp's session, exchanged by InitiateAuth USER_AUTH.
+    SignInAfterConfirmation,
+}
+
+impl Kind {
+    /// The stored form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Challenge(name) => name.as_str(),
+            Kind::ConfirmSignUp => "CONFIRM_SIGN_UP",
+            Kind::SignInAfterConfirmation => "SIGN_IN_AFTER_CONFIRMATION",
+        }
+    }
+}
+
+impl From<ChallengeName> for Kind {
+    fn from(name: ChallengeName) -> Kind {
+        Kind::Challenge(name)
+    }
+}
 
 /// What a pending challenge step remembers.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -25,9 +60,9 @@ pub struct State {
     pub username: String,
     /// The USERNAME the client sent at the start.
     pub typed: String,
-    /// Started by AdminInitiateAuth.
-    #[serde(default)]
-    pub admin: bool,
+    /// Who started the sign-in (stored as the boolean `admin`).
+    #[serde(rename = "admin", default = "client_caller")]
+    pub caller: Caller,
     /// DEVICE_KEY sent at the start.
     pub device_key: Option<String>,
     /// The step itself.
@@ -55,7 +90,7 @@ pub enum Step {
     /// An MFA or one-time code is expected.
     Code {
         /// SMS_MFA, SOFTWARE_TOKEN_MFA, EMAIL_OTP, SMS_OTP.
-        challenge: String,
+        challenge: ChallengeName,
         /// The code sent (SMS/email).
         code: Option<String>,
         /// When the code stops being valid.
@@ -70,12 +105,12 @@ pub enum Step {
     /// The user picks an MFA factor.
     SelectMfaType {
         /// MFAS_CAN_CHOOSE.
-        options: Vec<String>,
+        options: Vec<ChallengeName>,
     },
     /// The user sets up a factor.
     MfaSetup {
         /// MFAS_CAN_SETUP.
-        options: Vec<String>,
+        options: Vec<ChallengeName>,
         /// TOTP secret from AssociateSoftwareToken.
         secret: Option<String>,
         /// VerifySoftwareToken succeeded.
@@ -98,7 +133,7 @@ pub enum Step {
     /// USER_AUTH: the user picks a first factor.
     SelectChallenge {
         /// AvailableChallenges.
-        available: Vec<String>,
+        available: Vec<FirstFactor>,
     },
     /// SignUp's session, exchanged by ConfirmSignUp for a sign-in session.
     SignedUp,
@@ -165,13 +200,13 @@ impl Handle {
         ctx: &Ctx,
         client: &ClientRow,
         user_pk: i64,
-        challenge: &str,
+        challenge: ChallengeName,
     ) -> Result<Option<Handle>> {
         let now = ctx.now();
         let key = ctx
             .app
             .store
-            .read(|c| sessions::pending(c, &client.id, user_pk, challenge, now))?;
+            .read(|c| sessions::pending(c, &client.id, user_pk, challenge.as_str(), now))?;
         Ok(key.map(|key| Handle {
             raw: Vec::new(),
             key,
@@ -188,14 +223,14 @@ pub fn create(
     ctx: &Ctx,
     client: &ClientRow,
     user_pk: Option<i64>,
-    challenge: &str,
+    kind: impl Into<Kind>,
     state: &State,
 ) -> Result<Handle> {
     create_for(
         ctx,
         client,
         user_pk,
-        challenge,
+        kind,
         state,
         client.config.auth_session_validity as f64 * 60.0,
     )
@@ -206,10 +241,11 @@ pub fn create_for(
     ctx: &Ctx,
     client: &ClientRow,
     user_pk: Option<i64>,
-    challenge: &str,
+    kind: impl Into<Kind>,
     state: &State,
     secs: f64,
 ) -> Result<Handle> {
+    let kind = kind.into();
     let handle = Handle::from_raw(ids::random_bytes(48));
     let now = ctx.now();
     let expires = now + secs;
@@ -220,7 +256,7 @@ pub fn create_for(
             &handle.key(),
             &client.id,
             user_pk,
-            challenge,
+            kind.as_str(),
             &json,
             now,
             expires,
@@ -234,15 +270,16 @@ pub fn create_for(
 pub fn take(
     ctx: &Ctx,
     client: &ClientRow,
-    challenge: &str,
+    kind: impl Into<Kind>,
     handle: Option<Handle>,
 ) -> Result<(Handle, Option<i64>, State)> {
+    let kind = kind.into();
     let handle = handle.ok_or_else(invalid)?;
     let key = handle.key();
     let now = ctx.now();
     let (user_pk, state) = ctx.app.store.write(|c| {
         let row = sessions::get(c, &key)?.ok_or_else(invalid)?;
-        if row.client_id != client.id || row.challenge != challenge {
+        if row.client_id != client.id || row.challenge != kind.as_str() {
             return Err(invalid());
         }
         if row.used_at.is_some() {
@@ -288,6 +325,6 @@ pub fn take_mfa_setup(ctx: &Ctx, session: &str) -> Result<(ClientRow, Handle, Op
         crate::store::clients::get(c, &row.client_id)
     })?;
     let client = client.ok_or_else(invalid)?;
-    let (handle, user_pk, state) = take(ctx, &client, "MFA_SETUP", Some(handle))?;
+    let (handle, user_pk, state) = take(ctx, &client, ChallengeName::MfaSetup, Some(handle))?;
     Ok((client, handle, user_pk, state))
 }

@@ -1,4 +1,4 @@
-//! USER_SRP_AUTH -> PASSWORD_VERIFIER and DEVICE_SRP_AUTH -> DEVICE_PASSWORD_VERIFIER (reference §3.3-3.4):
+//! USER_SRP_AUTH -> PASSWORD_VERIFIER and DEVICE_SRP_AUTH -> DEVICE_PASSWORD_VERIFIER:
 //! real SRP-6a against the verifier stored at every password set; the client's TIMESTAMP is used exactly
 //! as received; the signature is compared in constant time.
 
@@ -10,18 +10,19 @@ use hmac::{Hmac, KeyInit, Mac};
 use num_bigint::BigUint;
 use sha2::Sha256;
 
+use crate::app::Ctx;
+use crate::auth::checks::{Wording, identify, incorrect, require_secret_hash, unknown_user};
 use crate::auth::flow::Attempt;
-use crate::auth::password::{
-    check_lockout, identify, incorrect, record_failure, record_success, unknown_user,
-};
+use crate::auth::password::{check_lockout, record_failure, record_success};
 use crate::auth::session::{self, Handle, State, Step};
-use crate::auth::{Outcome, Params, require_secret_hash, required, user_device};
+use crate::auth::{Caller, Outcome, Params, required, user_device};
 use crate::crypto::srp::{self, ServerEphemeral};
+use crate::domain::challenge::ChallengeName;
 use crate::domain::{UserStatus, ids};
+use crate::err;
 use crate::error::Result;
 use crate::store::clients::ClientRow;
 use crate::store::pools::PoolRow;
-use crate::{Ctx, err};
 
 pub fn parse_a(hex: &str) -> Result<BigUint> {
     let a = srp::parse_hex(hex).ok_or_else(|| {
@@ -62,14 +63,21 @@ pub fn start(
     pool: &PoolRow,
     client: &ClientRow,
     params: &Params,
-    admin: bool,
+    caller: Caller,
 ) -> Result<Outcome> {
     let username = required(params, "USERNAME")?;
     let a_hex = required(params, "SRP_A")?;
     let secret_hash = params.get("SECRET_HASH").map(String::as_str);
-    require_secret_hash(client, secret_hash)?;
+    require_secret_hash(client, secret_hash, Wording::AuthParameters)?;
     let a = parse_a(a_hex)?;
-    let user = match identify(ctx, pool, client, username, secret_hash)? {
+    let user = match identify(
+        ctx,
+        pool,
+        client,
+        username,
+        secret_hash,
+        Wording::AuthParameters,
+    )? {
         Some(u) => u,
         None => {
             if !client.config.prevents_user_existence_errors() {
@@ -83,7 +91,7 @@ pub fn start(
             let state = State {
                 username: user_id.clone(),
                 typed: username.into(),
-                admin,
+                caller,
                 device_key: None,
                 step: Step::PasswordVerifier {
                     b: hex(&eph.b),
@@ -92,7 +100,8 @@ pub fn start(
                     fake: true,
                 },
             };
-            let handle = session::create(ctx, client, None, "PASSWORD_VERIFIER", &state)?;
+            let handle =
+                session::create(ctx, client, None, ChallengeName::PasswordVerifier, &state)?;
             return Ok(verifier_challenge(&handle, &salt, &eph, &user_id));
         }
     };
@@ -101,7 +110,7 @@ pub fn start(
         pool,
         client,
         typed: username.to_string(),
-        admin,
+        caller,
         device_key: params.get("DEVICE_KEY").cloned(),
         user,
     };
@@ -131,7 +140,7 @@ pub fn password_verifier(attempt: Attempt<'_>, a: &BigUint) -> Result<Outcome> {
         ctx,
         attempt.client,
         Some(attempt.user.pk),
-        "PASSWORD_VERIFIER",
+        ChallengeName::PasswordVerifier,
         &state,
     )?;
     Ok(verifier_challenge(
@@ -156,7 +165,7 @@ fn verifier_challenge(
         ("USERNAME".to_string(), user_id.to_string()),
     ]);
     Outcome::Challenge {
-        name: "PASSWORD_VERIFIER".into(),
+        name: ChallengeName::PasswordVerifier,
         session: handle.session(),
         parameters,
     }
@@ -249,7 +258,7 @@ pub fn start_device(attempt: Attempt<'_>, responses: &Params) -> Result<Outcome>
         attempt.ctx,
         attempt.client,
         Some(attempt.user.pk),
-        "DEVICE_PASSWORD_VERIFIER",
+        ChallengeName::DevicePasswordVerifier,
         &state,
     )?;
     let parameters = HashMap::from([
@@ -263,7 +272,7 @@ pub fn start_device(attempt: Attempt<'_>, responses: &Params) -> Result<Outcome>
         ("DEVICE_KEY".to_string(), device.device_key.clone()),
     ]);
     Ok(Outcome::Challenge {
-        name: "DEVICE_PASSWORD_VERIFIER".into(),
+        name: ChallengeName::DevicePasswordVerifier,
         session: handle.session(),
         parameters,
     })

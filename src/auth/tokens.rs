@@ -1,12 +1,13 @@
-//! Issuing and verifying tokens (reference §5): RS256 ID and access tokens with Cognito's claim sets,
+//! Issuing and verifying tokens : RS256 ID and access tokens with Cognito's claim sets,
 //! opaque refresh tokens stored as digests, and the checks every token-taking operation makes.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::Serialize;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::Ctx;
+use crate::app::Ctx;
 use crate::crypto::jwt;
 use crate::crypto::keys::KeyUse;
 use crate::domain::attributes;
@@ -57,17 +58,50 @@ pub struct TokenSet {
     pub new_device: Option<(String, String)>,
 }
 
+/// `NewDeviceMetadataType`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct NewDeviceMetadata {
+    /// DeviceKey.
+    pub device_key: String,
+    /// DeviceGroupKey.
+    pub device_group_key: String,
+}
+
+/// `AuthenticationResultType`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AuthenticationResult {
+    /// AccessToken.
+    pub access_token: String,
+    /// ExpiresIn (seconds).
+    pub expires_in: i64,
+    /// Always `Bearer`.
+    pub token_type: &'static str,
+    /// RefreshToken (sign-in and rotation only).
+    pub refresh_token: Option<String>,
+    /// IdToken.
+    pub id_token: String,
+    /// NewDeviceMetadata for a newly tracked device.
+    pub new_device_metadata: Option<NewDeviceMetadata>,
+}
+
 impl TokenSet {
     /// `AuthenticationResultType`.
-    pub fn authentication_result(&self) -> Value {
-        json!({
-            "AccessToken": self.access_token,
-            "ExpiresIn": self.expires_in,
-            "TokenType": "Bearer",
-            "RefreshToken": self.refresh_token,
-            "IdToken": self.id_token,
-            "NewDeviceMetadata": self.new_device.as_ref().map(|(key, group)| json!({"DeviceKey": key, "DeviceGroupKey": group})),
-        })
+    pub fn authentication_result(self) -> AuthenticationResult {
+        AuthenticationResult {
+            access_token: self.access_token,
+            expires_in: self.expires_in,
+            token_type: "Bearer",
+            refresh_token: self.refresh_token,
+            id_token: self.id_token,
+            new_device_metadata: self.new_device.map(|(device_key, device_group_key)| {
+                NewDeviceMetadata {
+                    device_key,
+                    device_group_key,
+                }
+            }),
+        }
     }
 }
 

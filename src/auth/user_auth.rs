@@ -1,24 +1,27 @@
-//! USER_AUTH, choice-based sign-in (reference §3.7): PREFERRED_CHALLENGE or SELECT_CHALLENGE among the
+//! USER_AUTH, choice-based sign-in: PREFERRED_CHALLENGE or SELECT_CHALLENGE among the
 //! pool's allowed first factors (PASSWORD, PASSWORD_SRP, EMAIL_OTP, SMS_OTP), and the Session that
 //! ConfirmSignUp hands out for signing in right after confirmation.
 
 use serde_json::Value;
 
-use crate::auth::flow::Attempt;
+use crate::app::Ctx;
+use crate::auth::checks::{Wording, check_can_sign_in, identify, unknown_user};
+use crate::auth::flow::{Attempt, CodeStage};
 use crate::auth::password;
-use crate::auth::session::{self, Handle, Step};
-use crate::auth::{Outcome, Params, required, srp_auth};
+use crate::auth::session::{self, Handle, Kind, Step};
+use crate::auth::{Caller, Outcome, Params, required, srp_auth};
+use crate::domain::challenge::{ChallengeName, FirstFactor};
 use crate::domain::mfa::Factor;
 use crate::domain::{UserStatus, attributes};
+use crate::err;
 use crate::error::Result;
 use crate::store::clients::ClientRow;
 use crate::store::pools::PoolRow;
 use crate::store::users::UserRow;
-use crate::{Ctx, err};
 
 /// The first factors this user can use in this pool, in AWS's order.
-pub fn available(pool: &PoolRow, user: &UserRow) -> Vec<String> {
-    let allowed: Vec<String> = pool
+pub fn available(pool: &PoolRow, user: &UserRow) -> Vec<FirstFactor> {
+    let allowed: Vec<FirstFactor> = pool
         .config
         .policies
         .sign_in_policy
@@ -27,24 +30,21 @@ pub fn available(pool: &PoolRow, user: &UserRow) -> Vec<String> {
         .and_then(Value::as_array)
         .map(|a| {
             a.iter()
-                .filter_map(|v| v.as_str().map(str::to_string))
+                .filter_map(|v| v.as_str().and_then(FirstFactor::parse))
                 .collect()
         })
-        .unwrap_or_else(|| vec!["PASSWORD".to_string()]);
+        .unwrap_or_else(|| vec![FirstFactor::Password]);
+    let has = |attr: &str| attributes::get(&user.attributes, attr).is_some();
     let mut out = Vec::new();
-    if allowed.iter().any(|a| a == "PASSWORD") && user.password_hash.is_some() {
-        out.push("PASSWORD".to_string());
-        out.push("PASSWORD_SRP".to_string());
+    if allowed.contains(&FirstFactor::Password) && user.password_hash.is_some() {
+        out.push(FirstFactor::Password);
+        out.push(FirstFactor::PasswordSrp);
     }
-    if allowed.iter().any(|a| a == "EMAIL_OTP")
-        && attributes::get(&user.attributes, "email").is_some()
-    {
-        out.push("EMAIL_OTP".to_string());
+    if allowed.contains(&FirstFactor::EmailOtp) && has("email") {
+        out.push(FirstFactor::EmailOtp);
     }
-    if allowed.iter().any(|a| a == "SMS_OTP")
-        && attributes::get(&user.attributes, "phone_number").is_some()
-    {
-        out.push("SMS_OTP".to_string());
+    if allowed.contains(&FirstFactor::SmsOtp) && has("phone_number") {
+        out.push(FirstFactor::SmsOtp);
     }
     out
 }
@@ -56,18 +56,25 @@ pub fn start(
     client: &ClientRow,
     params: &Params,
     session: Option<&str>,
-    admin: bool,
+    caller: Caller,
 ) -> Result<Outcome> {
     let username = required(params, "USERNAME")?;
     let secret_hash = params.get("SECRET_HASH").map(String::as_str);
-    let user = password::identify(ctx, pool, client, username, secret_hash)?
-        .ok_or_else(|| password::unknown_user(client))?;
+    let user = identify(
+        ctx,
+        pool,
+        client,
+        username,
+        secret_hash,
+        Wording::AuthParameters,
+    )?
+    .ok_or_else(|| unknown_user(client))?;
     if let Some(s) = session {
         // Sign-in right after ConfirmSignUp: the confirmation proved the user.
         let (_, user_pk, state) = session::take(
             ctx,
             client,
-            "SIGN_IN_AFTER_CONFIRMATION",
+            Kind::SignInAfterConfirmation,
             Handle::from_session(s),
         )?;
         if user_pk != Some(user.pk) || state.username != user.username {
@@ -81,11 +88,11 @@ pub fn start(
             pool,
             client,
             typed: username.into(),
-            admin,
+            caller,
             device_key: None,
             user,
         };
-        password::check_can_sign_in(&attempt.user)?;
+        check_can_sign_in(&attempt.user)?;
         return attempt.finish();
     }
     if user.status == UserStatus::Unconfirmed {
@@ -97,12 +104,15 @@ pub fn start(
         pool,
         client,
         typed: username.into(),
-        admin,
+        caller,
         device_key: params.get("DEVICE_KEY").cloned(),
         user,
     };
-    match params.get("PREFERRED_CHALLENGE").map(String::as_str) {
-        Some(preferred) if choices.iter().any(|c| c == preferred) => go(attempt, preferred, params),
+    let preferred = params
+        .get("PREFERRED_CHALLENGE")
+        .and_then(|p| FirstFactor::parse(p));
+    match preferred {
+        Some(preferred) if choices.contains(&preferred) => go(attempt, preferred, params),
         _ => {
             if choices.is_empty() {
                 return Err(err!(
@@ -117,7 +127,7 @@ pub fn start(
                 ctx,
                 client,
                 Some(attempt.user.pk),
-                "SELECT_CHALLENGE",
+                ChallengeName::SelectChallenge,
                 &state,
             )?;
             Ok(Outcome::Select {
@@ -129,33 +139,39 @@ pub fn start(
 }
 
 /// RespondToAuthChallenge SELECT_CHALLENGE: ANSWER picks a factor (with PASSWORD or SRP_A where needed).
-pub fn select(attempt: Attempt<'_>, responses: &Params, available: &[String]) -> Result<Outcome> {
+pub fn select(
+    attempt: Attempt<'_>,
+    responses: &Params,
+    available: &[FirstFactor],
+) -> Result<Outcome> {
     let answer = required(responses, "ANSWER")?;
-    if !available.iter().any(|a| a == answer) {
-        return Err(err!(
-            InvalidParameterException,
-            "Invalid value for ANSWER: {answer}"
-        ));
-    }
-    go(attempt, answer, responses)
+    let factor = FirstFactor::parse(answer)
+        .filter(|f| available.contains(f))
+        .ok_or_else(|| {
+            err!(
+                InvalidParameterException,
+                "Invalid value for ANSWER: {answer}"
+            )
+        })?;
+    go(attempt, factor, responses)
 }
 
-fn go(attempt: Attempt<'_>, factor: &str, params: &Params) -> Result<Outcome> {
+fn go(attempt: Attempt<'_>, factor: FirstFactor, params: &Params) -> Result<Outcome> {
     match factor {
-        "PASSWORD" => {
+        FirstFactor::Password => {
             let pw = required(params, "PASSWORD")?;
             password::verify(attempt.ctx, &attempt.user, pw)?;
             attempt.after_first_factor()
         }
-        "PASSWORD_SRP" => {
+        FirstFactor::PasswordSrp => {
             let a = srp_auth::parse_a(required(params, "SRP_A")?)?;
             srp_auth::password_verifier(attempt, &a)
         }
-        "EMAIL_OTP" => attempt.ask(Factor::Email, true),
-        "SMS_OTP" => attempt.ask(Factor::Sms, true),
-        other => Err(err!(
+        FirstFactor::EmailOtp => attempt.ask(Factor::Email, CodeStage::FirstFactor),
+        FirstFactor::SmsOtp => attempt.ask(Factor::Sms, CodeStage::FirstFactor),
+        FirstFactor::WebAuthn => Err(err!(
             InvalidParameterException,
-            "{other} is not supported by cognito-emulator."
+            "WEB_AUTHN is not supported by cognito-emulator yet."
         )),
     }
 }

@@ -1,4 +1,4 @@
-//! SECRET_HASH (reference §4): `Base64(HMAC-SHA256(key = client secret, message = username ‖ client id))`.
+//! SECRET_HASH (https://docs.aws.amazon.com/cognito/latest/developerguide/signing-up-users-in-your-app.html#cognito-user-pools-computing-secret-hash): `Base64(HMAC-SHA256(key = client secret, message = username ‖ client id))`.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;

@@ -1,4 +1,4 @@
-//! SRP-6a as Cognito does it (reference §3.3): the 3072-bit RFC 3526 group, SHA-256, Java
+//! SRP-6a as Cognito does it (the math amazon-cognito-identity-js and pycognito implement): the 3072-bit RFC 3526 group, SHA-256, Java
 //! `BigInteger.toByteArray()` padding, HKDF "Caldera Derived Key", and the password-claim signature.
 //! The server side stores `(salt, v = g^x mod N)` at every password set and never sees the password at
 //! sign-in.

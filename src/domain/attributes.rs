@@ -241,34 +241,39 @@ fn check_value(
     }
 }
 
-/// The attributes a client may read, as `AttributeType` objects (`sub` first, as stored).
-pub fn readable(attrs: &Attributes, client: Option<&ClientConfig>) -> Vec<Value> {
+/// The attributes a client may read (all when `client` is `None`), as (name, value) in stored order
+/// (`sub` first).
+pub fn readable<'a>(
+    attrs: &'a Attributes,
+    client: Option<&'a ClientConfig>,
+) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
     attrs
         .iter()
-        .filter(|(name, _)| client.is_none_or(|c| c.can_read(name)))
-        .map(|(name, value)| serde_json::json!({"Name": name, "Value": value}))
+        .filter(move |(name, _)| client.is_none_or(|c| c.can_read(name)))
+        .map(|(name, value)| (name.as_str(), value.as_str().unwrap_or_default()))
+}
+
+/// Masks a phone number the way CodeDeliveryDetails shows it: `+*******1212`.
+pub fn mask_phone(value: &str) -> String {
+    let digits: Vec<char> = value.chars().collect();
+    let keep = digits.len().saturating_sub(4);
+    digits
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if i == 0 && *c == '+' {
+                '+'
+            } else if i < keep {
+                '*'
+            } else {
+                *c
+            }
+        })
         .collect()
 }
 
-/// Masks an email or phone number the way CodeDeliveryDetails shows it: `j***@e***.com`, `+*******1212`.
-pub fn mask_destination(medium: &str, value: &str) -> String {
-    if medium == "SMS" {
-        let digits: Vec<char> = value.chars().collect();
-        let keep = digits.len().saturating_sub(4);
-        return digits
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                if i == 0 && *c == '+' {
-                    '+'
-                } else if i < keep {
-                    '*'
-                } else {
-                    *c
-                }
-            })
-            .collect();
-    }
+/// Masks an email address the way CodeDeliveryDetails shows it: `j***@e***.com`.
+pub fn mask_email(value: &str) -> String {
     let Some((local, domain)) = value.split_once('@') else {
         return "***".into();
     };
@@ -363,10 +368,7 @@ mod tests {
 
     #[test]
     fn masks_like_code_delivery_details() {
-        assert_eq!(
-            mask_destination("EMAIL", "jane@example.com"),
-            "j***@e***.com"
-        );
-        assert_eq!(mask_destination("SMS", "+14325551212"), "+*******1212");
+        assert_eq!(mask_email("jane@example.com"), "j***@e***.com");
+        assert_eq!(mask_phone("+14325551212"), "+*******1212");
     }
 }

@@ -97,7 +97,7 @@ pub struct RefreshTokenRotation {
     pub retry_grace_period_seconds: Option<i64>,
 }
 
-/// Flows allowed when `ExplicitAuthFlows` is omitted (reference §3.1).
+/// Flows allowed when `ExplicitAuthFlows` is omitted (AWS's documented default: refresh, SRP and custom auth).
 pub const DEFAULT_AUTH_FLOWS: &[&str] = &[
     "ALLOW_REFRESH_TOKEN_AUTH",
     "ALLOW_USER_SRP_AUTH",

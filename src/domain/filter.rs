@@ -1,4 +1,4 @@
-//! The ListUsers filter grammar (reference §6.7): `attribute = "value"` or `attribute ^= "value"` on the
+//! The ListUsers filter grammar (https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_ListUsers.html): `attribute = "value"` or `attribute ^= "value"` on the
 //! attributes AWS allows.
 
 use std::sync::OnceLock;

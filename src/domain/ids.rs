@@ -1,4 +1,4 @@
-//! Identifier and code formats that look like AWS's (reference §6.6): pool ids, client ids and secrets,
+//! Identifier and code formats that look like AWS's: pool ids, client ids and secrets,
 //! subs, confirmation codes, opaque pagination tokens.
 
 use base64::Engine;

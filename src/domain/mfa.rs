@@ -1,10 +1,11 @@
 //! MFA: the pool's MFA configuration (SetUserPoolMfaConfig), a user's factors and preferences, and which
-//! challenge a sign-in gets (reference §3.8).
+//! challenge a sign-in gets.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use crate::domain::attributes::{self, Attributes};
+use crate::domain::challenge::ChallengeName;
 use crate::domain::pool::PoolConfig;
 use crate::error::{CognitoError, Result};
 
@@ -21,20 +22,20 @@ pub enum Factor {
 
 impl Factor {
     /// The challenge that asks for this factor.
-    pub fn challenge(self) -> &'static str {
+    pub fn challenge(self) -> ChallengeName {
         match self {
-            Factor::Sms => "SMS_MFA",
-            Factor::Totp => "SOFTWARE_TOKEN_MFA",
-            Factor::Email => "EMAIL_OTP",
+            Factor::Sms => ChallengeName::SmsMfa,
+            Factor::Totp => ChallengeName::SoftwareTokenMfa,
+            Factor::Email => ChallengeName::EmailOtp,
         }
     }
 
     /// The factor a challenge or `SELECT_MFA_TYPE` answer names.
-    pub fn from_challenge(name: &str) -> Option<Factor> {
+    pub fn from_challenge(name: ChallengeName) -> Option<Factor> {
         match name {
-            "SMS_MFA" => Some(Factor::Sms),
-            "SOFTWARE_TOKEN_MFA" => Some(Factor::Totp),
-            "EMAIL_OTP" => Some(Factor::Email),
+            ChallengeName::SmsMfa => Some(Factor::Sms),
+            ChallengeName::SoftwareTokenMfa => Some(Factor::Totp),
+            ChallengeName::EmailOtp => Some(Factor::Email),
             _ => None,
         }
     }
@@ -163,7 +164,7 @@ impl UserMfa {
 
     /// `UserMFASettingList`, `PreferredMfaSetting` and legacy `MFAOptions` for GetUser / AdminGetUser.
     pub fn describe(&self, out: &mut serde_json::Map<String, Value>) {
-        let enabled: Vec<&str> = [Factor::Sms, Factor::Totp, Factor::Email]
+        let enabled: Vec<ChallengeName> = [Factor::Sms, Factor::Totp, Factor::Email]
             .into_iter()
             .filter(|f| self.flags(*f).0)
             .map(Factor::challenge)

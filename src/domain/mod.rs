@@ -2,12 +2,15 @@
 //! identifier formats, user status.
 
 pub mod attributes;
+pub mod challenge;
 pub mod client;
 pub mod filter;
 pub mod ids;
 pub mod mfa;
 pub mod password_policy;
 pub mod pool;
+pub mod schema;
+pub mod usernames;
 
 use serde::{Deserialize, Serialize};
 

@@ -1,4 +1,4 @@
-//! The pool's password policy, with AWS's messages (reference §6.3).
+//! The pool's password policy, with AWS's messages.
 
 use crate::domain::pool::PasswordPolicy;
 use crate::error::{CognitoError, Result};

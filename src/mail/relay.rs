@@ -8,7 +8,7 @@ use lettre::message::{Mailbox, header::ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use tokio::sync::watch;
 
-use crate::App;
+use crate::app::App;
 use crate::store::outbox::{self, MessageRow};
 
 /// Parses `smtp://host:port` (port defaults to 25).

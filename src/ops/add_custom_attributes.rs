@@ -5,8 +5,9 @@ use serde_json::{Value, json};
 
 use crate::domain::pool::{SchemaAttribute, build_schema};
 use crate::error::Result;
-use crate::ops::load_pool;
-use crate::{Ctx, err, store};
+use crate::ops::load;
+use crate::app::Ctx;
+use crate::{err, store};
 
 /// AddCustomAttributesRequest.
 #[derive(Debug, Deserialize)]
@@ -21,7 +22,7 @@ const CUSTOM_ATTRIBUTES: usize = 50;
 
 /// Adds the attributes.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let pool = load_pool(ctx, &req.user_pool_id)?;
+    let pool = load::pool(ctx, &req.user_pool_id)?;
     let mut config = pool.config.clone();
     for attr in &req.custom_attributes {
         if attr.required {

@@ -4,8 +4,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::error::Result;
-use crate::ops::{admin_user, load_group};
-use crate::{Ctx, err, store};
+use crate::ops::load;
+use crate::app::Ctx;
+use crate::{err, store};
 
 /// AdminAddUserToGroupRequest.
 #[derive(Debug, Deserialize)]
@@ -21,8 +22,8 @@ const GROUPS_PER_USER: usize = 100;
 
 /// Adds the user to the group.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (_, user) = admin_user(ctx, &req.user_pool_id, &req.username)?;
-    let group = load_group(ctx, &req.user_pool_id, &req.group_name)?;
+    let (_, user) = load::admin_user(ctx, &req.user_pool_id, &req.username)?;
+    let group = load::group(ctx, &req.user_pool_id, &req.group_name)?;
     let now = ctx.now();
     ctx.app.store.write(|c| {
         let current = store::groups::of_user(c, user.pk)?;

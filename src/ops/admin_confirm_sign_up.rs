@@ -7,9 +7,11 @@ use serde_json::{Value, json};
 
 use crate::domain::UserStatus;
 use crate::error::Result;
-use crate::ops::admin_user;
+use crate::ops::load;
+use crate::app::Ctx;
+use crate::codes::{self, Purpose};
+use crate::err;
 use crate::store::users;
-use crate::{Ctx, err, store};
 
 /// AdminConfirmSignUpRequest.
 #[derive(Debug, Deserialize)]
@@ -23,7 +25,7 @@ pub struct Request {
 
 /// Confirms the user.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (_, user) = admin_user(ctx, &req.user_pool_id, &req.username)?;
+    let (_, user) = load::admin_user(ctx, &req.user_pool_id, &req.username)?;
     if user.status != UserStatus::Unconfirmed {
         return Err(err!(
             NotAuthorizedException,
@@ -34,7 +36,7 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let now = ctx.now();
     ctx.app.store.write(|c| {
         users::set_status(c, user.pk, UserStatus::Confirmed, now)?;
-        store::codes::delete(c, user.pk, "sign_up")
+        codes::discard(c, user.pk, Purpose::SignUp)
     })?;
     Ok(json!({}))
 }

@@ -1,20 +1,24 @@
 //! AdminCreateUser: a FORCE_CHANGE_PASSWORD user with a temporary password (given or generated) and an
-//! invitation through the outbox; MessageAction RESEND re-invites, SUPPRESS sends nothing.
+//! invitation through the outbox; MessageAction RESEND re-invites, SUPPRESS sends nothing. Seed files
+//! create their users here too, with a [`Preset`] for what they fix beyond the request.
 
 use std::collections::HashMap;
 
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::app::Ctx;
 use crate::auth::password::NewPassword;
+use crate::codes;
 use crate::domain::attributes::{self, AttributeType, Attributes, Writer};
+use crate::domain::usernames::{self, Creator};
 use crate::domain::{UserStatus, ids, password_policy};
+use crate::err;
 use crate::error::{CognitoError, Result};
-use crate::mail::{self, Delivery};
-use crate::ops::{load_pool, user_type};
+use crate::mail::{Delivery, Kind, Medium, Outgoing};
+use crate::ops::{load, shapes};
 use crate::store::pools::PoolRow;
 use crate::store::users::{self, NewUser, UserRow, exists_error};
-use crate::{Ctx, err, store};
 
 /// AdminCreateUserRequest.
 #[derive(Debug, Deserialize)]
@@ -32,6 +36,37 @@ pub struct Request {
     desired_delivery_mediums: Option<Vec<String>>,
     #[allow(dead_code)]
     client_metadata: Option<HashMap<String, String>>,
+}
+
+/// What a seed file fixes beyond an AdminCreateUser request.
+#[derive(Debug, Clone)]
+pub struct Preset {
+    /// The user's `sub`.
+    pub sub: Option<String>,
+    /// The status the user starts in.
+    pub status: UserStatus,
+    /// Whether the user may sign in.
+    pub enabled: bool,
+    /// The user's password.
+    pub password: PresetPassword,
+}
+
+/// A seeded user's password.
+#[derive(Debug, Clone)]
+pub enum PresetPassword {
+    /// The request's TemporaryPassword (checked against the policy), or a generated one when absent.
+    FromRequest,
+    /// An exported argon2id hash with its SRP salt and verifier (the password stays what it was).
+    Exported {
+        /// PHC string.
+        hash: String,
+        /// SRP salt.
+        salt: Vec<u8>,
+        /// SRP verifier.
+        verifier: Vec<u8>,
+    },
+    /// No password (passwordless sign-in only).
+    None,
 }
 
 /// A temporary password that satisfies the pool's policy.
@@ -54,150 +89,119 @@ fn generate_password(min: u32) -> String {
     chars.into_iter().collect()
 }
 
-/// Queues the invitation on each desired medium the user can receive.
-fn invite(
+/// The invitations to send, one per desired medium the user can receive, rendered.
+fn invitations(
     ctx: &Ctx,
-    c: &rusqlite::Connection,
     pool: &PoolRow,
-    user: &UserRow,
+    username: &str,
     typed: &str,
+    attrs: &Attributes,
     password: &str,
-    mediums: &[String],
-) -> Result<bool> {
-    let template = pool
-        .config
-        .admin_create_user_config
-        .invite_message_template
-        .clone()
-        .unwrap_or_default();
-    let mut sent = false;
+    mediums: &[Medium],
+) -> Result<Vec<Outgoing>> {
+    let mut out = Vec::new();
     for medium in mediums {
-        let (delivery, subject, body) = match medium.as_str() {
-            "EMAIL" => match attributes::get(&user.attributes, "email") {
-                Some(e) => (
-                    Delivery::email(e),
-                    template
-                        .email_subject
-                        .clone()
-                        .unwrap_or_else(|| "Your temporary password".into()),
-                    template.email_message.clone().unwrap_or_else(|| {
-                        "Your username is {username} and temporary password is {####}. ".into()
-                    }),
-                ),
-                None => continue,
-            },
-            _ => match attributes::get(&user.attributes, "phone_number") {
-                Some(p) => (
-                    Delivery::sms(p),
-                    String::new(),
-                    template.sms_message.clone().unwrap_or_else(|| {
-                        "Your username is {username} and temporary password is {####}. ".into()
-                    }),
-                ),
-                None => continue,
-            },
+        let Some(address) = attributes::get(attrs, medium.attribute()) else {
+            continue;
         };
-        mail::queue(
-            c,
-            &mail::Outgoing {
-                pool_id: &pool.id,
-                username: typed,
-                kind: "invitation",
-                delivery: &delivery,
-                subject: &subject,
-                template: &body,
-                code: password,
-            },
-            ctx.now(),
-        )?;
-        sent = true;
+        let message = codes::Message {
+            pool,
+            username,
+            shown_username: typed,
+            kind: Kind::Invitation,
+            delivery: Delivery::to(*medium, address),
+            code: password.to_string(),
+        };
+        out.push(codes::prepare(ctx, message)?);
     }
-    Ok(sent)
+    Ok(out)
+}
+
+/// The desired delivery mediums (SMS when the request names none).
+fn mediums(req: &Request) -> Result<Vec<Medium>> {
+    match &req.desired_delivery_mediums {
+        None => Ok(vec![Medium::Sms]),
+        Some(list) => list
+            .iter()
+            .map(|m| {
+                Medium::parse(m)
+                    .ok_or_else(|| err!(InvalidParameterException, "Invalid delivery medium {m}"))
+            })
+            .collect(),
+    }
 }
 
 /// Creates (or re-invites) the user.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let pool = load_pool(ctx, &req.user_pool_id)?;
-    let policy = &pool.config.policies.password_policy;
-    let password = match &req.temporary_password {
-        Some(p) => {
-            password_policy::check(policy, p)?;
-            p.clone()
-        }
-        None => generate_password(policy.minimum_length),
-    };
-    let mediums = req
-        .desired_delivery_mediums
-        .clone()
-        .unwrap_or_else(|| vec!["SMS".to_string()]);
-    let suppress = req.message_action.as_deref() == Some("SUPPRESS");
-    let now = ctx.now();
+    let user = create(ctx, req, None)?;
+    Ok(json!({"User": shapes::UserType::of(&user)}))
+}
 
-    if req.message_action.as_deref() == Some("RESEND") {
-        let user = ctx
-            .app
-            .store
-            .read(|c| users::resolve(c, &pool.id, &pool.config, &req.username))?
-            .ok_or_else(|| err!(UserNotFoundException, "User does not exist."))?;
-        if user.status != UserStatus::ForceChangePassword {
-            return Err(err!(
-                UnsupportedUserStateException,
-                "Resend not possible. {} status is not FORCE_CHANGE_PASSWORD",
-                req.username
-            ));
-        }
-        // Hashed only once the request is known to be good (argon2 is the costly step).
-        let new = NewPassword::compute(ctx, &pool.id, &user.username, &password)?;
-        ctx.app.store.write(|c| {
-            new.store(c, user.pk, now)?;
-            invite(ctx, c, &pool, &user, &req.username, &password, &mediums)
-        })?;
-        ctx.app.passwords.forget(user.pk);
-        ctx.app.mail.wake();
-        let user = ctx
-            .app
-            .store
-            .read(|c| users::by_pk(c, user.pk))?
-            .ok_or_else(|| CognitoError::internal("user vanished"))?;
-        return Ok(json!({"User": user_type(&user)}));
+/// Re-sends the invitation with a new temporary password (MessageAction RESEND).
+fn resend(ctx: &Ctx, pool: &PoolRow, req: &Request, password: &str) -> Result<UserRow> {
+    let user = ctx
+        .app
+        .store
+        .read(|c| users::resolve(c, &pool.id, &pool.config, &req.username))?
+        .ok_or_else(|| err!(UserNotFoundException, "User does not exist."))?;
+    if user.status != UserStatus::ForceChangePassword {
+        return Err(err!(
+            UnsupportedUserStateException,
+            "Resend not possible. {} status is not FORCE_CHANGE_PASSWORD",
+            req.username
+        ));
     }
+    let invites = invitations(
+        ctx,
+        pool,
+        &user.username,
+        &req.username,
+        &user.attributes,
+        password,
+        &mediums(req)?,
+    )?;
+    // Hashed only once the request is known to be good (argon2 is the costly step).
+    let new = NewPassword::compute(ctx, &pool.id, &user.username, password)?;
+    let now = ctx.now();
+    ctx.app.store.write(|c| {
+        new.store(c, user.pk, now)?;
+        invites.iter().try_for_each(|m| codes::queue(c, m, now))
+    })?;
+    ctx.app.passwords.forget(user.pk);
+    ctx.app.mail.wake();
+    ctx.app
+        .store
+        .read(|c| users::by_pk(c, user.pk))?
+        .ok_or_else(|| CognitoError::internal("user vanished"))
+}
 
-    // Seed files may fix the sub.
-    let sub = ctx.fixed_id.clone().unwrap_or_else(ids::uuid);
+/// Creates the user (AdminCreateUser, or a seed file's user with its `preset`).
+pub fn create(ctx: &Ctx, req: Request, preset: Option<Preset>) -> Result<UserRow> {
+    let pool = load::pool(ctx, &req.user_pool_id)?;
     let cfg = &pool.config;
-    let (username, fills, taken) = if cfg.uses_username_attributes() {
-        let fills =
-            if cfg.username_attribute("email") && attributes::looks_like_email(&req.username) {
-                "email"
-            } else if cfg.username_attribute("phone_number")
-                && attributes::looks_like_phone(&req.username)
-            {
-                "phone_number"
-            } else {
-                let msg = match (
-                    cfg.username_attribute("email"),
-                    cfg.username_attribute("phone_number"),
-                ) {
-                    (true, true) => "Username should be either an email or a phone number.",
-                    (true, false) => "Username should be an email.",
-                    _ => "Username should be a phone number.",
-                };
-                return Err(CognitoError::InvalidParameterException(msg.into()));
-            };
-        (
-            sub.clone(),
-            Some(fills),
-            format!("An account with the given {fills} already exists."),
-        )
-    } else {
-        // AWS's wording for AdminCreateUser differs from SignUp's "User already exists" (seen in the
-        // AWS CLI's output quoted in localstack/localstack#4465).
-        (
-            req.username.clone(),
-            None,
-            "User account already exists".to_string(),
-        )
+    let policy = &cfg.policies.password_policy;
+    let from_request = preset
+        .as_ref()
+        .is_none_or(|p| matches!(p.password, PresetPassword::FromRequest));
+    let password = match &req.temporary_password {
+        Some(p) if from_request => {
+            password_policy::check(policy, p)?;
+            Some(p.clone())
+        }
+        None if from_request => Some(generate_password(policy.minimum_length)),
+        _ => None,
     };
+    if req.message_action.as_deref() == Some("RESEND") {
+        let password = password.unwrap_or_else(|| generate_password(policy.minimum_length));
+        return resend(ctx, &pool, &req, &password);
+    }
+    let suppress = preset.is_some() || req.message_action.as_deref() == Some("SUPPRESS");
+
+    let sub = preset
+        .as_ref()
+        .and_then(|p| p.sub.clone())
+        .unwrap_or_else(ids::uuid);
+    let plan = usernames::plan(cfg, &req.username, &sub, Creator::Admin)?;
     let requested = attributes::pairs(req.user_attributes.as_ref());
     attributes::check_new(cfg, Writer::Admin, &requested)?;
     let mut attrs = Attributes::new();
@@ -205,30 +209,63 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     for (name, value) in requested {
         attributes::set(&mut attrs, &name, value.unwrap_or_default());
     }
-    if let Some(attr) = fills {
-        attributes::set(&mut attrs, attr, req.username.clone());
+    if let Some((attr, value)) = &plan.fills {
+        attributes::set(&mut attrs, attr, value.clone());
     }
-    let new = NewPassword::compute(ctx, &pool.id, &username, &password)?;
-    let key = cfg.lookup_key(&username);
+    let invites = match (&password, suppress) {
+        (Some(p), false) => invitations(
+            ctx,
+            &pool,
+            &plan.username,
+            &req.username,
+            &attrs,
+            p,
+            &mediums(&req)?,
+        )?,
+        _ => Vec::new(),
+    };
+    let (hash, srp) = match (&password, preset.as_ref().map(|p| &p.password)) {
+        (Some(p), _) => {
+            let new = NewPassword::compute(ctx, &pool.id, &plan.username, p)?;
+            (Some(new.hash), Some((new.srp.salt, new.srp.verifier)))
+        }
+        (
+            None,
+            Some(PresetPassword::Exported {
+                hash,
+                salt,
+                verifier,
+            }),
+        ) => (Some(hash.clone()), Some((salt.clone(), verifier.clone()))),
+        _ => (None, None),
+    };
+    let (status, enabled) = preset
+        .as_ref()
+        .map_or((UserStatus::ForceChangePassword, true), |p| {
+            (p.status, p.enabled)
+        });
+    let key = cfg.lookup_key(&plan.username);
+    let now = ctx.now();
     let pk = ctx.app.store.write(|c| {
         let pk = users::insert(
             c,
             &NewUser {
                 pool_id: &pool.id,
-                username: &username,
+                username: &plan.username,
                 username_key: &key,
                 sub: &sub,
-                status: UserStatus::ForceChangePassword,
+                status,
+                enabled,
                 attributes: &attrs,
-                password_hash: Some(&new.hash),
-                srp: Some((&new.srp.salt, &new.srp.verifier)),
+                password_hash: hash.as_deref(),
+                srp: srp.as_ref().map(|(s, v)| (s.as_slice(), v.as_slice())),
                 now,
             },
         )
-        .map_err(|e| exists_error(e, &taken))?;
-        if let Some(attr) = fills {
-            users::add_alias(c, &pool.id, attr, &cfg.lookup_key(&req.username), pk)
-                .map_err(|e| exists_error(e, &taken))?;
+        .map_err(|e| exists_error(e, &plan.taken_message))?;
+        if let Some((attr, value)) = &plan.fills {
+            users::add_alias(c, &pool.id, attr, &cfg.lookup_key(value), pk)
+                .map_err(|e| exists_error(e, &plan.taken_message))?;
         }
         for alias in ["email", "phone_number", "preferred_username"] {
             let verified = alias == "preferred_username" || attributes::is_verified(&attrs, alias);
@@ -261,20 +298,14 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
             }
             users::add_alias(c, &pool.id, alias, &alias_key, pk)?;
         }
-        if !suppress {
-            let user =
-                users::by_pk(c, pk)?.ok_or_else(|| CognitoError::internal("user vanished"))?;
-            invite(ctx, c, &pool, &user, &req.username, &password, &mediums)?;
-        }
+        invites.iter().try_for_each(|m| codes::queue(c, m, now))?;
         Ok(pk)
     })?;
-    if !suppress {
+    if !invites.is_empty() {
         ctx.app.mail.wake();
     }
-    let user = ctx
-        .app
+    ctx.app
         .store
-        .read(|c| store::users::by_pk(c, pk))?
-        .ok_or_else(|| CognitoError::internal("user vanished"))?;
-    Ok(json!({"User": user_type(&user)}))
+        .read(|c| users::by_pk(c, pk))?
+        .ok_or_else(|| CognitoError::internal("user vanished"))
 }

@@ -5,8 +5,8 @@ use serde_json::{Value, json};
 
 use crate::domain::attributes::Writer;
 use crate::error::Result;
-use crate::ops::{admin_user, delete_user_attributes};
-use crate::Ctx;
+use crate::ops::{load, user_attributes};
+use crate::app::Ctx;
 
 /// AdminDeleteUserAttributesRequest.
 #[derive(Debug, Deserialize)]
@@ -19,7 +19,7 @@ pub struct Request {
 
 /// Deletes the attributes.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (pool, user) = admin_user(ctx, &req.user_pool_id, &req.username)?;
-    delete_user_attributes::remove(ctx, &pool, user, &req.user_attribute_names, Writer::Admin)?;
+    let (pool, user) = load::admin_user(ctx, &req.user_pool_id, &req.username)?;
+    user_attributes::remove(ctx, &pool, user, &req.user_attribute_names, Writer::Admin)?;
     Ok(json!({}))
 }

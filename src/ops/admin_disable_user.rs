@@ -5,9 +5,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::error::Result;
-use crate::ops::admin_user;
+use crate::ops::load;
 use crate::store::users;
-use crate::Ctx;
+use crate::app::Ctx;
 
 /// AdminDisableUserRequest.
 #[derive(Debug, Deserialize)]
@@ -19,7 +19,7 @@ pub struct Request {
 
 /// Disables the user.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (_, user) = admin_user(ctx, &req.user_pool_id, &req.username)?;
+    let (_, user) = load::admin_user(ctx, &req.user_pool_id, &req.username)?;
     let now = ctx.now();
     ctx.app.store.write(|c| {
         users::set_enabled(c, user.pk, false, now)?;

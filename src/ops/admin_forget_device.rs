@@ -4,8 +4,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::error::Result;
-use crate::ops::{admin_user, user_device};
-use crate::{Ctx, store};
+use crate::ops::load;
+use crate::app::Ctx;
+use crate::store;
 
 /// AdminForgetDeviceRequest.
 #[derive(Debug, Deserialize)]
@@ -18,8 +19,8 @@ pub struct Request {
 
 /// Forgets the device.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (_, user) = admin_user(ctx, &req.user_pool_id, &req.username)?;
-    let device = user_device(ctx, user.pk, &req.device_key)?;
+    let (_, user) = load::admin_user(ctx, &req.user_pool_id, &req.username)?;
+    let device = load::user_device(ctx, user.pk, &req.device_key)?;
     ctx.app
         .store
         .write(|c| store::devices::delete(c, &device.device_key))?;

@@ -3,9 +3,9 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::Ctx;
+use crate::app::Ctx;
 use crate::error::Result;
-use crate::ops::{admin_user, describe_device, user_device};
+use crate::ops::{load, shapes};
 
 /// AdminGetDeviceRequest.
 #[derive(Debug, Deserialize)]
@@ -18,7 +18,7 @@ pub struct Request {
 
 /// Returns the device.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (_, user) = admin_user(ctx, &req.user_pool_id, &req.username)?;
-    let device = user_device(ctx, user.pk, &req.device_key)?;
-    Ok(json!({"Device": describe_device(&device)}))
+    let (_, user) = load::admin_user(ctx, &req.user_pool_id, &req.username)?;
+    let device = load::user_device(ctx, user.pk, &req.device_key)?;
+    Ok(json!({"Device": shapes::DeviceType::of(&device)}))
 }

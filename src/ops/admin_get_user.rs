@@ -3,10 +3,10 @@
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use crate::Ctx;
-use crate::domain::attributes;
+use crate::app::Ctx;
+
 use crate::error::Result;
-use crate::ops::admin_user;
+use crate::ops::{load, shapes};
 
 /// AdminGetUserRequest.
 #[derive(Debug, Deserialize)]
@@ -18,12 +18,12 @@ pub struct Request {
 
 /// Returns the user.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (_, user) = admin_user(ctx, &req.user_pool_id, &req.username)?;
+    let (_, user) = load::admin_user(ctx, &req.user_pool_id, &req.username)?;
     let mut out = Map::new();
     out.insert("Username".into(), json!(user.username));
     out.insert(
         "UserAttributes".into(),
-        json!(attributes::readable(&user.attributes, None)),
+        json!(shapes::attribute_list(&user.attributes, None)),
     );
     out.insert("UserCreateDate".into(), json!(user.created_at));
     out.insert("UserLastModifiedDate".into(), json!(user.updated_at));

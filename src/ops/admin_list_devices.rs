@@ -3,9 +3,9 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::Ctx;
+use crate::app::Ctx;
 use crate::error::Result;
-use crate::ops::{admin_user, list_devices};
+use crate::ops::{load, paging};
 
 /// AdminListDevicesRequest.
 #[derive(Debug, Deserialize)]
@@ -19,6 +19,6 @@ pub struct Request {
 
 /// Returns the devices.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (_, user) = admin_user(ctx, &req.user_pool_id, &req.username)?;
-    list_devices::list(ctx, user.pk, req.limit, req.pagination_token.as_deref())
+    let (_, user) = load::admin_user(ctx, &req.user_pool_id, &req.username)?;
+    paging::devices(ctx, user.pk, req.limit, req.pagination_token.as_deref())
 }

@@ -4,8 +4,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::error::Result;
-use crate::ops::{admin_user, describe_group, page_start, paginate};
-use crate::{Ctx, store};
+use crate::ops::{load, paging, shapes};
+use crate::app::Ctx;
+use crate::store;
 
 /// AdminListGroupsForUserRequest.
 #[derive(Debug, Deserialize)]
@@ -19,11 +20,11 @@ pub struct Request {
 
 /// Lists the user's groups.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (_, user) = admin_user(ctx, &req.user_pool_id, &req.username)?;
+    let (_, user) = load::admin_user(ctx, &req.user_pool_id, &req.username)?;
     let limit = req.limit.filter(|l| *l > 0).unwrap_or(60);
-    let after = page_start(ctx, req.next_token.as_deref())?;
+    let after = paging::start(ctx, req.next_token.as_deref())?;
     let rows = ctx.app.store.read(|c| store::groups::of_user_page(c, user.pk, after, limit + 1))?;
-    let (rows, next) = paginate(rows, limit, |g| g.pk);
-    let groups: Vec<Value> = rows.iter().map(describe_group).collect();
+    let (rows, next) = paging::split(rows, limit, |g| g.pk);
+    let groups: Vec<_> = rows.iter().map(shapes::GroupType::of).collect();
     Ok(json!({"Groups": groups, "NextToken": next}))
 }

@@ -4,8 +4,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::error::Result;
-use crate::ops::{admin_user, load_group};
-use crate::{Ctx, store};
+use crate::ops::load;
+use crate::app::Ctx;
+use crate::store;
 
 /// AdminRemoveUserFromGroupRequest.
 #[derive(Debug, Deserialize)]
@@ -18,8 +19,8 @@ pub struct Request {
 
 /// Removes the user from the group.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (_, user) = admin_user(ctx, &req.user_pool_id, &req.username)?;
-    let group = load_group(ctx, &req.user_pool_id, &req.group_name)?;
+    let (_, user) = load::admin_user(ctx, &req.user_pool_id, &req.username)?;
+    let group = load::group(ctx, &req.user_pool_id, &req.group_name)?;
     ctx.app.store.write(|c| store::groups::remove_member(c, group.pk, user.pk))?;
     Ok(json!({}))
 }

@@ -6,12 +6,13 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::app::Ctx;
+use crate::codes::{self, Purpose};
 use crate::domain::UserStatus;
 use crate::error::Result;
-use crate::ops::forgot_password::{recovery_delivery, send_reset_code};
-use crate::ops::admin_user;
+use crate::mail::Kind;
+use crate::ops::load;
 use crate::store::users;
-use crate::Ctx;
 
 /// AdminResetUserPasswordRequest.
 #[derive(Debug, Deserialize)]
@@ -25,12 +26,13 @@ pub struct Request {
 
 /// Resets the password.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (pool, user) = admin_user(ctx, &req.user_pool_id, &req.username)?;
-    let delivery = recovery_delivery(&pool, &user)?;
+    let (pool, user) = load::admin_user(ctx, &req.user_pool_id, &req.username)?;
+    let delivery = codes::recovery_delivery(&pool, &user)?;
+    let message = codes::prepare_code(ctx, &pool, &user.username, Kind::ForgotPassword, delivery)?;
     let now = ctx.now();
     ctx.app.store.write(|c| {
         users::set_status(c, user.pk, UserStatus::ResetRequired, now)?;
-        send_reset_code(ctx, c, &pool, &user, &delivery)
+        codes::store_and_queue(c, &message, user.pk, Purpose::ForgotPassword, None, now)
     })?;
     ctx.app.passwords.forget(user.pk);
     ctx.app.mail.wake();

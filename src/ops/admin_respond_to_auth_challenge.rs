@@ -3,12 +3,11 @@
 use std::collections::HashMap;
 
 use serde::Deserialize;
-use serde_json::Value;
 
-use crate::auth::{Params, respond};
+use crate::auth::{AuthResponse, Caller, Params, respond};
 use crate::error::Result;
-use crate::ops::load_pool_client;
-use crate::Ctx;
+use crate::ops::load;
+use crate::app::Ctx;
 
 /// AdminRespondToAuthChallengeRequest.
 #[derive(Debug, Deserialize)]
@@ -24,10 +23,10 @@ pub struct Request {
 }
 
 /// Runs the answered step.
-pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (client, pool) = load_pool_client(ctx, &req.user_pool_id, &req.client_id)?;
+pub fn handle(ctx: &Ctx, req: Request) -> Result<AuthResponse> {
+    let (client, pool) = load::pool_client(ctx, &req.user_pool_id, &req.client_id)?;
     let responses = req.challenge_responses.unwrap_or_default();
     let outcome =
-        respond::respond(ctx, &pool, &client, &req.challenge_name, &responses, req.session.as_deref(), true)?;
+        respond::respond(ctx, &pool, &client, &req.challenge_name, &responses, req.session.as_deref(), Caller::Admin)?;
     Ok(outcome.response())
 }

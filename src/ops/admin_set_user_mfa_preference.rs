@@ -3,10 +3,10 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::Ctx;
+use crate::app::Ctx;
 use crate::error::Result;
-use crate::ops::admin_user;
-use crate::ops::set_user_mfa_preference::Preferences;
+use crate::ops::load;
+use crate::ops::mfa_settings::Preferences;
 use crate::store::users;
 
 /// AdminSetUserMFAPreferenceRequest.
@@ -21,7 +21,7 @@ pub struct Request {
 
 /// Sets the preferences.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (_, mut user) = admin_user(ctx, &req.user_pool_id, &req.username)?;
+    let (_, mut user) = load::admin_user(ctx, &req.user_pool_id, &req.username)?;
     req.preferences.apply(&mut user)?;
     let now = ctx.now();
     ctx.app

@@ -7,9 +7,9 @@ use serde_json::{Value, json};
 use crate::auth::password::NewPassword;
 use crate::domain::UserStatus;
 use crate::error::Result;
-use crate::ops::admin_user;
+use crate::ops::load;
 use crate::store::users;
-use crate::Ctx;
+use crate::app::Ctx;
 
 /// AdminSetUserPasswordRequest.
 #[derive(Debug, Deserialize)]
@@ -24,7 +24,7 @@ pub struct Request {
 
 /// Sets the password.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (pool, user) = admin_user(ctx, &req.user_pool_id, &req.username)?;
+    let (pool, user) = load::admin_user(ctx, &req.user_pool_id, &req.username)?;
     let new = NewPassword::prepare(ctx, &pool, &user, &req.password)?;
     let status = if req.permanent { UserStatus::Confirmed } else { UserStatus::ForceChangePassword };
     let now = ctx.now();

@@ -3,10 +3,10 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::Ctx;
+use crate::app::Ctx;
 use crate::error::Result;
-use crate::ops::admin_user;
-use crate::ops::set_user_settings::{MfaOption, apply};
+use crate::ops::load;
+use crate::ops::mfa_settings::{MfaOption, apply_legacy};
 use crate::store::users;
 
 /// AdminSetUserSettingsRequest.
@@ -21,8 +21,8 @@ pub struct Request {
 
 /// Sets the legacy MFA options.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (_, mut user) = admin_user(ctx, &req.user_pool_id, &req.username)?;
-    apply(&mut user, &req.mfa_options)?;
+    let (_, mut user) = load::admin_user(ctx, &req.user_pool_id, &req.username)?;
+    apply_legacy(&mut user, &req.mfa_options)?;
     let now = ctx.now();
     ctx.app
         .store

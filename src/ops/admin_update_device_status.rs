@@ -4,8 +4,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::error::Result;
-use crate::ops::{admin_user, user_device};
-use crate::{Ctx, store};
+use crate::ops::load;
+use crate::app::Ctx;
+use crate::store;
 
 /// AdminUpdateDeviceStatusRequest.
 #[derive(Debug, Deserialize)]
@@ -19,8 +20,8 @@ pub struct Request {
 
 /// Sets the status.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (_, user) = admin_user(ctx, &req.user_pool_id, &req.username)?;
-    let device = user_device(ctx, user.pk, &req.device_key)?;
+    let (_, user) = load::admin_user(ctx, &req.user_pool_id, &req.username)?;
+    let device = load::user_device(ctx, user.pk, &req.device_key)?;
     let remembered = req.device_remembered_status.as_deref() == Some("remembered");
     let now = ctx.now();
     ctx.app

@@ -8,8 +8,8 @@ use serde_json::{Value, json};
 
 use crate::domain::attributes::{self, AttributeType, Writer};
 use crate::error::Result;
-use crate::ops::{admin_user, update_user_attributes};
-use crate::Ctx;
+use crate::ops::{load, user_attributes};
+use crate::app::Ctx;
 
 /// AdminUpdateUserAttributesRequest.
 #[derive(Debug, Deserialize)]
@@ -24,8 +24,8 @@ pub struct Request {
 
 /// Updates the attributes.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (pool, user) = admin_user(ctx, &req.user_pool_id, &req.username)?;
+    let (pool, user) = load::admin_user(ctx, &req.user_pool_id, &req.username)?;
     let requested = attributes::pairs(Some(&req.user_attributes));
-    update_user_attributes::apply(ctx, &pool, user, requested, Writer::Admin)?;
+    user_attributes::apply(ctx, &pool, user, requested, Writer::Admin)?;
     Ok(json!({}))
 }

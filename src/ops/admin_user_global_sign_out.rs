@@ -4,9 +4,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::error::Result;
-use crate::ops::admin_user;
+use crate::ops::load;
 use crate::store::users;
-use crate::Ctx;
+use crate::app::Ctx;
 
 /// AdminUserGlobalSignOutRequest.
 #[derive(Debug, Deserialize)]
@@ -18,7 +18,7 @@ pub struct Request {
 
 /// Signs the user out everywhere.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (_, user) = admin_user(ctx, &req.user_pool_id, &req.username)?;
+    let (_, user) = load::admin_user(ctx, &req.user_pool_id, &req.username)?;
     let now = ctx.now();
     ctx.app.store.write(|c| users::sign_out_everywhere(c, user.pk, now))?;
     Ok(json!({}))

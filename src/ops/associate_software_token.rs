@@ -6,10 +6,12 @@ use serde_json::{Value, json};
 
 use crate::auth::session::{self, Step};
 use crate::crypto::totp;
+use crate::domain::challenge::ChallengeName;
 use crate::error::Result;
-use crate::ops::token_user;
+use crate::ops::load;
 use crate::store::users;
-use crate::{Ctx, err};
+use crate::app::Ctx;
+use crate::err;
 
 /// AssociateSoftwareTokenRequest.
 #[derive(Debug, Deserialize)]
@@ -23,7 +25,7 @@ pub struct Request {
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let secret = totp::new_secret();
     if let Some(token) = req.access_token.as_deref() {
-        let (_, _, mut user) = token_user(ctx, token)?;
+        let (_, _, mut user) = load::token_user(ctx, token)?;
         user.mfa.totp_pending = Some(secret.clone());
         let now = ctx.now();
         ctx.app
@@ -51,6 +53,6 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     };
     *pending = Some(secret.clone());
     *verified = false;
-    let next = session::create(ctx, &client, user_pk, "MFA_SETUP", &state)?;
+    let next = session::create(ctx, &client, user_pk, ChallengeName::MfaSetup, &state)?;
     Ok(json!({"SecretCode": secret, "Session": next.session()}))
 }

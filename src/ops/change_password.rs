@@ -6,8 +6,10 @@ use serde_json::{Value, json};
 
 use crate::auth::password::{self, NewPassword};
 use crate::error::Result;
-use crate::ops::{rate_limit, token_user};
-use crate::{Ctx, err};
+use crate::ops::load;
+use crate::codes::{self, Action};
+use crate::app::Ctx;
+use crate::err;
 
 /// ChangePasswordRequest.
 #[derive(Debug, Deserialize)]
@@ -20,9 +22,9 @@ pub struct Request {
 
 /// Changes the password.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (_, pool, user) = token_user(ctx, &req.access_token)?;
+    let (_, pool, user) = load::token_user(ctx, &req.access_token)?;
     ctx.app.store.write(|c| {
-        Ok(rate_limit(ctx, c, user.pk, "change_password", ctx.app.config.password_changes_per_hour))
+        Ok(codes::limit(ctx, c, user.pk, Action::ChangePassword))
     })??;
     if user.password_hash.is_some() {
         let previous = req.previous_password.as_deref().ok_or_else(|| {

@@ -6,8 +6,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::error::Result;
-use crate::ops::{token_user, user_device};
-use crate::{Ctx, err, store};
+use crate::ops::load;
+use crate::app::Ctx;
+use crate::{err, store};
 
 /// `DeviceSecretVerifierConfigType`.
 #[derive(Debug, Deserialize)]
@@ -30,14 +31,14 @@ pub struct Request {
 /// Confirms the device; `UserConfirmationNecessary` is true when the pool remembers devices only on the
 /// user's request (then UpdateDeviceStatus remembers it).
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (_, pool, user) = token_user(ctx, &req.access_token)?;
+    let (_, pool, user) = load::token_user(ctx, &req.access_token)?;
     let Some(config) = pool.config.device_configuration.as_ref() else {
         return Err(err!(
             InvalidUserPoolConfigurationException,
             "Device tracking is not enabled for the user pool."
         ));
     };
-    let device = user_device(ctx, user.pk, &req.device_key)?;
+    let device = load::user_device(ctx, user.pk, &req.device_key)?;
     let decode = |v: Option<&String>, what: &str| {
         v.and_then(|s| STANDARD.decode(s).ok())
             .filter(|b| !b.is_empty())

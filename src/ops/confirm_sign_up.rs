@@ -6,14 +6,15 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::auth::session::{self, Handle, Step};
-use crate::auth::password::identify_member;
+use crate::auth::checks::{Wording, identify};
 use crate::domain::UserStatus;
 use crate::domain::attributes;
 use crate::error::Result;
-use crate::ops::{check_code, load_client, rate_limit};
-use crate::store::pools::PoolRow;
-use crate::store::users::{self, UserRow};
-use crate::{Ctx, err, store};
+use crate::codes::{self, Action, Purpose};
+use crate::ops::{load, user_attributes};
+use crate::store::users;
+use crate::app::Ctx;
+use crate::err;
 
 /// ConfirmSignUpRequest.
 #[derive(Debug, Deserialize)]
@@ -32,54 +33,10 @@ pub struct Request {
 
 
 
-/// Sets `<attr>_verified` and, when the attribute is a sign-in alias of the pool, makes it one — taking it
-/// from another user only with `force`. Runs inside the caller's transaction.
-pub fn verify_attribute(
-    c: &rusqlite::Connection,
-    pool: &PoolRow,
-    user: &mut UserRow,
-    attr: &str,
-    force: bool,
-    now: f64,
-) -> Result<()> {
-    attributes::set(&mut user.attributes, &format!("{attr}_verified"), "true");
-    if pool.config.alias_attribute(attr) {
-        if let Some(value) = attributes::get(&user.attributes, attr) {
-            let key = pool.config.lookup_key(value);
-            match users::alias_owner(c, &pool.id, attr, &key)? {
-                Some(owner) if owner == user.pk => {}
-                Some(owner) => {
-                    if !force {
-                        return Err(err!(
-                            AliasExistsException,
-                            "An account with the given {attr} already exists."
-                        ));
-                    }
-                    users::remove_alias(c, owner, attr)?;
-                    if let Some(mut other) = users::by_pk(c, owner)? {
-                        attributes::set(
-                            &mut other.attributes,
-                            &format!("{attr}_verified"),
-                            "false",
-                        );
-                        users::set_attributes(c, owner, &other.attributes, now)?;
-                    }
-                    users::add_alias(c, &pool.id, attr, &key, user.pk)?;
-                }
-                None => {
-                    users::remove_alias(c, user.pk, attr)?;
-                    users::add_alias(c, &pool.id, attr, &key, user.pk)?;
-                }
-            }
-        }
-    }
-    users::set_attributes(c, user.pk, &user.attributes, now)
-}
-
 /// Confirms the user.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (client, pool) = load_client(ctx, &req.client_id)?;
-    let user = identify_member(ctx, &pool, &client, &req.username, req.secret_hash.as_deref())?;
+    let (client, pool) = load::client(ctx, &req.client_id)?;
+    let user = identify(ctx, &pool, &client, &req.username, req.secret_hash.as_deref(), Wording::Member)?;
     let Some(mut user) = user else {
         return Err(if client.config.prevents_user_existence_errors() {
             err!(
@@ -96,7 +53,7 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let now = ctx.now();
     // The attempt counter and wrong guesses are committed even when the confirmation fails.
     ctx.app.store.write_committed(|c| {
-        rate_limit(ctx, c, user.pk, "confirm_sign_up", ctx.app.config.code_checks_per_hour)?;
+        codes::limit(ctx, c, user.pk, Action::ConfirmSignUp)?;
         if user.status != UserStatus::Unconfirmed {
             return Err(err!(
                 NotAuthorizedException,
@@ -104,23 +61,23 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
                 user.status.as_str()
             ));
         }
-        let code = check_code(c, user.pk, "sign_up", &req.confirmation_code, now)?;
+        let code = codes::check(c, user.pk, Purpose::SignUp, &req.confirmation_code, now)?;
         if let Some(attr) = code.attribute.as_deref() {
             if attributes::get(&user.attributes, attr).is_some() {
-                verify_attribute(c, &pool, &mut user, attr, req.force_alias_creation, now)?;
+                user_attributes::verify(c, &pool, &mut user, attr, req.force_alias_creation, now)?;
             }
         }
         users::set_status(c, user.pk, UserStatus::Confirmed, now)?;
-        store::codes::delete(c, user.pk, "sign_up")?;
+        codes::discard(c, user.pk, Purpose::SignUp)?;
         Ok(())
     })?;
     // The SignUp session, if any, becomes a session for signing in right away (InitiateAuth USER_AUTH).
     let session = match req.session.as_deref().and_then(Handle::from_session) {
-        Some(h) => match session::take(ctx, &client, "CONFIRM_SIGN_UP", Some(h)) {
+        Some(h) => match session::take(ctx, &client, session::Kind::ConfirmSignUp, Some(h)) {
             Ok((_, Some(pk), mut state)) if pk == user.pk => {
                 state.step = Step::Confirmed;
                 Some(
-                    session::create(ctx, &client, Some(pk), "SIGN_IN_AFTER_CONFIRMATION", &state)?
+                    session::create(ctx, &client, Some(pk), session::Kind::SignInAfterConfirmation, &state)?
                         .session(),
                 )
             }

@@ -4,8 +4,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::error::Result;
-use crate::ops::{describe_group, load_group, load_pool};
-use crate::{Ctx, err, store};
+use crate::ops::{load, shapes};
+use crate::app::Ctx;
+use crate::{err, store};
 
 /// CreateGroupRequest.
 #[derive(Debug, Deserialize)]
@@ -23,7 +24,7 @@ const GROUPS_PER_POOL: i64 = 10_000;
 
 /// Creates the group.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let pool = load_pool(ctx, &req.user_pool_id)?;
+    let pool = load::pool(ctx, &req.user_pool_id)?;
     let now = ctx.now();
     ctx.app.store.write(|c| {
         if store::groups::count(c, &pool.id)? >= GROUPS_PER_POOL {
@@ -46,6 +47,6 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
             }
         })
     })?;
-    let group = load_group(ctx, &pool.id, &req.group_name)?;
-    Ok(json!({"Group": describe_group(&group)}))
+    let group = load::group(ctx, &pool.id, &req.group_name)?;
+    Ok(json!({"Group": shapes::GroupType::of(&group)}))
 }

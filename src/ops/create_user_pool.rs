@@ -6,8 +6,10 @@ use serde_json::{Value, json};
 use crate::domain::ids;
 use crate::domain::pool::{PoolConfig, PoolIdentity, PoolSettingsInput, SchemaAttribute, UsernameConfiguration};
 use crate::error::Result;
-use crate::ops::{describe_pool, load_pool};
-use crate::{Ctx, err, store};
+use crate::ops::{load, shapes};
+use crate::store::pools::PoolRow;
+use crate::app::Ctx;
+use crate::{err, store};
 
 /// CreateUserPoolRequest.
 #[derive(Debug, Deserialize)]
@@ -24,6 +26,12 @@ pub struct Request {
 
 /// Creates the pool with a fresh `<region>_<9 alnum>` id.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
+    let pool = create(ctx, req, None)?;
+    Ok(json!({"UserPool": shapes::user_pool(ctx, &pool)?}))
+}
+
+/// Creates the pool, with the id `fixed_id` when given (seed files).
+pub fn create(ctx: &Ctx, req: Request, fixed_id: Option<&str>) -> Result<PoolRow> {
     let config = PoolConfig::create(
         req.settings,
         PoolIdentity {
@@ -35,16 +43,15 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     )?;
     let now = ctx.now();
     let id = ctx.app.store.write(|c| loop {
-        let id = ctx.fixed_id.clone().unwrap_or_else(|| ids::pool_id(&ctx.region));
+        let id = fixed_id.map_or_else(|| ids::pool_id(&ctx.region), str::to_string);
         match store::pools::insert(c, &id, &req.pool_name, &config, now) {
             Ok(()) => return Ok(id),
-            Err(e) if store::is_unique_violation(&e) && ctx.fixed_id.is_none() => continue,
+            Err(e) if store::is_unique_violation(&e) && fixed_id.is_none() => continue,
             Err(e) if store::is_unique_violation(&e) => {
                 return Err(err!(InvalidParameterException, "User pool {id} already exists."));
             }
             Err(e) => return Err(e.into()),
         }
     })?;
-    let pool = load_pool(ctx, &id)?;
-    Ok(json!({"UserPool": describe_pool(ctx, &pool)?}))
+    load::pool(ctx, &id)
 }

@@ -6,8 +6,10 @@ use serde_json::{Value, json};
 use crate::domain::client::{ClientConfig, normalise_flows};
 use crate::domain::ids;
 use crate::error::Result;
-use crate::ops::{describe_client, load_pool};
-use crate::{Ctx, err, store};
+use crate::ops::{load, shapes};
+use crate::store::clients::ClientRow;
+use crate::app::Ctx;
+use crate::{err, store};
 
 /// CreateUserPoolClientRequest.
 #[derive(Debug, Deserialize)]
@@ -24,7 +26,13 @@ pub struct Request {
 
 /// Creates the client.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let pool = load_pool(ctx, &req.user_pool_id)?;
+    let client = create(ctx, req, None)?;
+    Ok(json!({"UserPoolClient": shapes::UserPoolClientType::of(&client)}))
+}
+
+/// Creates the client, with the id `fixed_id` when given (seed files).
+pub fn create(ctx: &Ctx, req: Request, fixed_id: Option<&str>) -> Result<ClientRow> {
+    let pool = load::pool(ctx, &req.user_pool_id)?;
     let mut config = req.config;
     config.explicit_auth_flows = normalise_flows(config.explicit_auth_flows);
     config.validate(&pool.config, "creating")?;
@@ -35,20 +43,18 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     };
     let now = ctx.now();
     let client_id = ctx.app.store.write(|c| loop {
-        let id = ctx.fixed_id.clone().unwrap_or_else(ids::client_id);
+        let id = fixed_id.map_or_else(ids::client_id, str::to_string);
         match store::clients::insert(c, &id, &pool.id, &req.client_name, secret.as_deref(), &config, now) {
             Ok(()) => return Ok(id),
-            Err(e) if store::is_unique_violation(&e) && ctx.fixed_id.is_none() => continue,
+            Err(e) if store::is_unique_violation(&e) && fixed_id.is_none() => continue,
             Err(e) if store::is_unique_violation(&e) => {
                 return Err(err!(InvalidParameterException, "App client {id} already exists."));
             }
             Err(e) => return Err(e.into()),
         }
     })?;
-    let client = ctx
-        .app
+    ctx.app
         .store
         .read(|c| store::clients::get(c, &client_id))?
-        .ok_or_else(|| err!(InternalErrorException, "client vanished after insert"))?;
-    Ok(json!({"UserPoolClient": describe_client(&client)?}))
+        .ok_or_else(|| err!(InternalErrorException, "client vanished after insert"))
 }

@@ -4,8 +4,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::error::Result;
-use crate::ops::load_group;
-use crate::{Ctx, store};
+use crate::ops::load;
+use crate::app::Ctx;
+use crate::store;
 
 /// DeleteGroupRequest.
 #[derive(Debug, Deserialize)]
@@ -17,7 +18,7 @@ pub struct Request {
 
 /// Deletes the group.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let group = load_group(ctx, &req.user_pool_id, &req.group_name)?;
+    let group = load::group(ctx, &req.user_pool_id, &req.group_name)?;
     ctx.app.store.write(|c| store::groups::delete(c, group.pk))?;
     Ok(json!({}))
 }

@@ -4,9 +4,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::error::Result;
-use crate::ops::token_user;
+use crate::ops::load;
 use crate::store::users;
-use crate::Ctx;
+use crate::app::Ctx;
 
 /// DeleteUserRequest.
 #[derive(Debug, Deserialize)]
@@ -17,7 +17,7 @@ pub struct Request {
 
 /// Deletes the user.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (_, _, user) = token_user(ctx, &req.access_token)?;
+    let (_, _, user) = load::token_user(ctx, &req.access_token)?;
     ctx.app.store.write(|c| users::delete(c, user.pk))?;
     ctx.app.passwords.forget(user.pk);
     Ok(json!({}))

@@ -5,8 +5,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::error::Result;
-use crate::ops::load_pool;
-use crate::{Ctx, err, store};
+use crate::ops::load;
+use crate::app::Ctx;
+use crate::{err, store};
 
 /// DeleteUserPoolRequest.
 #[derive(Debug, Deserialize)]
@@ -17,7 +18,7 @@ pub struct Request {
 
 /// Deletes the pool.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let pool = load_pool(ctx, &req.user_pool_id)?;
+    let pool = load::pool(ctx, &req.user_pool_id)?;
     if pool.config.deletion_protection == "ACTIVE" {
         return Err(err!(
             InvalidParameterException,

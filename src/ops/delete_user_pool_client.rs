@@ -4,8 +4,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::error::Result;
-use crate::ops::load_pool_client;
-use crate::{Ctx, store};
+use crate::ops::load;
+use crate::app::Ctx;
+use crate::store;
 
 /// DeleteUserPoolClientRequest.
 #[derive(Debug, Deserialize)]
@@ -17,7 +18,7 @@ pub struct Request {
 
 /// Deletes the client.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (client, _) = load_pool_client(ctx, &req.user_pool_id, &req.client_id)?;
+    let (client, _) = load::pool_client(ctx, &req.user_pool_id, &req.client_id)?;
     ctx.app.store.write(|c| store::clients::delete(c, &client.id))?;
     Ok(json!({}))
 }

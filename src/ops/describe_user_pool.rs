@@ -3,9 +3,9 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::Ctx;
+use crate::app::Ctx;
 use crate::error::Result;
-use crate::ops::{describe_pool, load_pool};
+use crate::ops::{load, shapes};
 
 /// DescribeUserPoolRequest.
 #[derive(Debug, Deserialize)]
@@ -16,6 +16,6 @@ pub struct Request {
 
 /// Describes the pool.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let pool = load_pool(ctx, &req.user_pool_id)?;
-    Ok(json!({"UserPool": describe_pool(ctx, &pool)?}))
+    let pool = load::pool(ctx, &req.user_pool_id)?;
+    Ok(json!({"UserPool": shapes::user_pool(ctx, &pool)?}))
 }

@@ -3,9 +3,9 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::Ctx;
+use crate::app::Ctx;
 use crate::error::Result;
-use crate::ops::{describe_client, load_pool_client};
+use crate::ops::{load, shapes};
 
 /// DescribeUserPoolClientRequest.
 #[derive(Debug, Deserialize)]
@@ -17,6 +17,6 @@ pub struct Request {
 
 /// Describes the client.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (client, _) = load_pool_client(ctx, &req.user_pool_id, &req.client_id)?;
-    Ok(json!({"UserPoolClient": describe_client(&client)?}))
+    let (client, _) = load::pool_client(ctx, &req.user_pool_id, &req.client_id)?;
+    Ok(json!({"UserPoolClient": shapes::UserPoolClientType::of(&client)}))
 }

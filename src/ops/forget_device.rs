@@ -4,8 +4,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::error::Result;
-use crate::ops::{token_user, user_device};
-use crate::{Ctx, err, store};
+use crate::ops::load;
+use crate::app::Ctx;
+use crate::{err, store};
 
 /// ForgetDeviceRequest.
 #[derive(Debug, Deserialize)]
@@ -21,8 +22,8 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
         .access_token
         .as_deref()
         .ok_or_else(|| err!(NotAuthorizedException, "Invalid Access Token"))?;
-    let (_, _, user) = token_user(ctx, token)?;
-    let device = user_device(ctx, user.pk, &req.device_key)?;
+    let (_, _, user) = load::token_user(ctx, token)?;
+    let device = load::user_device(ctx, user.pk, &req.device_key)?;
     ctx.app
         .store
         .write(|c| store::devices::delete(c, &device.device_key))?;

@@ -3,9 +3,9 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::Ctx;
+use crate::app::Ctx;
 use crate::error::Result;
-use crate::ops::{describe_device, token_user, user_device};
+use crate::ops::{load, shapes};
 
 /// GetDeviceRequest.
 #[derive(Debug, Deserialize)]
@@ -17,7 +17,7 @@ pub struct Request {
 
 /// Returns the device.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (_, _, user) = token_user(ctx, &req.access_token)?;
-    let device = user_device(ctx, user.pk, &req.device_key)?;
-    Ok(json!({"Device": describe_device(&device)}))
+    let (_, _, user) = load::token_user(ctx, &req.access_token)?;
+    let device = load::user_device(ctx, user.pk, &req.device_key)?;
+    Ok(json!({"Device": shapes::DeviceType::of(&device)}))
 }

@@ -4,8 +4,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::error::Result;
-use crate::ops::{describe_group, load_group};
-use crate::Ctx;
+use crate::ops::{load, shapes};
+use crate::app::Ctx;
 
 /// GetGroupRequest.
 #[derive(Debug, Deserialize)]
@@ -17,6 +17,6 @@ pub struct Request {
 
 /// Returns the group.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let group = load_group(ctx, &req.user_pool_id, &req.group_name)?;
-    Ok(json!({"Group": describe_group(&group)}))
+    let group = load::group(ctx, &req.user_pool_id, &req.group_name)?;
+    Ok(json!({"Group": shapes::GroupType::of(&group)}))
 }

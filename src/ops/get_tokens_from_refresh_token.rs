@@ -9,8 +9,9 @@ use serde_json::{Value, json};
 use crate::auth::refresh;
 use crate::domain::client::Flow;
 use crate::error::Result;
-use crate::ops::load_client;
-use crate::{Ctx, err};
+use crate::ops::load;
+use crate::app::Ctx;
+use crate::err;
 
 /// GetTokensFromRefreshTokenRequest.
 #[derive(Debug, Deserialize)]
@@ -26,7 +27,7 @@ pub struct Request {
 
 /// Returns new tokens (and a new refresh token under rotation).
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (client, _) = load_client(ctx, &req.client_id)?;
+    let (client, _) = load::client(ctx, &req.client_id)?;
     if !client.config.allows(Flow::RefreshToken) {
         return Err(err!(
             InvalidParameterException,

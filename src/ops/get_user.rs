@@ -4,10 +4,11 @@
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
-use crate::domain::attributes;
+
 use crate::error::Result;
-use crate::ops::token_user;
-use crate::{Ctx, store};
+use crate::ops::{load, shapes};
+use crate::app::Ctx;
+use crate::store;
 
 /// GetUserRequest.
 #[derive(Debug, Deserialize)]
@@ -18,12 +19,12 @@ pub struct Request {
 
 /// Returns the user.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (claims, _, user) = token_user(ctx, &req.access_token)?;
+    let (claims, _, user) = load::token_user(ctx, &req.access_token)?;
     let client = ctx
         .app
         .store
         .read(|c| store::clients::get(c, &claims.client_id))?;
-    let visible = attributes::readable(&user.attributes, client.as_ref().map(|c| &c.config));
+    let visible = shapes::attribute_list(&user.attributes, client.as_ref().map(|c| &c.config));
     let mut out = Map::new();
     out.insert("Username".into(), json!(user.username));
     out.insert("UserAttributes".into(), json!(visible));

@@ -6,11 +6,13 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::app::Ctx;
+use crate::codes::{self, Action, Purpose};
 use crate::domain::attributes;
+use crate::err;
 use crate::error::Result;
-use crate::mail::Delivery;
-use crate::ops::{CodeMessage, SIGN_UP_CODE_TTL, rate_limit, send_code, token_user};
-use crate::{Ctx, err, store};
+use crate::mail::{Delivery, Kind, Medium};
+use crate::ops::load;
 
 /// GetUserAttributeVerificationCodeRequest.
 #[derive(Debug, Deserialize)]
@@ -24,33 +26,26 @@ pub struct Request {
 
 /// Sends the code.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (_, pool, user) = token_user(ctx, &req.access_token)?;
-    let attr = match req.attribute_name.as_str() {
-        "email" => "email",
-        "phone_number" => "phone_number",
-        other => return Err(err!(InvalidParameterException, "Invalid attribute name: {other} cannot be verified.")),
-    };
-    let purpose = format!("verify_{attr}");
+    let (_, pool, user) = load::token_user(ctx, &req.access_token)?;
+    let other = &req.attribute_name;
+    let medium = Medium::of_attribute(other).ok_or_else(|| {
+        err!(InvalidParameterException, "Invalid attribute name: {other} cannot be verified.")
+    })?;
+    let attr = medium.attribute();
+    let purpose = Purpose::Verify(medium);
     // A value waiting for verification (AttributesRequireVerificationBeforeUpdate) gets the code.
-    let pending = ctx.app.store.read(|c| store::codes::get(c, user.pk, &purpose))?.and_then(|c| c.value);
+    let pending = ctx.app.store.read(|c| codes::pending(c, user.pk, purpose))?.and_then(|c| c.value);
     let value = pending
         .clone()
         .or_else(|| attributes::get(&user.attributes, attr).map(str::to_string))
         .ok_or_else(|| err!(InvalidParameterException, "User has no attribute {attr}."))?;
-    let delivery = if attr == "email" { Delivery::email(&value) } else { Delivery::sms(&value) };
+    let delivery = Delivery::to(medium, &value);
+    let message = codes::prepare_code(ctx, &pool, &user.username, Kind::VerifyAttribute, delivery)?;
+    let now = ctx.now();
     ctx.app.store.write_committed(|c| {
-        rate_limit(ctx, c, user.pk, "verification_code", ctx.app.config.code_sends_per_hour)?;
-        let m = CodeMessage {
-            user_pk: user.pk,
-            username: &user.username,
-            delivery: &delivery,
-            purpose: &purpose,
-            kind: "verify_attribute",
-            value: pending.as_deref(),
-            ttl: SIGN_UP_CODE_TTL,
-        };
-        send_code(ctx, c, &pool, &m)
+        codes::limit(ctx, c, user.pk, Action::SendVerificationCode)?;
+        codes::store_and_queue(c, &message, user.pk, purpose, pending.as_deref(), now)
     })?;
     ctx.app.mail.wake();
-    Ok(json!({"CodeDeliveryDetails": delivery.details()}))
+    Ok(json!({"CodeDeliveryDetails": message.delivery.details()}))
 }

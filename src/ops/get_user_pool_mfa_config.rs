@@ -4,8 +4,8 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::error::Result;
-use crate::ops::{load_pool, set_user_pool_mfa_config::describe};
-use crate::Ctx;
+use crate::ops::{load, shapes};
+use crate::app::Ctx;
 
 /// GetUserPoolMfaConfigRequest.
 #[derive(Debug, Deserialize)]
@@ -16,6 +16,9 @@ pub struct Request {
 
 /// Returns the configuration.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let pool = load_pool(ctx, &req.user_pool_id)?;
-    Ok(describe(&pool.mfa, &pool.config.mfa_configuration))
+    let pool = load::pool(ctx, &req.user_pool_id)?;
+    Ok(serde_json::to_value(shapes::MfaConfig::of(
+        &pool.mfa,
+        &pool.config.mfa_configuration,
+    ))?)
 }

@@ -5,9 +5,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::error::Result;
-use crate::ops::token_user;
+use crate::ops::load;
 use crate::store::users;
-use crate::Ctx;
+use crate::app::Ctx;
 
 /// GlobalSignOutRequest.
 #[derive(Debug, Deserialize)]
@@ -18,7 +18,7 @@ pub struct Request {
 
 /// Signs the user out everywhere.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (_, _, user) = token_user(ctx, &req.access_token)?;
+    let (_, _, user) = load::token_user(ctx, &req.access_token)?;
     let now = ctx.now();
     ctx.app.store.write(|c| users::sign_out_everywhere(c, user.pk, now))?;
     Ok(json!({}))

@@ -1,15 +1,15 @@
-//! InitiateAuth: starts a sign-in with the flows the client allows (reference §3.1).
+//! InitiateAuth: starts a sign-in with the flows the client allows.
 
 use std::collections::HashMap;
 
 use serde::Deserialize;
-use serde_json::Value;
 
-use crate::auth::start::{Caller, start};
+use crate::auth::{AuthResponse, Caller};
+use crate::auth::start::start;
 use crate::auth::Params;
 use crate::error::Result;
-use crate::ops::load_client;
-use crate::Ctx;
+use crate::ops::load;
+use crate::app::Ctx;
 
 /// InitiateAuthRequest.
 #[derive(Debug, Deserialize)]
@@ -24,8 +24,8 @@ pub struct Request {
 }
 
 /// Runs the first step of the requested flow.
-pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (client, pool) = load_client(ctx, &req.client_id)?;
+pub fn handle(ctx: &Ctx, req: Request) -> Result<AuthResponse> {
+    let (client, pool) = load::client(ctx, &req.client_id)?;
     let params = req.auth_parameters.unwrap_or_default();
     let outcome = start(ctx, &pool, &client, &req.auth_flow, &params, req.session.as_deref(), Caller::Client)?;
     Ok(outcome.response())

@@ -4,8 +4,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::error::Result;
-use crate::ops::{describe_group, load_pool, page_start, paginate};
-use crate::{Ctx, store};
+use crate::ops::{load, paging, shapes};
+use crate::app::Ctx;
+use crate::store;
 
 /// ListGroupsRequest.
 #[derive(Debug, Deserialize)]
@@ -18,11 +19,11 @@ pub struct Request {
 
 /// Lists the groups.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let pool = load_pool(ctx, &req.user_pool_id)?;
+    let pool = load::pool(ctx, &req.user_pool_id)?;
     let limit = req.limit.filter(|l| *l > 0).unwrap_or(60);
-    let after = page_start(ctx, req.next_token.as_deref())?;
+    let after = paging::start(ctx, req.next_token.as_deref())?;
     let rows = ctx.app.store.read(|c| store::groups::list(c, &pool.id, after, limit + 1))?;
-    let (rows, next) = paginate(rows, limit, |g| g.pk);
-    let groups: Vec<Value> = rows.iter().map(describe_group).collect();
+    let (rows, next) = paging::split(rows, limit, |g| g.pk);
+    let groups: Vec<_> = rows.iter().map(shapes::GroupType::of).collect();
     Ok(json!({"Groups": groups, "NextToken": next}))
 }

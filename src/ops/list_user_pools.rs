@@ -4,8 +4,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::error::Result;
-use crate::ops::{page_start, paginate};
-use crate::{Ctx, store};
+use crate::ops::paging;
+use crate::app::Ctx;
+use crate::store;
 
 /// ListUserPoolsRequest.
 #[derive(Debug, Deserialize)]
@@ -17,9 +18,9 @@ pub struct Request {
 
 /// Lists up to MaxResults pools after NextToken.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let after = page_start(ctx, req.next_token.as_deref())?;
+    let after = paging::start(ctx, req.next_token.as_deref())?;
     let rows = ctx.app.store.read(|c| store::pools::list(c, after, req.max_results + 1))?;
-    let (rows, next) = paginate(rows, req.max_results, |p| p.pk);
+    let (rows, next) = paging::split(rows, req.max_results, |p| p.pk);
     let pools: Vec<Value> = rows
         .iter()
         .map(|p| {

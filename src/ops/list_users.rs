@@ -6,9 +6,9 @@ use serde_json::{Value, json};
 
 use crate::domain::filter;
 use crate::error::Result;
-use crate::ops::{load_pool, page_start, paginate, user_type};
-use crate::store::users::UserRow;
-use crate::{Ctx, store};
+use crate::ops::{load, paging, shapes};
+use crate::app::Ctx;
+use crate::store;
 
 /// ListUsersRequest.
 #[derive(Debug, Deserialize)]
@@ -21,23 +21,15 @@ pub struct Request {
     filter: Option<String>,
 }
 
-/// `UserType`, attributes limited to `only` when given.
-pub fn user_with(user: &UserRow, only: Option<&[String]>) -> Value {
-    let mut v = user_type(user);
-    if let (Some(only), Some(list)) = (only, v.get_mut("Attributes").and_then(Value::as_array_mut)) {
-        list.retain(|a| a["Name"].as_str().is_some_and(|n| only.iter().any(|o| o == n)));
-    }
-    v
-}
-
 /// Lists the users.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let pool = load_pool(ctx, &req.user_pool_id)?;
+    let pool = load::pool(ctx, &req.user_pool_id)?;
     let parsed = filter::parse(req.filter.as_deref().unwrap_or(""))?;
     let limit = req.limit.filter(|l| *l > 0).unwrap_or(60);
-    let after = page_start(ctx, req.pagination_token.as_deref())?;
+    let after = paging::start(ctx, req.pagination_token.as_deref())?;
     let rows = ctx.app.store.read(|c| store::users::list(c, &pool.id, parsed.as_ref(), after, limit + 1))?;
-    let (rows, next) = paginate(rows, limit, |u| u.pk);
-    let users: Vec<Value> = rows.iter().map(|u| user_with(u, req.attributes_to_get.as_deref())).collect();
+    let (rows, next) = paging::split(rows, limit, |u| u.pk);
+    let only = req.attributes_to_get.as_deref();
+    let users: Vec<_> = rows.iter().map(|u| shapes::UserType::of(u).only(only)).collect();
     Ok(json!({"Users": users, "PaginationToken": next}))
 }

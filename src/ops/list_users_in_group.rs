@@ -4,8 +4,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::error::Result;
-use crate::ops::{load_group, page_start, paginate, user_type};
-use crate::{Ctx, store};
+use crate::ops::{load, paging, shapes};
+use crate::app::Ctx;
+use crate::store;
 
 /// ListUsersInGroupRequest.
 #[derive(Debug, Deserialize)]
@@ -19,11 +20,11 @@ pub struct Request {
 
 /// Lists the members.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let group = load_group(ctx, &req.user_pool_id, &req.group_name)?;
+    let group = load::group(ctx, &req.user_pool_id, &req.group_name)?;
     let limit = req.limit.filter(|l| *l > 0).unwrap_or(60);
-    let after = page_start(ctx, req.next_token.as_deref())?;
+    let after = paging::start(ctx, req.next_token.as_deref())?;
     let rows = ctx.app.store.read(|c| store::groups::members(c, group.pk, after, limit + 1))?;
-    let (rows, next) = paginate(rows, limit, |u| u.pk);
-    let users: Vec<Value> = rows.iter().map(user_type).collect();
+    let (rows, next) = paging::split(rows, limit, |u| u.pk);
+    let users: Vec<_> = rows.iter().map(shapes::UserType::of).collect();
     Ok(json!({"Users": users, "NextToken": next}))
 }

@@ -5,12 +5,14 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::auth::password::identify_member;
+use crate::app::Ctx;
+use crate::auth::checks::{Wording, identify};
+use crate::codes::{self, Action, Purpose};
 use crate::domain::UserStatus;
+use crate::err;
 use crate::error::Result;
-use crate::mail::Delivery;
-use crate::ops::{load_client, rate_limit, send_sign_up_code, verification_delivery};
-use crate::{Ctx, err};
+use crate::mail::{Delivery, Kind};
+use crate::ops::load;
 
 /// ResendConfirmationCodeRequest.
 #[derive(Debug, Deserialize)]
@@ -26,8 +28,8 @@ pub struct Request {
 
 /// Sends a new code.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (client, pool) = load_client(ctx, &req.client_id)?;
-    let user = identify_member(ctx, &pool, &client, &req.username, req.secret_hash.as_deref())?;
+    let (client, pool) = load::client(ctx, &req.client_id)?;
+    let user = identify(ctx, &pool, &client, &req.username, req.secret_hash.as_deref(), Wording::Member)?;
     let Some(user) = user else {
         if client.config.prevents_user_existence_errors() {
             // A plausible answer that reveals nothing: the channel the pool would use, masked.
@@ -43,13 +45,15 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     if user.status != UserStatus::Unconfirmed {
         return Err(err!(InvalidParameterException, "User is already confirmed."));
     }
-    let Some(delivery) = verification_delivery(&pool, &user.attributes) else {
+    let Some(delivery) = codes::sign_up_delivery(&pool, &user.attributes) else {
         return Err(err!(InvalidParameterException, "Auto verification not turned on."));
     };
+    let message = codes::prepare_code(ctx, &pool, &user.username, Kind::ResendCode, delivery)?;
+    let now = ctx.now();
     ctx.app.store.write_committed(|c| {
-        rate_limit(ctx, c, user.pk, "resend_confirmation_code", ctx.app.config.code_sends_per_hour)?;
-        send_sign_up_code(ctx, c, &pool, user.pk, &user.username, &delivery, "resend")
+        codes::limit(ctx, c, user.pk, Action::ResendCode)?;
+        codes::store_and_queue(c, &message, user.pk, Purpose::SignUp, None, now)
     })?;
     ctx.app.mail.wake();
-    Ok(json!({"CodeDeliveryDetails": delivery.details()}))
+    Ok(json!({"CodeDeliveryDetails": message.delivery.details()}))
 }

@@ -6,8 +6,9 @@ use serde_json::{Value, json};
 use crate::auth::tokens;
 use crate::crypto::jwt;
 use crate::error::Result;
-use crate::ops::load_client;
-use crate::{Ctx, err, store};
+use crate::ops::load;
+use crate::app::Ctx;
+use crate::{err, store};
 
 /// RevokeTokenRequest.
 #[derive(Debug, Deserialize)]
@@ -20,11 +21,11 @@ pub struct Request {
 
 /// Revokes the token.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (client, _) = load_client(ctx, &req.client_id)?;
+    let (client, _) = load::client(ctx, &req.client_id)?;
     if !client.config.enable_token_revocation {
         return Err(err!(UnsupportedOperationException, "Token revocation is not enabled for this app client."));
     }
-    crate::auth::check_client_secret(&client, req.client_secret.as_deref())?;
+    crate::auth::checks::check_client_secret(&client, req.client_secret.as_deref())?;
     // Access and ID tokens are JWTs of ours: only refresh tokens can be revoked here.
     if jwt::verify(&ctx.app.keys, &req.token).is_some() {
         return Err(err!(UnsupportedTokenTypeException, "Only refresh tokens can be revoked."));

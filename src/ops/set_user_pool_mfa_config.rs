@@ -1,12 +1,13 @@
 //! SetUserPoolMfaConfig: the pool's MFA mode (OFF, ON, OPTIONAL) and its SMS, TOTP and email factors.
 
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use crate::domain::mfa::{Factor, PoolMfa};
+use crate::domain::mfa::Factor;
 use crate::error::Result;
-use crate::ops::load_pool;
-use crate::{Ctx, err, store};
+use crate::ops::{load, shapes};
+use crate::app::Ctx;
+use crate::{err, store};
 
 /// SetUserPoolMfaConfigRequest.
 #[derive(Debug, Deserialize)]
@@ -22,7 +23,7 @@ pub struct Request {
 
 /// Sets the configuration; omitted factor configurations stay as they were.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let pool = load_pool(ctx, &req.user_pool_id)?;
+    let pool = load::pool(ctx, &req.user_pool_id)?;
     let mut mfa = pool.mfa.clone();
     if req.sms_mfa_configuration.is_some() {
         mfa.sms_mfa_configuration = req.sms_mfa_configuration;
@@ -55,16 +56,8 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
         store::pools::set_mfa(c, &pool.id, &mfa, now)?;
         store::pools::update(c, &pool.id, &pool.name, &config, now)
     })?;
-    Ok(describe(&mfa, &config.mfa_configuration))
-}
-
-/// The SetUserPoolMfaConfig / GetUserPoolMfaConfig response.
-pub fn describe(mfa: &PoolMfa, mode: &str) -> Value {
-    json!({
-        "SmsMfaConfiguration": mfa.sms_mfa_configuration,
-        "SoftwareTokenMfaConfiguration": mfa.software_token_mfa_configuration,
-        "EmailMfaConfiguration": mfa.email_mfa_configuration,
-        "MfaConfiguration": mode,
-        "WebAuthnConfiguration": mfa.web_authn_configuration,
-    })
+    Ok(serde_json::to_value(shapes::MfaConfig::of(
+        &mfa,
+        &config.mfa_configuration,
+    ))?)
 }

@@ -6,16 +6,21 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::auth::check_secret_hash;
+use crate::auth::checks::{Wording, check_secret_hash};
 use crate::auth::session::{self, State, Step};
 use crate::auth::password::NewPassword;
 use crate::domain::attributes::{self, AttributeType, Attributes, Writer};
 use crate::domain::client::Flow;
 use crate::domain::{UserStatus, ids, password_policy};
 use crate::error::{CognitoError, Result};
-use crate::ops::{SIGN_UP_CODE_TTL, load_client, send_sign_up_code, verification_delivery};
+use crate::auth::Caller;
+use crate::codes::{self, Purpose};
+use crate::domain::usernames::{self, Creator};
+use crate::mail::Kind;
+use crate::ops::load;
 use crate::store::users::{self, NewUser, exists_error};
-use crate::{Ctx, err, store};
+use crate::app::Ctx;
+use crate::{err, store};
 
 /// SignUpRequest.
 #[derive(Debug, Deserialize)]
@@ -32,64 +37,9 @@ pub struct Request {
     client_metadata: Option<HashMap<String, String>>,
 }
 
-/// The internal username, the attribute the username fills in (email / phone as username), and the
-/// message for a taken username.
-struct UsernamePlan {
-    username: String,
-    fills: Option<(&'static str, String)>,
-    taken_message: String,
-}
-
-fn plan_username(
-    pool: &crate::store::pools::PoolRow,
-    username: &str,
-    sub: &str,
-) -> Result<UsernamePlan> {
-    let cfg = &pool.config;
-    if cfg.uses_username_attributes() {
-        let email_ok = cfg.username_attribute("email");
-        let phone_ok = cfg.username_attribute("phone_number");
-        let fills = if email_ok && attributes::looks_like_email(username) {
-            ("email", username.to_string())
-        } else if phone_ok && attributes::looks_like_phone(username) {
-            ("phone_number", username.to_string())
-        } else {
-            let msg = match (email_ok, phone_ok) {
-                (true, true) => "Username should be either an email or a phone number.",
-                (true, false) => "Username should be an email.",
-                _ => "Username should be a phone number.",
-            };
-            return Err(CognitoError::InvalidParameterException(msg.into()));
-        };
-        let taken_message = format!("An account with the given {} already exists.", fills.0);
-        return Ok(UsernamePlan {
-            username: sub.to_string(),
-            fills: Some(fills),
-            taken_message,
-        });
-    }
-    if cfg.alias_attribute("email") && attributes::looks_like_email(username) {
-        return Err(err!(
-            InvalidParameterException,
-            "Username cannot be of email format, since user pool is configured for email alias."
-        ));
-    }
-    if cfg.alias_attribute("phone_number") && attributes::looks_like_phone(username) {
-        return Err(err!(
-            InvalidParameterException,
-            "Username cannot be of phone number format, since user pool is configured for phone number alias."
-        ));
-    }
-    Ok(UsernamePlan {
-        username: username.to_string(),
-        fills: None,
-        taken_message: "User already exists".into(),
-    })
-}
-
 /// Signs the user up.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (client, pool) = load_client(ctx, &req.client_id)?;
+    let (client, pool) = load::client(ctx, &req.client_id)?;
     if pool
         .config
         .admin_create_user_config
@@ -100,7 +50,7 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
             "SignUp is not permitted for this user pool"
         ));
     }
-    check_secret_hash(&client, req.secret_hash.as_deref(), &[&req.username])?;
+    check_secret_hash(&client, req.secret_hash.as_deref(), &[&req.username], Wording::Member)?;
     let Some(password) = req.password.as_deref() else {
         return Err(err!(
             InvalidParameterException,
@@ -109,7 +59,7 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     };
 
     let sub = ids::uuid();
-    let plan = plan_username(&pool, &req.username, &sub)?;
+    let plan = usernames::plan(&pool.config, &req.username, &sub, Creator::SignUp)?;
     let requested = attributes::pairs(req.user_attributes.as_ref());
     attributes::check_new(&pool.config, Writer::Client(&client.config), &requested)?;
     let mut attrs = Attributes::new();
@@ -144,7 +94,10 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
 
     // The slow parts, outside any database lock.
     let new = NewPassword::compute(ctx, &pool.id, &plan.username, password)?;
-    let delivery = verification_delivery(&pool, &attrs);
+    let message = match codes::sign_up_delivery(&pool, &attrs) {
+        Some(d) => Some(codes::prepare_code(ctx, &pool, &plan.username, Kind::SignUp, d)?),
+        None => None,
+    };
 
     let now = ctx.now();
     let pk = ctx.app.store.write(|c| {
@@ -156,6 +109,7 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
                 username_key: &username_key,
                 sub: &sub,
                 status: UserStatus::Unconfirmed,
+                enabled: true,
                 attributes: &attrs,
                 password_hash: Some(&new.hash),
                 srp: Some((&new.srp.salt, &new.srp.verifier)),
@@ -188,12 +142,12 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
                 })?;
             }
         }
-        if let Some(d) = &delivery {
-            send_sign_up_code(ctx, c, &pool, pk, &plan.username, d, "sign_up")?;
+        if let Some(m) = &message {
+            codes::store_and_queue(c, m, pk, Purpose::SignUp, None, now)?;
         }
         Ok(pk)
     })?;
-    if delivery.is_some() {
+    if message.is_some() {
         ctx.app.mail.wake();
     }
     // Clients allowed choice-based sign-in get a Session that ConfirmSignUp exchanges for a sign-in.
@@ -201,7 +155,7 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
         let state = State {
             username: plan.username.clone(),
             typed: req.username.clone(),
-            admin: false,
+            caller: Caller::Client,
             device_key: None,
             step: Step::SignedUp,
         };
@@ -210,9 +164,9 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
                 ctx,
                 &client,
                 Some(pk),
-                "CONFIRM_SIGN_UP",
+                session::Kind::ConfirmSignUp,
                 &state,
-                SIGN_UP_CODE_TTL,
+                codes::SIGN_UP_CODE_TTL,
             )?
             .session(),
         )
@@ -221,7 +175,7 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     };
     Ok(json!({
         "UserConfirmed": false,
-        "CodeDeliveryDetails": delivery.map(|d| d.details()),
+        "CodeDeliveryDetails": message.map(|m| m.delivery.details()),
         "UserSub": sub,
         "Session": session,
     }))

@@ -4,8 +4,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::error::Result;
-use crate::ops::{token_user, user_device};
-use crate::{Ctx, store};
+use crate::ops::load;
+use crate::app::Ctx;
+use crate::store;
 
 /// UpdateDeviceStatusRequest.
 #[derive(Debug, Deserialize)]
@@ -18,8 +19,8 @@ pub struct Request {
 
 /// Sets the status.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (_, _, user) = token_user(ctx, &req.access_token)?;
-    let device = user_device(ctx, user.pk, &req.device_key)?;
+    let (_, _, user) = load::token_user(ctx, &req.access_token)?;
+    let device = load::user_device(ctx, user.pk, &req.device_key)?;
     let remembered = req.device_remembered_status.as_deref() == Some("remembered");
     let now = ctx.now();
     ctx.app

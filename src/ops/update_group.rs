@@ -4,8 +4,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::error::Result;
-use crate::ops::{describe_group, load_group};
-use crate::{Ctx, store};
+use crate::ops::{load, shapes};
+use crate::app::Ctx;
+use crate::store;
 
 /// UpdateGroupRequest.
 #[derive(Debug, Deserialize)]
@@ -20,11 +21,11 @@ pub struct Request {
 
 /// Updates the group.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let group = load_group(ctx, &req.user_pool_id, &req.group_name)?;
+    let group = load::group(ctx, &req.user_pool_id, &req.group_name)?;
     let now = ctx.now();
     ctx.app.store.write(|c| {
         store::groups::update(c, group.pk, req.description.as_deref(), req.role_arn.as_deref(), req.precedence, now)
     })?;
-    let group = load_group(ctx, &req.user_pool_id, &req.group_name)?;
-    Ok(json!({"Group": describe_group(&group)}))
+    let group = load::group(ctx, &req.user_pool_id, &req.group_name)?;
+    Ok(json!({"Group": shapes::GroupType::of(&group)}))
 }

@@ -6,8 +6,9 @@ use serde_json::{Value, json};
 
 use crate::domain::pool::PoolSettingsInput;
 use crate::error::Result;
-use crate::ops::load_pool;
-use crate::{Ctx, store};
+use crate::ops::load;
+use crate::app::Ctx;
+use crate::store;
 
 /// UpdateUserPoolRequest.
 #[derive(Debug, Deserialize)]
@@ -21,7 +22,7 @@ pub struct Request {
 
 /// Updates the pool.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let pool = load_pool(ctx, &req.user_pool_id)?;
+    let pool = load::pool(ctx, &req.user_pool_id)?;
     let config = pool.config.with_settings(req.settings)?;
     let name = req.pool_name.unwrap_or(pool.name);
     let now = ctx.now();

@@ -6,8 +6,9 @@ use serde_json::{Value, json};
 
 use crate::domain::client::{ClientConfig, normalise_flows};
 use crate::error::Result;
-use crate::ops::{describe_client, load_pool_client};
-use crate::{Ctx, store};
+use crate::ops::{load, shapes};
+use crate::app::Ctx;
+use crate::store;
 
 /// UpdateUserPoolClientRequest.
 #[derive(Debug, Deserialize)]
@@ -22,7 +23,7 @@ pub struct Request {
 
 /// Updates the client.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (mut client, pool) = load_pool_client(ctx, &req.user_pool_id, &req.client_id)?;
+    let (mut client, pool) = load::pool_client(ctx, &req.user_pool_id, &req.client_id)?;
     let mut config = req.config;
     config.explicit_auth_flows = normalise_flows(config.explicit_auth_flows);
     config.validate(&pool.config, "updating")?;
@@ -32,5 +33,5 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     client.name = name;
     client.config = config;
     client.updated_at = now;
-    Ok(json!({"UserPoolClient": describe_client(&client)?}))
+    Ok(json!({"UserPoolClient": shapes::UserPoolClientType::of(&client)}))
 }

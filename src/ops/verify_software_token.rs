@@ -7,10 +7,12 @@ use serde_json::{Value, json};
 
 use crate::auth::session::{self, Step};
 use crate::crypto::totp;
+use crate::domain::challenge::ChallengeName;
 use crate::error::Result;
-use crate::ops::token_user;
+use crate::ops::load;
 use crate::store::users;
-use crate::{Ctx, err};
+use crate::app::Ctx;
+use crate::err;
 
 /// VerifySoftwareTokenRequest.
 #[derive(Debug, Deserialize)]
@@ -30,7 +32,7 @@ fn mismatch() -> crate::error::CognitoError {
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let now_secs = ctx.app.clock.now_secs();
     if let Some(token) = req.access_token.as_deref() {
-        let (_, _, mut user) = token_user(ctx, token)?;
+        let (_, _, mut user) = load::token_user(ctx, token)?;
         let secret = user.mfa.totp_pending.clone().ok_or_else(|| {
             err!(
                 SoftwareTokenMFANotFoundException,
@@ -92,6 +94,6 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
         .write(|c| users::set_mfa(c, user.pk, &user.mfa, now))?;
     *verified = true;
     *name = req.friendly_device_name;
-    let next = session::create(ctx, &client, Some(user_pk), "MFA_SETUP", &state)?;
+    let next = session::create(ctx, &client, Some(user_pk), ChallengeName::MfaSetup, &state)?;
     Ok(json!({"Status": "SUCCESS", "Session": next.session()}))
 }

@@ -4,11 +4,13 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::app::Ctx;
+use crate::codes::{self, Action, Purpose};
 use crate::domain::attributes;
+use crate::err;
 use crate::error::Result;
-use crate::ops::confirm_sign_up::verify_attribute;
-use crate::ops::{check_code, rate_limit, token_user};
-use crate::{Ctx, err, store};
+use crate::mail::Medium;
+use crate::ops::{load, user_attributes};
 
 /// VerifyUserAttributeRequest.
 #[derive(Debug, Deserialize)]
@@ -21,22 +23,22 @@ pub struct Request {
 
 /// Verifies the attribute.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (_, pool, mut user) = token_user(ctx, &req.access_token)?;
-    let attr = match req.attribute_name.as_str() {
-        "email" => "email",
-        "phone_number" => "phone_number",
-        other => return Err(err!(InvalidParameterException, "Invalid attribute name: {other} cannot be verified.")),
-    };
-    let purpose = format!("verify_{attr}");
+    let (_, pool, mut user) = load::token_user(ctx, &req.access_token)?;
+    let other = &req.attribute_name;
+    let medium = Medium::of_attribute(other).ok_or_else(|| {
+        err!(InvalidParameterException, "Invalid attribute name: {other} cannot be verified.")
+    })?;
+    let attr = medium.attribute();
+    let purpose = Purpose::Verify(medium);
     let now = ctx.now();
     ctx.app.store.write_committed(|c| {
-        rate_limit(ctx, c, user.pk, "verify_attribute", ctx.app.config.code_checks_per_hour)?;
-        let code = check_code(c, user.pk, &purpose, &req.code, now)?;
+        codes::limit(ctx, c, user.pk, Action::VerifyAttribute)?;
+        let code = codes::check(c, user.pk, purpose, &req.code, now)?;
         if let Some(new_value) = &code.value {
             attributes::set(&mut user.attributes, attr, new_value.clone());
         }
-        verify_attribute(c, &pool, &mut user, attr, false, now)?;
-        store::codes::delete(c, user.pk, &purpose)
+        user_attributes::verify(c, &pool, &mut user, attr, false, now)?;
+        codes::discard(c, user.pk, purpose)
     })?;
     Ok(json!({}))
 }

@@ -2,8 +2,6 @@
 //! request ids. Handlers are synchronous (SQLite, argon2, RSA and SRP all block): this module runs them
 //! on tokio's blocking pool, the single async boundary.
 
-pub mod model;
-
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -12,11 +10,10 @@ use hyper::body::Incoming;
 use hyper::{HeaderMap, Request, Response, StatusCode};
 use serde_json::Value;
 
+use crate::app::{App, Ctx};
 use crate::error::CognitoError;
-use crate::{App, Ctx, ops};
-
-/// The response body type of the server: always complete.
-pub type Body = http_body_util::Full<hyper::body::Bytes>;
+use crate::http::{Body, issuer_base};
+use crate::ops;
 
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
 const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
@@ -28,20 +25,6 @@ fn signed_region(headers: &HeaderMap) -> Option<String> {
     let scope = cred.split([',', ' ']).next()?;
     let region = scope.split('/').nth(2)?;
     (!region.is_empty() && region.len() <= 32).then(|| region.to_string())
-}
-
-/// `http://<Host>` of the request, or the configured issuer base.
-pub fn issuer_base(app: &App, headers: &HeaderMap) -> String {
-    if let Some(url) = &app.config.issuer_url {
-        return url.trim_end_matches('/').to_string();
-    }
-    let host = headers
-        .get(hyper::header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_graphic()))
-        .map(str::to_string)
-        .unwrap_or_else(|| format!("{}:{}", app.config.host, app.config.port));
-    format!("http://{host}")
 }
 
 /// Builds a JSON response with the AWS headers.
@@ -164,7 +147,7 @@ async fn dispatch(
     // Unknown targets are refused before the body is read.
     let known = target
         .strip_prefix(TARGET_PREFIX)
-        .is_some_and(|name| model::model().operations.contains_key(name));
+        .is_some_and(|name| crate::model::model().operations.contains_key(name));
     if !known {
         return Err(CognitoError::UnknownOperationException(format!(
             "Unknown operation: {target}"
@@ -204,7 +187,6 @@ async fn dispatch(
         region: signed_region(headers).unwrap_or_else(|| app.config.region.clone()),
         issuer_base: issuer_base(app, headers),
         request_id: request_id.to_string(),
-        fixed_id: None,
     };
     let operation = operation.to_string();
     // Handlers are CPU-bound (argon2, RSA, SRP): as many run at once as there are cores, the rest wait

@@ -56,29 +56,45 @@ pub(super) const U_COLUMNS: &str = "u.pk, u.pool_id, u.username, u.sub, u.status
                          u.srp_salt, u.srp_verifier, u.password_set_at, u.created_at, u.updated_at, u.mfa, \
                          u.failed_sign_ins, u.last_failed_sign_in, u.locked_until, u.password_history";
 
+/// Reads a user by column name. A stored JSON column that does not parse, or an unknown status, is
+/// corruption: an error (logged with its cause where it surfaces), never a silent default.
 pub(super) fn from_row(r: &Row<'_>) -> rusqlite::Result<UserRow> {
-    let status: String = r.get(4)?;
-    let attributes: String = r.get(6)?;
+    let status: String = r.get("status")?;
+    let status = UserStatus::parse(&status)
+        .ok_or_else(|| corrupt("status", format!("unknown user status {status:?}").into()))?;
     Ok(UserRow {
-        pk: r.get(0)?,
-        pool_id: r.get(1)?,
-        username: r.get(2)?,
-        sub: r.get(3)?,
-        status: UserStatus::parse(&status).unwrap_or(UserStatus::Unconfirmed),
-        enabled: r.get(5)?,
-        attributes: serde_json::from_str(&attributes).unwrap_or_default(),
-        password_hash: r.get(7)?,
-        srp_salt: r.get(8)?,
-        srp_verifier: r.get(9)?,
-        password_set_at: r.get(10)?,
-        created_at: r.get(11)?,
-        updated_at: r.get(12)?,
-        mfa: serde_json::from_str(&r.get::<_, String>(13)?).unwrap_or_default(),
-        failed_sign_ins: r.get(14)?,
-        last_failed_sign_in: r.get(15)?,
-        locked_until: r.get(16)?,
-        password_history: serde_json::from_str(&r.get::<_, String>(17)?).unwrap_or_default(),
+        pk: r.get("pk")?,
+        pool_id: r.get("pool_id")?,
+        username: r.get("username")?,
+        sub: r.get("sub")?,
+        status,
+        enabled: r.get("enabled")?,
+        attributes: json_column(r, "attributes")?,
+        password_hash: r.get("password_hash")?,
+        srp_salt: r.get("srp_salt")?,
+        srp_verifier: r.get("srp_verifier")?,
+        password_set_at: r.get("password_set_at")?,
+        created_at: r.get("created_at")?,
+        updated_at: r.get("updated_at")?,
+        mfa: json_column(r, "mfa")?,
+        failed_sign_ins: r.get("failed_sign_ins")?,
+        last_failed_sign_in: r.get("last_failed_sign_in")?,
+        locked_until: r.get("locked_until")?,
+        password_history: json_column(r, "password_history")?,
     })
+}
+
+fn corrupt(column: &str, cause: Box<dyn std::error::Error + Send + Sync>) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        0,
+        rusqlite::types::Type::Text,
+        format!("users.{column}: {cause}").into(),
+    )
+}
+
+fn json_column<T: serde::de::DeserializeOwned>(r: &Row<'_>, column: &str) -> rusqlite::Result<T> {
+    let text: String = r.get(column)?;
+    serde_json::from_str(&text).map_err(|e| corrupt(column, Box::new(e)))
 }
 
 /// A user about to be inserted.
@@ -93,6 +109,8 @@ pub struct NewUser<'a> {
     pub sub: &'a str,
     /// Initial status.
     pub status: UserStatus,
+    /// Whether the user may sign in.
+    pub enabled: bool,
     /// Initial attributes (sub included).
     pub attributes: &'a Attributes,
     /// argon2id hash.
@@ -114,7 +132,7 @@ pub fn insert(c: &Connection, u: &NewUser<'_>) -> rusqlite::Result<i64> {
     c.prepare_cached(
         "INSERT INTO users (pool_id, username, username_key, sub, status, enabled, attributes, password_hash,
                             srp_salt, srp_verifier, password_set_at, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?12, ?6, ?7, ?8, ?9, ?10, ?11, ?11)",
     )?
     .execute(params![
         u.pool_id,
@@ -127,7 +145,8 @@ pub fn insert(c: &Connection, u: &NewUser<'_>) -> rusqlite::Result<i64> {
         salt,
         verifier,
         password_set_at,
-        u.now
+        u.now,
+        u.enabled
     ])?;
     Ok(c.last_insert_rowid())
 }

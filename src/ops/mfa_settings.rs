@@ -1,0 +1,68 @@
+//! MFA settings a user or an administrator sets: the legacy `MFAOptions` (Admin)SetUserSettings take,
+//! and the per-factor preferences of (Admin)SetUserMFAPreference.
+
+use serde::Deserialize;
+
+use crate::domain::mfa::Factor;
+use crate::error::Result;
+use crate::mail::Medium;
+use crate::store::users::UserRow;
+
+/// `MFAOptionType`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct MfaOption {
+    /// SMS or EMAIL.
+    pub delivery_medium: Option<String>,
+    /// phone_number.
+    #[allow(dead_code)]
+    pub attribute_name: Option<String>,
+}
+
+/// Applies legacy MFAOptions to a user.
+pub fn apply_legacy(user: &mut UserRow, options: &[MfaOption]) -> Result<()> {
+    let sms = options
+        .iter()
+        .any(|o| o.delivery_medium.as_deref().and_then(Medium::parse) == Some(Medium::Sms));
+    user.mfa.set(Factor::Sms, Some(sms), None, &user.attributes)
+}
+
+/// `*MfaSettingsType`.
+#[derive(Debug, Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+pub struct Settings {
+    /// Enabled.
+    pub enabled: Option<bool>,
+    /// PreferredMfa.
+    pub preferred_mfa: Option<bool>,
+}
+
+/// The three settings of (Admin)SetUserMFAPreference.
+#[derive(Debug, Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+pub struct Preferences {
+    /// SMS.
+    #[serde(rename = "SMSMfaSettings")]
+    pub sms_mfa_settings: Option<Settings>,
+    /// TOTP.
+    pub software_token_mfa_settings: Option<Settings>,
+    /// Email.
+    pub email_mfa_settings: Option<Settings>,
+}
+
+impl Preferences {
+    /// Applies the settings to a user's MFA.
+    pub fn apply(&self, user: &mut UserRow) -> Result<()> {
+        for (factor, s) in [
+            (Factor::Sms, &self.sms_mfa_settings),
+            (Factor::Totp, &self.software_token_mfa_settings),
+            (Factor::Email, &self.email_mfa_settings),
+        ] {
+            if let Some(s) = s {
+                user.mfa
+                    .set(factor, s.enabled, s.preferred_mfa, &user.attributes)?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,181 @@
+//! The current state as a seed document. Users carry their password hashes and SRP verifiers, so an
+//! import keeps their passwords.
+
+use std::sync::Arc;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde_json::{Map, Value, json};
+
+use super::{SeedClient, SeedFile, SeedPool, SeedUser};
+use crate::app::{App, Ctx};
+use crate::domain::attributes;
+use crate::error::{CognitoError, Result};
+use crate::ops::{self, shapes};
+use crate::store::{self, pools::PoolRow};
+
+/// `value` as a JSON object (the typed shapes always serialise to one).
+fn object(value: impl serde::Serialize) -> Result<Map<String, Value>> {
+    match serde_json::to_value(value)? {
+        Value::Object(m) => Ok(m),
+        _ => Err(CognitoError::internal("shape is not a JSON object")),
+    }
+}
+
+/// CreateUserPool's `Schema`: the custom attributes (without `custom:`) and the standard attributes
+/// the pool made required.
+fn schema(described: &Value) -> Vec<Value> {
+    let Some(all) = described.as_array() else {
+        return Vec::new();
+    };
+    let name = |s: &Value| s["Name"].as_str().unwrap_or_default().to_string();
+    let standard = all.iter().filter(|s| {
+        let n = name(s);
+        !n.starts_with("custom:") && s["Required"] == json!(true) && n != "sub"
+    });
+    let custom = all
+        .iter()
+        .filter(|s| name(s).starts_with("custom:"))
+        .map(|s| {
+            let mut s = s.clone();
+            s["Name"] = json!(name(&s).trim_start_matches("custom:"));
+            s
+        });
+    standard.cloned().chain(custom).collect()
+}
+
+/// One pool's CreateUserPool members: the described pool minus what the service computes.
+fn pool_settings(ctx: &Ctx, pool: &PoolRow) -> Result<Map<String, Value>> {
+    let mut create = Map::new();
+    create.insert("PoolName".into(), json!(pool.name));
+    for (k, v) in object(shapes::user_pool(ctx, pool)?)? {
+        match k.as_str() {
+            "Id"
+            | "Name"
+            | "Arn"
+            | "CreationDate"
+            | "LastModifiedDate"
+            | "EstimatedNumberOfUsers"
+            | "Status" => {}
+            "SchemaAttributes" => {
+                let schema = schema(&v);
+                if !schema.is_empty() {
+                    create.insert("Schema".into(), Value::Array(schema));
+                }
+            }
+            _ => {
+                create.insert(k, v);
+            }
+        }
+    }
+    Ok(create)
+}
+
+fn export_users(app: &App, pool: &PoolRow) -> Result<Vec<Value>> {
+    let users = app
+        .store
+        .read(|c| store::users::list(c, &pool.id, None, 0, usize::MAX >> 1))?;
+    let mut out = Vec::with_capacity(users.len());
+    for u in users {
+        let member_of = app.store.read(|c| store::groups::of_user(c, u.pk))?;
+        let attrs: Vec<Value> = u
+            .attributes
+            .iter()
+            .filter(|(n, _)| n.as_str() != "sub")
+            .map(|(n, v)| json!({"Name": n, "Value": v}))
+            .collect();
+        let username = if pool.config.uses_username_attributes() {
+            // The username a client signs up with is the email / phone number.
+            ["email", "phone_number"]
+                .iter()
+                .find(|a| pool.config.username_attribute(a))
+                .and_then(|a| attributes::get(&u.attributes, a))
+                .unwrap_or(&u.username)
+                .to_string()
+        } else {
+            u.username.clone()
+        };
+        let (hash, salt, verifier) = match (&u.password_hash, &u.srp_salt, &u.srp_verifier) {
+            (Some(h), Some(s), Some(v)) => (
+                Some(h.clone()),
+                Some(STANDARD.encode(s)),
+                Some(STANDARD.encode(v)),
+            ),
+            _ => (None, None, None),
+        };
+        let entry = SeedUser {
+            username: Some(username),
+            sub: Some(u.sub.clone()),
+            password: None,
+            password_hash: hash,
+            srp_salt: salt,
+            srp_verifier: verifier,
+            attributes: Some(Value::Array(attrs)),
+            status: Some(u.status.as_str().to_string()),
+            enabled: Some(u.enabled),
+            groups: member_of.iter().map(|g| g.name.clone()).collect(),
+        };
+        out.push(serde_json::to_value(entry)?);
+    }
+    Ok(out)
+}
+
+/// The current state as a seed document.
+pub fn export(app: &Arc<App>) -> Result<Value> {
+    let ctx = Ctx::internal(app, "export");
+    let pools = app
+        .store
+        .read(|c| store::pools::list(c, 0, usize::MAX >> 1))?;
+    let mut out = Vec::with_capacity(pools.len());
+    for pool in pools {
+        let mfa = ops::invoke(&ctx, "GetUserPoolMfaConfig", json!({"UserPoolId": pool.id}))?;
+        let mut mfa = mfa.as_object().cloned().unwrap_or_default();
+        mfa.shift_remove("MfaConfiguration");
+        let clients = app
+            .store
+            .read(|c| store::clients::list(c, &pool.id, 0, usize::MAX >> 1))?;
+        let clients = clients
+            .iter()
+            .map(|c| {
+                let mut create = object(shapes::UserPoolClientType::of(c))?;
+                for k in [
+                    "UserPoolId",
+                    "LastModifiedDate",
+                    "CreationDate",
+                    "ClientType",
+                ] {
+                    create.shift_remove(k);
+                }
+                let client_id = create
+                    .shift_remove("ClientId")
+                    .and_then(|v| v.as_str().map(str::to_string));
+                Ok(SeedClient { client_id, create })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let groups = app
+            .store
+            .read(|c| store::groups::list(c, &pool.id, 0, usize::MAX >> 1))?;
+        let groups = groups
+            .iter()
+            .map(|g| {
+                let mut m = object(shapes::GroupType::of(g))?;
+                for k in ["UserPoolId", "LastModifiedDate", "CreationDate"] {
+                    m.shift_remove(k);
+                }
+                Ok(m)
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let entry = SeedPool {
+            id: Some(pool.id.clone()),
+            clients,
+            groups,
+            users: export_users(app, &pool)?,
+            mfa_config: (!mfa.is_empty()).then_some(mfa),
+            create: pool_settings(&ctx, &pool)?,
+        };
+        out.push(serde_json::to_value(entry)?);
+    }
+    let mut doc = serde_json::to_value(SeedFile { user_pools: out })?;
+    ops::strip_nulls(&mut doc);
+    Ok(doc)
+}

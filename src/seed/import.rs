@@ -1,0 +1,307 @@
+//! Applying a seed document: every entry goes through the operation the API would run (validated
+//! against the service model), with the ids the file fixes passed as explicit parameters.
+
+use std::sync::Arc;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value, json};
+
+use super::{SeedClient, SeedError, SeedFile, SeedPool, SeedUser, Summary, fail};
+use crate::app::{App, Ctx};
+use crate::domain::{UserStatus, ids};
+use crate::error::CognitoError;
+use crate::ops::admin_create_user::{Preset, PresetPassword};
+use crate::ops::{self, admin_create_user, create_user_pool, create_user_pool_client, load};
+use crate::store;
+
+/// Reads a typed entry; serde's "unknown field" becomes "unknown member X (expected ...)".
+fn typed<T: DeserializeOwned>(v: Value, path: &str, expected: &str) -> Result<T, SeedError> {
+    serde_json::from_value(v).map_err(|e| {
+        let text = e.to_string();
+        match text
+            .strip_prefix("unknown field `")
+            .and_then(|rest| rest.split('`').next())
+        {
+            Some(member) => fail(
+                path,
+                format!("unknown member {member} (expected {expected})"),
+            ),
+            None => fail(path, text),
+        }
+    })
+}
+
+fn problem(path: &str, op: &str, e: CognitoError) -> SeedError {
+    fail(path, format!("{op}: {}: {}", e.name(), e.message()))
+}
+
+fn internal(path: &str, e: CognitoError) -> SeedError {
+    fail(path, format!("{}: {}", e.name(), e.message()))
+}
+
+fn call(ctx: &Ctx, path: &str, op: &str, body: Map<String, Value>) -> Result<Value, SeedError> {
+    ops::invoke(ctx, op, Value::Object(body)).map_err(|e| problem(path, op, e))
+}
+
+fn ctx_for(app: &Arc<App>, pool_id: &str) -> Ctx {
+    let mut ctx = Ctx::internal(app, "seed");
+    ctx.region = ids::pool_region(pool_id).to_string();
+    ctx
+}
+
+/// Reads and applies a seed file.
+pub fn apply_file(app: &Arc<App>, path: &std::path::Path) -> Result<Summary, SeedError> {
+    let shown = path.display().to_string();
+    let text =
+        std::fs::read_to_string(path).map_err(|e| fail(&shown, format!("cannot read: {e}")))?;
+    let doc: Value =
+        serde_json::from_str(&text).map_err(|e| fail(&shown, format!("not valid JSON: {e}")))?;
+    apply(app, doc, None)
+}
+
+/// Applies a seed document; with `only_pool`, just that pool's entries (used by a one-pool reset).
+pub fn apply(app: &Arc<App>, doc: Value, only_pool: Option<&str>) -> Result<Summary, SeedError> {
+    if !doc.is_object() {
+        return Err(fail("(document)", "must be an object"));
+    }
+    let file: SeedFile = typed(doc, "(document)", "UserPools")?;
+    let mut summary = Summary::default();
+    for (i, pool) in file.user_pools.into_iter().enumerate() {
+        let at = format!("UserPools[{i}]");
+        if !pool.is_object() {
+            return Err(fail(&at, "must be an object"));
+        }
+        let pool: SeedPool = typed(pool, &at, "an object")?;
+        let Some(id) = pool.id.clone() else {
+            return Err(fail(
+                &at,
+                "Id (a pool id such as us-east-1_Example01) is required",
+            ));
+        };
+        if only_pool.is_some_and(|p| p != id) {
+            continue;
+        }
+        apply_pool(app, &format!("{at} ({id})"), &id, pool, &mut summary)?;
+    }
+    Ok(summary)
+}
+
+fn apply_pool(
+    app: &Arc<App>,
+    path: &str,
+    id: &str,
+    pool: SeedPool,
+    summary: &mut Summary,
+) -> Result<(), SeedError> {
+    let looks_real = regex::Regex::new(r"^[a-z]{2}(-gov)?-[a-z]+-\d_[0-9A-Za-z]+$").expect("regex");
+    if !looks_real.is_match(id) || id.len() > 55 {
+        return Err(fail(
+            path,
+            "Id must look like a real pool id: <region>_<alphanumerics>, e.g. us-east-1_Example01",
+        ));
+    }
+    let ctx = ctx_for(app, id);
+    let exists = app
+        .store
+        .read(|c| store::pools::exists(c, id))
+        .map_err(|e| internal(path, e))?;
+    if exists {
+        summary.kept += 1;
+    } else {
+        let req: create_user_pool::Request =
+            ops::validated("CreateUserPool", Value::Object(pool.create))
+                .map_err(|e| problem(path, "CreateUserPool", e))?;
+        create_user_pool::create(&ctx, req, Some(id))
+            .map_err(|e| problem(path, "CreateUserPool", e))?;
+        summary.pools += 1;
+        if let Some(mut body) = pool.mfa_config {
+            body.insert("UserPoolId".into(), json!(id));
+            call(
+                &ctx,
+                &format!("{path}.MfaConfig"),
+                "SetUserPoolMfaConfig",
+                body,
+            )?;
+        }
+    }
+    for (j, client) in pool.clients.into_iter().enumerate() {
+        apply_client(&ctx, &format!("{path}.Clients[{j}]"), id, client, summary)?;
+    }
+    for (j, mut group) in pool.groups.into_iter().enumerate() {
+        let name = group
+            .get("GroupName")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let gpath = format!("{path}.Groups[{j}] ({name})");
+        let exists = app
+            .store
+            .read(|c| store::groups::get(c, id, &name))
+            .map_err(|e| internal(&gpath, e))?
+            .is_some();
+        if exists {
+            summary.kept += 1;
+            continue;
+        }
+        group.insert("UserPoolId".into(), json!(id));
+        call(&ctx, &gpath, "CreateGroup", group)?;
+        summary.groups += 1;
+    }
+    for (j, user) in pool.users.into_iter().enumerate() {
+        let name = user
+            .get("Username")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let upath = format!("{path}.Users[{j}] ({name})");
+        if !user.is_object() {
+            return Err(fail(&upath, "must be an object"));
+        }
+        let expected = "Username, Password, Attributes, Status, Enabled, Groups, Sub, PasswordHash, SrpSalt, SrpVerifier";
+        let user: SeedUser = typed(user, &upath, expected)?;
+        if apply_user(&ctx, &upath, id, user)? {
+            summary.users += 1;
+        } else {
+            summary.kept += 1;
+        }
+    }
+    Ok(())
+}
+
+fn apply_client(
+    ctx: &Ctx,
+    at: &str,
+    pool_id: &str,
+    client: SeedClient,
+    summary: &mut Summary,
+) -> Result<(), SeedError> {
+    let Some(client_id) = client.client_id else {
+        return Err(fail(at, "ClientId is required"));
+    };
+    let path = format!("{at} ({client_id})");
+    let existing = ctx
+        .app
+        .store
+        .read(|c| store::clients::get(c, &client_id))
+        .map_err(|e| internal(&path, e))?;
+    match existing {
+        Some(c) if c.pool_id == pool_id => summary.kept += 1,
+        Some(_) => return Err(fail(&path, "ClientId is already used by another pool")),
+        None => {
+            let mut body = client.create;
+            body.insert("UserPoolId".into(), json!(pool_id));
+            let op = "CreateUserPoolClient";
+            let req: create_user_pool_client::Request =
+                ops::validated(op, Value::Object(body)).map_err(|e| problem(&path, op, e))?;
+            create_user_pool_client::create(ctx, req, Some(&client_id))
+                .map_err(|e| problem(&path, op, e))?;
+            summary.clients += 1;
+        }
+    }
+    Ok(())
+}
+
+/// The password a seed user starts with.
+fn preset_password(
+    path: &str,
+    user: &SeedUser,
+    status: UserStatus,
+) -> Result<PresetPassword, SeedError> {
+    match (&user.password_hash, &user.srp_salt, &user.srp_verifier) {
+        (Some(hash), Some(salt), Some(verifier)) => {
+            let decode = |x: &str| {
+                STANDARD
+                    .decode(x)
+                    .map_err(|e| fail(path, format!("SrpSalt/SrpVerifier: {e}")))
+            };
+            Ok(PresetPassword::Exported {
+                hash: hash.clone(),
+                salt: decode(salt)?,
+                verifier: decode(verifier)?,
+            })
+        }
+        (None, None, None)
+            if user.password.is_some() || status == UserStatus::ForceChangePassword =>
+        {
+            // The given password, or a generated temporary one.
+            Ok(PresetPassword::FromRequest)
+        }
+        (None, None, None) => Ok(PresetPassword::None),
+        _ => Err(fail(
+            path,
+            "PasswordHash, SrpSalt and SrpVerifier go together",
+        )),
+    }
+}
+
+/// Creates one user unless it exists; true when created.
+fn apply_user(ctx: &Ctx, path: &str, pool_id: &str, user: SeedUser) -> Result<bool, SeedError> {
+    let Some(username) = user.username.clone() else {
+        return Err(fail(path, "Username is required"));
+    };
+    let status = match user.status.as_deref() {
+        None | Some("CONFIRMED") => UserStatus::Confirmed,
+        Some("FORCE_CHANGE_PASSWORD") => UserStatus::ForceChangePassword,
+        Some("UNCONFIRMED") => UserStatus::Unconfirmed,
+        Some(other) => {
+            return Err(fail(
+                path,
+                format!(
+                    "Status {other} is not one of CONFIRMED, FORCE_CHANGE_PASSWORD, UNCONFIRMED"
+                ),
+            ));
+        }
+    };
+    let sub = match &user.sub {
+        None => None,
+        Some(s) if uuid::Uuid::parse_str(s).is_ok() => Some(s.to_lowercase()),
+        Some(_) => return Err(fail(path, "Sub must be a UUID")),
+    };
+    let password = preset_password(path, &user, status)?;
+    let pool = load::pool(ctx, pool_id).map_err(|e| internal(path, e))?;
+    let exists = ctx
+        .app
+        .store
+        .read(|c| store::users::resolve(c, pool_id, &pool.config, &username))
+        .map_err(|e| internal(path, e))?
+        .is_some();
+    if exists {
+        return Ok(false);
+    }
+    let mut body = Map::new();
+    body.insert("UserPoolId".into(), json!(pool_id));
+    body.insert("Username".into(), json!(username));
+    body.insert("MessageAction".into(), json!("SUPPRESS"));
+    if let Some(a) = user.attributes {
+        body.insert("UserAttributes".into(), a);
+    }
+    if let Some(p) = &user.password {
+        body.insert("TemporaryPassword".into(), json!(p));
+    }
+    let op = "AdminCreateUser";
+    let req: admin_create_user::Request =
+        ops::validated(op, Value::Object(body)).map_err(|e| problem(path, op, e))?;
+    let preset = Preset {
+        sub,
+        status,
+        enabled: user.enabled.unwrap_or(true),
+        password,
+    };
+    let created =
+        admin_create_user::create(ctx, req, Some(preset)).map_err(|e| problem(path, op, e))?;
+    for (k, group) in user.groups.into_iter().enumerate() {
+        let mut body = Map::new();
+        body.insert("UserPoolId".into(), json!(pool_id));
+        body.insert("Username".into(), json!(created.username));
+        body.insert("GroupName".into(), json!(group));
+        call(
+            ctx,
+            &format!("{path}.Groups[{k}]"),
+            "AdminAddUserToGroup",
+            body,
+        )?;
+    }
+    Ok(true)
+}

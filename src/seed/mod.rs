@@ -1,0 +1,134 @@
+//! Seed files: pools (a CreateUserPool request plus a fixed `Id`), their app clients (a
+//! CreateUserPoolClient request plus a fixed `ClientId` and optional `ClientSecret`), groups and users,
+//! applied at start through the same operations and checks as the API (`import`). Idempotent: what
+//! exists is kept. `export` writes the current state in the same format (password hashes instead of
+//! passwords).
+
+mod export;
+mod import;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+pub use export::export;
+pub use import::{apply, apply_file};
+
+/// A seed document.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct SeedFile {
+    /// The pools.
+    #[serde(default)]
+    pub user_pools: Vec<Value>,
+}
+
+/// One pool of a seed document.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SeedPool {
+    /// The fixed pool id (`<region>_<alphanumerics>`).
+    pub id: Option<String>,
+    /// App clients.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clients: Vec<SeedClient>,
+    /// Groups: CreateGroup requests without `UserPoolId`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<Map<String, Value>>,
+    /// Users ([`SeedUser`] entries, read one by one so an error names the user).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub users: Vec<Value>,
+    /// A SetUserPoolMfaConfig request without `UserPoolId`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mfa_config: Option<Map<String, Value>>,
+    /// The CreateUserPool request (PoolName and the settings).
+    #[serde(flatten)]
+    pub create: Map<String, Value>,
+}
+
+/// One app client of a seed pool.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct SeedClient {
+    /// The fixed client id.
+    pub client_id: Option<String>,
+    /// The CreateUserPoolClient request without `UserPoolId` (ClientSecret included).
+    #[serde(flatten)]
+    pub create: Map<String, Value>,
+}
+
+/// One user of a seed pool.
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct SeedUser {
+    /// The name the user signs in with (the email or phone number in pools that sign in with those).
+    pub username: Option<String>,
+    /// The fixed `sub`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sub: Option<String>,
+    /// A password (checked against the pool's policy).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    /// An exported argon2id hash, with `SrpSalt` and `SrpVerifier` (base64).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub password_hash: Option<String>,
+    /// SRP salt (base64).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub srp_salt: Option<String>,
+    /// SRP verifier (base64).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub srp_verifier: Option<String>,
+    /// `AttributeType` list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<Value>,
+    /// CONFIRMED (default), FORCE_CHANGE_PASSWORD or UNCONFIRMED.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    /// False for a disabled user.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enabled: Option<bool>,
+    /// Group names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub groups: Vec<String>,
+}
+
+/// What a seed created.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    /// Pools created.
+    pub pools: usize,
+    /// Clients created.
+    pub clients: usize,
+    /// Groups created.
+    pub groups: usize,
+    /// Users created.
+    pub users: usize,
+    /// Entries that already existed and were kept.
+    pub kept: usize,
+}
+
+impl std::fmt::Display for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} pools, {} clients, {} groups, {} users created; {} kept",
+            self.pools, self.clients, self.groups, self.users, self.kept
+        )
+    }
+}
+
+/// A seed entry that cannot be applied: where it is and why.
+#[derive(Debug, thiserror::Error)]
+#[error("seed {path}: {problem}")]
+pub struct SeedError {
+    /// e.g. `UserPools[0] (us-east-1_Example01).Users[2] (alice)`.
+    pub path: String,
+    /// The problem, as the API would answer it.
+    pub problem: String,
+}
+
+fn fail(path: &str, problem: impl std::fmt::Display) -> SeedError {
+    SeedError {
+        path: path.to_string(),
+        problem: problem.to_string(),
+    }
+}
