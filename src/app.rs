@@ -1,7 +1,9 @@
 //! `App` (what every request can reach: store, keys, clock, config, mail) and `Ctx` (one request's
 //! view of it).
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::clock::Clock;
 use crate::config::Config;
@@ -9,6 +11,7 @@ use crate::crypto::keys::Keys;
 use crate::crypto::password::Passwords;
 use crate::mail;
 use crate::store::{self, Store};
+use crate::triggers;
 
 /// Everything a request may touch, shared by all requests.
 pub struct App {
@@ -25,7 +28,11 @@ pub struct App {
     /// Wakes the SMTP relay when mail is queued.
     pub mail: mail::Mailer,
     /// One permit per core for running handlers (see `protocol`).
-    pub workers: tokio::sync::Semaphore,
+    pub workers: Arc<Semaphore>,
+    /// The Lambda Invoke client (triggers).
+    pub lambda: triggers::invoke::Invoker,
+    /// The last trigger invocations.
+    pub invocations: triggers::log::InvocationLog,
 }
 
 /// Why an `App` could not be built.
@@ -56,15 +63,40 @@ impl App {
             .map(|n| n.get())
             .unwrap_or(2);
         Ok(App {
-            config,
             store,
             keys,
             clock: Clock::default(),
             passwords,
             mail: mail::Mailer::default(),
-            workers: tokio::sync::Semaphore::new(cores),
+            workers: Arc::new(Semaphore::new(cores)),
+            lambda: triggers::invoke::Invoker::new(&config),
+            invocations: Default::default(),
+            config,
         })
     }
+}
+
+/// `awsSdkVersion` of trigger events when the caller's SDK is not known.
+pub const UNKNOWN_SDK: &str = "aws-sdk-unknown-unknown";
+
+/// The SDK a `User-Agent` names, as trigger events show it: `aws-sdk-js/3.1169.0` is
+/// `aws-sdk-js-3.1169.0`; anything else is `aws-sdk-unknown-unknown`.
+pub fn sdk_of(user_agent: Option<&str>) -> String {
+    user_agent
+        .and_then(|ua| {
+            ua.split_whitespace().find_map(|part| {
+                let rest = part.strip_prefix("aws-sdk-")?;
+                let (lang, version) = rest.split_once('/')?;
+                let ok = |s: &str| {
+                    !s.is_empty()
+                        && s.len() <= 32
+                        && s.bytes()
+                            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+                };
+                (ok(lang) && ok(version)).then(|| format!("aws-sdk-{lang}-{version}"))
+            })
+        })
+        .unwrap_or_else(|| UNKNOWN_SDK.into())
 }
 
 /// One request's view: the app plus what the request itself tells (region, issuer, id).
@@ -78,6 +110,27 @@ pub struct Ctx {
     pub issuer_base: String,
     /// `x-amzn-RequestId` of this request.
     pub request_id: String,
+    /// The caller's SDK as trigger events name it (`aws-sdk-js-3.1169.0`, `aws-sdk-unknown-unknown`).
+    pub sdk: String,
+    /// The handler slot this request holds, released while it waits on something outside the
+    /// emulator (a Lambda trigger).
+    pub worker: Option<Arc<WorkerSlot>>,
+}
+
+/// One of the per-core handler slots, held by a request while it computes.
+pub struct WorkerSlot {
+    workers: Arc<Semaphore>,
+    permit: Mutex<Option<OwnedSemaphorePermit>>,
+}
+
+impl WorkerSlot {
+    /// A slot holding `permit` of `workers`.
+    pub fn new(workers: Arc<Semaphore>, permit: OwnedSemaphorePermit) -> WorkerSlot {
+        WorkerSlot {
+            workers,
+            permit: Mutex::new(Some(permit)),
+        }
+    }
 }
 
 impl Ctx {
@@ -94,7 +147,25 @@ impl Ctx {
             region: app.config.region.clone(),
             issuer_base,
             request_id: request_id.to_string(),
+            sdk: UNKNOWN_SDK.into(),
+            worker: None,
         }
+    }
+
+    /// Runs `wait` (which blocks on something outside the emulator) without holding a handler slot,
+    /// so the cores serve other requests meanwhile; the slot is taken back afterwards, in turn.
+    pub fn waiting<T>(&self, wait: impl FnOnce() -> T) -> T {
+        let Some(slot) = &self.worker else {
+            return wait();
+        };
+        drop(slot.permit.lock().unwrap_or_else(|e| e.into_inner()).take());
+        let out = wait();
+        let permit =
+            tokio::runtime::Handle::current().block_on(slot.workers.clone().acquire_owned());
+        if let Ok(permit) = permit {
+            *slot.permit.lock().unwrap_or_else(|e| e.into_inner()) = Some(permit);
+        }
+        out
     }
 
     /// Now, in epoch seconds with milliseconds.

@@ -6,13 +6,16 @@
 //! password-reset codes, attribute verification codes, invitations with a temporary password, and
 //! MFA / passwordless sign-in codes. Rendering happens before any transaction (it is where a
 //! CustomMessage trigger runs); the rendered message is then queued inside the caller's transaction,
-//! next to the code it carries.
+//! next to the code it carries, and [`sent`] wakes the relay (or calls the pool's custom sender) once
+//! that transaction committed.
 
 use rusqlite::Connection;
+use serde_json::{Map, Value, json};
 use subtle::ConstantTimeEq;
 
 use crate::app::Ctx;
 use crate::config::Config;
+use crate::domain::UserStatus;
 use crate::domain::attributes::{self, Attributes};
 use crate::domain::ids;
 use crate::err;
@@ -21,6 +24,8 @@ use crate::mail::{self, Delivery, Kind, Medium, Outgoing};
 use crate::store::codes::{self as code_store, CodeRow};
 use crate::store::pools::PoolRow;
 use crate::store::users::UserRow;
+use crate::triggers::events::{self, MessageEvent};
+use crate::triggers::{self, Caller, ClientMetadata};
 
 /// How long a sign-up confirmation or attribute verification code is valid (24 hours).
 pub const SIGN_UP_CODE_TTL: f64 = 24.0 * 3600.0;
@@ -156,9 +161,52 @@ pub fn recovery_delivery(pool: &PoolRow, user: &UserRow) -> Result<Delivery> {
     ))
 }
 
+/// What the triggers of a message learn about its cause: the client, the call's ClientMetadata and the
+/// recipient's attributes as events carry them.
+#[derive(Debug, Clone)]
+pub struct Context<'a> {
+    /// `callerContext.clientId`.
+    pub caller: Caller,
+    /// ClientMetadata of the API call.
+    pub client_metadata: Option<&'a ClientMetadata>,
+    /// `userAttributes`.
+    pub user_attributes: Value,
+}
+
+impl<'a> Context<'a> {
+    /// A context without user attributes.
+    pub fn new(caller: Caller, client_metadata: Option<&'a ClientMetadata>) -> Context<'a> {
+        Context {
+            caller,
+            client_metadata,
+            user_attributes: json!({}),
+        }
+    }
+
+    /// The same context with the stored `user`'s attributes.
+    pub fn with_user(mut self, pool: &PoolRow, user: &UserRow) -> Context<'a> {
+        self.user_attributes = triggers::user_attributes(pool, user);
+        self
+    }
+
+    /// The same context with the attributes of a user about to exist in `status`.
+    pub fn with_attributes(mut self, attrs: &Attributes, status: UserStatus) -> Context<'a> {
+        let mut v = triggers::plain_attributes(attrs);
+        if let (Some(obj), Some(sub)) = (v.as_object_mut(), attributes::get(attrs, "sub")) {
+            let mut out = Map::new();
+            out.insert("sub".into(), json!(sub));
+            out.insert("cognito:user_status".into(), json!(status.as_str()));
+            out.extend(std::mem::take(obj));
+            v = Value::Object(out);
+        }
+        self.user_attributes = v;
+        self
+    }
+}
+
 /// A message the pool is about to send.
 pub struct Message<'a> {
-    /// The sending pool (its templates).
+    /// The sending pool (its templates and triggers).
     pub pool: &'a PoolRow,
     /// The recipient's internal username.
     pub username: &'a str,
@@ -170,6 +218,8 @@ pub struct Message<'a> {
     pub delivery: Delivery,
     /// The code, or the temporary password of an invitation.
     pub code: String,
+    /// What the message's triggers learn.
+    pub context: Context<'a>,
 }
 
 /// The pool's (subject, body) template for a message.
@@ -209,17 +259,105 @@ fn template(pool: &PoolRow, kind: Kind, medium: Medium) -> (Option<String>, Stri
     }
 }
 
-/// Renders a message from the pool's templates, ready to be queued. Runs outside any transaction.
-pub fn prepare(_ctx: &Ctx, m: Message<'_>) -> Result<Outgoing> {
-    let (subject, body) = template(m.pool, m.kind, m.delivery.medium);
-    Ok(Outgoing {
-        pool_id: m.pool.id.clone(),
-        username: m.username.to_string(),
-        kind: m.kind,
-        subject,
-        body: mail::render(&body, &m.code, m.shown_username),
-        delivery: m.delivery,
-        code: m.code,
+/// A CustomMessage body is used only when it carries the placeholders AWS requires (`{####}`, and
+/// `{username}` too for invitations); otherwise the pool's own message is sent, as AWS does.
+fn usable(body: &str, kind: Kind) -> bool {
+    body.contains("{####}") && (kind != Kind::Invitation || body.contains("{username}"))
+}
+
+/// The trigger source suffix of a message kind (`CustomMessage_<suffix>`).
+fn trigger_suffix(kind: Kind) -> &'static str {
+    match kind {
+        Kind::SignUp => "SignUp",
+        Kind::ResendCode => "ResendCode",
+        Kind::ForgotPassword => "ForgotPassword",
+        Kind::Invitation => "AdminCreateUser",
+        Kind::UpdateAttribute => "UpdateUserAttribute",
+        Kind::VerifyAttribute => "VerifyUserAttribute",
+        Kind::Mfa | Kind::SignInCode => "Authentication",
+    }
+}
+
+/// A custom sender call to make once the message's transaction committed.
+#[derive(Debug, Clone)]
+struct SenderCall {
+    pool: PoolRow,
+    caller: Caller,
+    client_metadata: Option<ClientMetadata>,
+    user_attributes: Value,
+}
+
+/// A message rendered and ready to be queued (or handed to the pool's custom sender).
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    /// The rendered message.
+    pub message: Outgoing,
+    sender: Option<SenderCall>,
+}
+
+impl Prepared {
+    /// Channel and address.
+    pub fn delivery(&self) -> &Delivery {
+        &self.message.delivery
+    }
+
+    /// The code it carries.
+    pub fn code(&self) -> &str {
+        &self.message.code
+    }
+}
+
+/// Renders a message: the pool's templates, or its CustomMessage trigger's answer; a pool with a
+/// custom sender for the medium gets no rendering (the sender is called once the caller commits).
+/// Runs outside any transaction.
+pub fn prepare(ctx: &Ctx, m: Message<'_>) -> Result<Prepared> {
+    let medium = m.delivery.medium;
+    let (mut subject, mut body) = template(m.pool, m.kind, medium);
+    let event = MessageEvent {
+        suffix: trigger_suffix(m.kind),
+        user_name: m.username,
+        caller: m.context.caller.clone(),
+        user_attributes: m.context.user_attributes.clone(),
+        client_metadata: m.context.client_metadata,
+    };
+    let sender = events::has_sender(m.pool, medium).then(|| SenderCall {
+        pool: m.pool.clone(),
+        caller: m.context.caller.clone(),
+        client_metadata: m.context.client_metadata.cloned(),
+        user_attributes: m.context.user_attributes.clone(),
+    });
+    if sender.is_none() {
+        if let Some(custom) = events::custom_message(ctx, m.pool, &event)? {
+            let given = match medium {
+                Medium::Sms => custom.sms,
+                Medium::Email => custom.email,
+            };
+            match given {
+                Some(b) if usable(&b, m.kind) => body = b,
+                Some(_) => tracing::warn!(
+                    pool = m.pool.id,
+                    "CustomMessage returned a message without its placeholders: the pool's message is sent"
+                ),
+                None => {}
+            }
+            if medium == Medium::Email {
+                if let Some(s) = custom.subject {
+                    subject = Some(s);
+                }
+            }
+        }
+    }
+    Ok(Prepared {
+        message: Outgoing {
+            pool_id: m.pool.id.clone(),
+            username: m.username.to_string(),
+            kind: m.kind,
+            subject,
+            body: mail::render(&body, &m.code, m.shown_username),
+            delivery: m.delivery,
+            code: m.code,
+        },
+        sender,
     })
 }
 
@@ -230,7 +368,8 @@ pub fn prepare_code(
     username: &str,
     kind: Kind,
     delivery: Delivery,
-) -> Result<Outgoing> {
+    context: Context<'_>,
+) -> Result<Prepared> {
     prepare(
         ctx,
         Message {
@@ -240,13 +379,18 @@ pub fn prepare_code(
             kind,
             delivery,
             code: new_code(ctx),
+            context,
         },
     )
 }
 
-/// Queues a prepared message in the caller's transaction (wake the relay once it commits).
-pub fn queue(c: &Connection, m: &Outgoing, now: f64) -> Result<()> {
-    mail::queue(c, m, now).map(drop)
+/// Queues a prepared message in the caller's transaction (then call [`sent`] once it commits). A
+/// message for a custom sender is not queued: the sender delivers it.
+pub fn queue(c: &Connection, m: &Prepared, now: f64) -> Result<()> {
+    if m.sender.is_some() {
+        return Ok(());
+    }
+    mail::queue(c, &m.message, now).map(drop)
 }
 
 /// Stores the code of a prepared message for `purpose` (replacing an earlier one) and queues the
@@ -254,7 +398,7 @@ pub fn queue(c: &Connection, m: &Outgoing, now: f64) -> Result<()> {
 /// code verifies it.
 pub fn store_and_queue(
     c: &Connection,
-    m: &Outgoing,
+    m: &Prepared,
     user_pk: i64,
     purpose: Purpose,
     value: Option<&str>,
@@ -264,13 +408,43 @@ pub fn store_and_queue(
         c,
         user_pk,
         purpose.as_str(),
-        &m.code,
-        Some(m.delivery.medium.attribute()),
+        &m.message.code,
+        Some(m.message.delivery.medium.attribute()),
         value,
         now,
         purpose.ttl(),
     )?;
     queue(c, m, now)
+}
+
+/// After the messages' transaction committed: wakes the SMTP relay, and hands the messages of pools
+/// with a custom sender to it (asynchronously, as AWS invokes senders).
+pub fn sent(ctx: &Ctx, messages: &[Prepared]) {
+    let mut relay = false;
+    for m in messages {
+        match &m.sender {
+            None => relay = true,
+            Some(s) => {
+                let event = MessageEvent {
+                    suffix: trigger_suffix(m.message.kind),
+                    user_name: &m.message.username,
+                    caller: s.caller.clone(),
+                    user_attributes: s.user_attributes.clone(),
+                    client_metadata: s.client_metadata.as_ref(),
+                };
+                events::custom_sender(
+                    ctx,
+                    &s.pool,
+                    m.message.delivery.medium,
+                    &event,
+                    &m.message.code,
+                );
+            }
+        }
+    }
+    if relay {
+        ctx.app.mail.wake();
+    }
 }
 
 /// "Attempt limit exceeded, please try after some time."

@@ -128,6 +128,48 @@ pub struct Config {
     )]
     pub password_changes_per_hour: u32,
 
+    /// Where Lambda triggers are invoked: the base URL of a host that speaks the Lambda Invoke API
+    /// (`sam local start-lambda`: http://127.0.0.1:3001, LocalStack: http://localhost:4566,
+    /// serverless-offline: http://localhost:3002). Without it, a pool's triggers fail as AWS fails
+    /// with a deleted function.
+    #[arg(long, env = "COGNITO_EMULATOR_LAMBDA_ENDPOINT")]
+    pub lambda_endpoint: Option<String>,
+
+    /// Per-function host: `<function ARN or name>=<endpoint URL>[#<function name to invoke>]`, e.g.
+    /// `arn:aws:lambda:us-east-1:123456789012:function:pre-signup=http://localhost:3002#triggers-dev-preSignUp`.
+    /// Repeat the flag (or separate entries with spaces in the environment variable).
+    #[arg(
+        long = "lambda-function",
+        env = "COGNITO_EMULATOR_LAMBDA_FUNCTIONS",
+        value_delimiter = ' ',
+        value_parser = parse_lambda_function
+    )]
+    pub lambda_functions: Vec<LambdaFunction>,
+
+    /// Seconds a synchronous trigger may take before the call fails (AWS: 5).
+    #[arg(
+        long,
+        env = "COGNITO_EMULATOR_LAMBDA_TIMEOUT_SECONDS",
+        default_value_t = 5.0
+    )]
+    pub lambda_timeout_seconds: f64,
+
+    /// Access key the emulator signs Lambda Invoke calls with (SigV4; the hosts above accept any).
+    #[arg(
+        long,
+        env = "COGNITO_EMULATOR_LAMBDA_ACCESS_KEY",
+        default_value = "test"
+    )]
+    pub lambda_access_key: String,
+
+    /// Secret key the emulator signs Lambda Invoke calls with.
+    #[arg(
+        long,
+        env = "COGNITO_EMULATOR_LAMBDA_SECRET_KEY",
+        default_value = "test"
+    )]
+    pub lambda_secret_key: String,
+
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "COGNITO_EMULATOR_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,
@@ -152,6 +194,37 @@ pub enum Command {
         #[arg(long)]
         url: Option<String>,
     },
+}
+
+/// One `--lambda-function` entry: where a function runs and under which name it is invoked there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LambdaFunction {
+    /// The ARN (or name) as a pool's LambdaConfig names it.
+    pub function: String,
+    /// Base URL of the host.
+    pub endpoint: String,
+    /// The name to invoke on that host, when it differs (serverless-offline's `<service>-<stage>-<key>`).
+    pub invoke_as: Option<String>,
+}
+
+fn parse_lambda_function(s: &str) -> Result<LambdaFunction, String> {
+    let (function, target) = s
+        .rsplit_once('=')
+        .filter(|(f, t)| !f.is_empty() && !t.is_empty())
+        .ok_or("expected <function ARN or name>=<endpoint URL>[#<name to invoke>]")?;
+    let (endpoint, invoke_as) = match target.split_once('#') {
+        Some((e, n)) if !n.is_empty() => (e, Some(n.to_string())),
+        Some((e, _)) => (e, None),
+        None => (target, None),
+    };
+    if !(endpoint.starts_with("http://") || endpoint.starts_with("https://")) {
+        return Err(format!("{endpoint} is not an http:// or https:// URL"));
+    }
+    Ok(LambdaFunction {
+        function: function.to_string(),
+        endpoint: endpoint.trim_end_matches('/').to_string(),
+        invoke_as,
+    })
 }
 
 fn parse_fixed_code(s: &str) -> Result<String, String> {

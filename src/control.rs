@@ -6,7 +6,9 @@
 //!   stay), then re-applies that pool's seed entries;
 //! - `GET  /_emulator/clock` — the emulator's time; `POST /_emulator/clock` with
 //!   `{"advanceSeconds": n}` moves it forward (every expiry follows it);
-//! - `GET  /_emulator/export` — the current state as a seed file.
+//! - `GET  /_emulator/export` — the current state as a seed file;
+//! - `GET  /_emulator/invocations?pool=&trigger=&after=` — the last Lambda trigger invocations (event,
+//!   answer, duration, outcome), oldest first.
 
 use std::sync::Arc;
 
@@ -25,6 +27,7 @@ pub async fn handle(app: &Arc<App>, req: Request<Incoming>) -> Response<Body> {
     let path = req.uri().path().trim_end_matches('/').to_string();
     match (req.method().clone(), path.as_str()) {
         (Method::GET, "/_emulator/messages") => messages(app, &req),
+        (Method::GET, "/_emulator/invocations") => invocations(app, &req),
         (Method::POST, "/_emulator/reset") => reset(app, &req).await,
         (Method::GET, "/_emulator/clock") => clock(app),
         (Method::POST, "/_emulator/clock") => advance(app, req).await,
@@ -38,6 +41,26 @@ pub async fn handle(app: &Arc<App>, req: Request<Incoming>) -> Response<Body> {
         }
         (m, p) => json_error(StatusCode::NOT_FOUND, &format!("No control route {m} {p}")),
     }
+}
+
+fn invocations(app: &App, req: &Request<Incoming>) -> Response<Body> {
+    let mut filter = crate::triggers::log::Filter::default();
+    for (k, v) in query_pairs(req.uri()) {
+        match k.as_str() {
+            "pool" | "poolId" => filter.pool_id = Some(v),
+            "trigger" | "triggerSource" => filter.trigger = Some(v),
+            "after" => match v.parse() {
+                Ok(n) => filter.after = Some(n),
+                Err(_) => {
+                    return json_error(StatusCode::BAD_REQUEST, "after must be an invocation id");
+                }
+            },
+            other => {
+                return json_error(StatusCode::BAD_REQUEST, &format!("unknown filter {other}"));
+            }
+        }
+    }
+    json_ok(json!({"invocations": app.invocations.list(&filter)}))
 }
 
 fn messages(app: &App, req: &Request<Incoming>) -> Response<Body> {
@@ -86,7 +109,10 @@ async fn reset(app: &Arc<App>, req: &Request<Incoming>) -> Response<Body> {
                 }
                 app.store.reset_pool(id).map_err(internal)?;
             }
-            None => app.store.reset_all().map_err(internal)?,
+            None => {
+                app.store.reset_all().map_err(internal)?;
+                app.invocations.clear();
+            }
         }
         app.passwords.forget_all();
         let seeded = match &app.config.seed {

@@ -3,6 +3,7 @@
 //! Modules and wiring only: `run(config, listener, shutdown)` serves until `shutdown` completes; tests
 //! start it in-process on a port-0 listener with a temporary database.
 
+pub mod accounts;
 pub mod app;
 pub mod auth;
 pub mod clock;
@@ -20,6 +21,7 @@ pub mod protocol;
 pub mod seed;
 pub mod server;
 pub mod store;
+pub mod triggers;
 pub mod wellknown;
 
 use std::future::Future;

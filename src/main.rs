@@ -161,6 +161,14 @@ fn main() -> ExitCode {
             env!("CARGO_PKG_VERSION"),
             cfg.keys.display(),
         );
+        match cognito_emulator::triggers::summary(&app) {
+            Ok(lines) => {
+                for line in lines {
+                    println!("trigger: {line}");
+                }
+            }
+            Err(e) => eprintln!("cognito-emulator: cannot list the triggers: {e}"),
+        }
         let _ = std::io::stdout().flush();
         match serve(app, listener, shutdown_signal()).await {
             Ok(()) => {

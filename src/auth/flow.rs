@@ -8,8 +8,8 @@ use serde_json::{Map, Value};
 
 use crate::app::Ctx;
 use crate::auth::checks::check_can_sign_in;
-use crate::auth::session::{self, State, Step};
-use crate::auth::tokens::{self, Session};
+use crate::auth::session::{self, CustomState, State, Step};
+use crate::auth::tokens::{self, Issue, Session, TokenSet};
 use crate::auth::{Caller, Outcome};
 use crate::codes;
 use crate::domain::challenge::ChallengeName;
@@ -22,6 +22,8 @@ use crate::store::clients::ClientRow;
 use crate::store::devices;
 use crate::store::pools::PoolRow;
 use crate::store::users::UserRow;
+use crate::triggers::pre_token::TokenSource;
+use crate::triggers::{self, ClientMetadata, Trigger, events};
 
 /// Whether a code is asked for as the first factor (passwordless USER_AUTH) or as MFA.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,9 +50,40 @@ pub struct Attempt<'a> {
     pub caller: Caller,
     /// DEVICE_KEY the client sent.
     pub device_key: Option<String>,
+    /// Why tokens would be issued now (PreTokenGeneration's trigger source).
+    pub source: TokenSource,
+    /// ClientMetadata of the current RespondToAuthChallenge (InitiateAuth passes none to the
+    /// triggers that run after the first step).
+    pub client_metadata: Option<ClientMetadata>,
+    /// The custom-auth loop a password step belongs to.
+    pub custom: Option<CustomState>,
 }
 
 impl<'a> Attempt<'a> {
+    /// A sign-in of `user`, started by `caller` with the name `typed`.
+    pub fn new(
+        ctx: &'a Ctx,
+        pool: &'a PoolRow,
+        client: &'a ClientRow,
+        user: UserRow,
+        typed: &str,
+        caller: Caller,
+        device_key: Option<String>,
+    ) -> Attempt<'a> {
+        Attempt {
+            ctx,
+            pool,
+            client,
+            user,
+            typed: typed.to_string(),
+            caller,
+            device_key,
+            source: TokenSource::Authentication,
+            client_metadata: None,
+            custom: None,
+        }
+    }
+
     /// Rebuilds an attempt from a session's state.
     pub fn resume(
         ctx: &'a Ctx,
@@ -67,6 +100,9 @@ impl<'a> Attempt<'a> {
             typed: state.typed.clone(),
             caller: state.caller,
             device_key: state.device_key.clone(),
+            source: TokenSource::Authentication,
+            client_metadata: None,
+            custom: None,
         }
     }
 
@@ -270,14 +306,19 @@ impl<'a> Attempt<'a> {
             &self.user.username,
             kind,
             Delivery::to(medium, address),
+            codes::Context::new(
+                triggers::Caller::client(&self.client.id),
+                self.client_metadata.as_ref(),
+            )
+            .with_user(self.pool, &self.user),
         )?;
         let now = self.ctx.now();
         self.ctx
             .app
             .store
             .write(|c| codes::queue(c, &message, now))?;
-        self.ctx.app.mail.wake();
-        let details = message.delivery.details();
+        codes::sent(self.ctx, std::slice::from_ref(&message));
+        let details = message.delivery().details();
         let params = HashMap::from([
             (
                 "CODE_DELIVERY_DELIVERY_MEDIUM".to_string(),
@@ -288,7 +329,7 @@ impl<'a> Attempt<'a> {
         let expires = now + self.client.config.auth_session_validity as f64 * 60.0;
         let step = Step::Code {
             challenge,
-            code: Some(message.code),
+            code: Some(message.code().to_string()),
             code_expires_at: Some(expires),
             attempts: 0,
             first_factor,
@@ -296,39 +337,69 @@ impl<'a> Attempt<'a> {
         self.challenge(challenge, params, step)
     }
 
-    /// Signed in: tokens, and NewDeviceMetadata when the pool tracks devices and this one is new.
+    /// Signed in: PreTokenGeneration shapes the tokens, PostAuthentication may still refuse them, then
+    /// the refresh token (and a newly tracked device, with NewDeviceMetadata) are stored.
     pub fn finish(self) -> Result<Outcome> {
-        let mut session = Session::new(self.ctx);
-        let now = self.ctx.now();
+        let ctx = self.ctx;
+        let mut session = Session::new(ctx);
+        let now = ctx.now();
+        let mut known_device = None;
         let mut new_device = None;
         if self.pool.config.device_configuration.is_some() {
             let known = match &self.device_key {
-                Some(k) => (self.ctx.app.store).read(|c| devices::of_user(c, k, self.user.pk))?,
+                Some(k) => (ctx.app.store).read(|c| devices::of_user(c, k, self.user.pk))?,
                 None => None,
             };
             match known {
                 Some(d) => {
-                    self.ctx
-                        .app
-                        .store
-                        .write(|c| devices::touch(c, &d.device_key, now))?;
-                    session.device_key = Some(d.device_key);
+                    session.device_key = Some(d.device_key.clone());
+                    known_device = Some(d.device_key);
                 }
                 None if !self.caller.is_admin() => {
                     let key = format!("{}_{}", ids::pool_region(&self.pool.id), ids::uuid());
                     let group = format!("-{}", &ids::client_id()[..8]);
-                    self.ctx
-                        .app
-                        .store
-                        .write(|c| devices::insert(c, &key, self.user.pk, &group, now))?;
                     session.device_key = Some(key.clone());
                     new_device = Some((key, group));
                 }
                 None => {}
             }
         }
-        let mut tokens = tokens::sign_in(self.ctx, self.client, &self.user, &session)?;
-        tokens.new_device = new_device;
-        Ok(Outcome::Tokens(tokens))
+        let issue = Issue {
+            pool: self.pool,
+            client: self.client,
+            user: &self.user,
+            session: &session,
+            source: self.source,
+            client_metadata: self.client_metadata.as_ref(),
+        };
+        let (id_token, access_token, expires_in) = tokens::mint(ctx, &issue)?;
+        if triggers::configured(self.pool, Trigger::PostAuthentication) {
+            events::post_authentication(
+                ctx,
+                self.pool,
+                &self.client.id,
+                &self.user.username,
+                triggers::user_attributes(self.pool, &self.user),
+                new_device.is_some(),
+                self.client_metadata.as_ref(),
+            )?;
+        }
+        ctx.app.store.write(|c| {
+            if let Some(key) = &known_device {
+                devices::touch(c, key, now)?;
+            }
+            if let Some((key, group)) = &new_device {
+                devices::insert(c, key, self.user.pk, group, now)?;
+            }
+            Ok(())
+        })?;
+        let refresh = tokens::store_refresh(ctx, self.client, &self.user, &session)?;
+        Ok(Outcome::Tokens(TokenSet {
+            id_token,
+            access_token,
+            refresh_token: Some(refresh),
+            expires_in,
+            new_device,
+        }))
     }
 }

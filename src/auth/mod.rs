@@ -3,9 +3,12 @@
 //! look-up, disabled users), and token issuing/verification in `tokens`.
 
 pub mod checks;
+pub mod custom;
 pub mod flow;
+pub mod migration;
 pub mod password;
 pub mod refresh;
+pub mod request;
 pub mod respond;
 pub mod session;
 pub mod srp_auth;

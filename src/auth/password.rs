@@ -4,13 +4,11 @@
 
 use crate::app::Ctx;
 use crate::auth::checks::{Wording, identify, incorrect, unknown_user};
-use crate::auth::flow::Attempt;
-use crate::auth::{Caller, Outcome, Params, required};
+use crate::auth::request::InitiateRequest;
+use crate::auth::{Outcome, migration, required};
 use crate::domain::UserStatus;
 use crate::err;
 use crate::error::Result;
-use crate::store::clients::ClientRow;
-use crate::store::pools::PoolRow;
 use crate::store::users::{self, UserRow};
 
 /// Quiet time after which failures are forgotten.
@@ -74,105 +72,37 @@ pub fn verify(ctx: &Ctx, user: &UserRow, password: &str) -> Result<()> {
     record_success(ctx, user)
 }
 
-/// Signs a user in with a password.
-pub fn sign_in(
-    ctx: &Ctx,
-    pool: &PoolRow,
-    client: &ClientRow,
-    params: &Params,
-    caller: Caller,
-) -> Result<Outcome> {
-    let username = required(params, "USERNAME")?;
-    let password = required(params, "PASSWORD")?;
-    let secret_hash = params.get("SECRET_HASH").map(String::as_str);
-    let user = identify(
+/// Signs a user in with a password (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH): UserMigration for an
+/// unknown user, PreAuthentication, then the password.
+pub fn sign_in(req: &InitiateRequest<'_>) -> Result<Outcome> {
+    let (ctx, pool, client) = (req.ctx, req.pool, req.client);
+    let username = required(req.params, "USERNAME")?;
+    let password = required(req.params, "PASSWORD")?;
+    let secret_hash = req.param("SECRET_HASH");
+    let found = identify(
         ctx,
         pool,
         client,
         username,
         secret_hash,
         Wording::AuthParameters,
-    )?
-    .ok_or_else(|| unknown_user(client))?;
+    )?;
+    let user = match found {
+        Some(u) => u,
+        None => match migration::on_sign_in(req, username, password)? {
+            Some(u) => u,
+            None => {
+                if client.config.prevents_user_existence_errors() {
+                    req.pre_authentication(None, username)?;
+                }
+                return Err(unknown_user(client));
+            }
+        },
+    };
     if user.status == UserStatus::Unconfirmed {
         return Err(err!(UserNotConfirmedException, "User is not confirmed."));
     }
+    req.pre_authentication(Some(&user), username)?;
     verify(ctx, &user, password)?;
-    let attempt = Attempt {
-        ctx,
-        pool,
-        client,
-        typed: username.to_string(),
-        caller,
-        device_key: params.get("DEVICE_KEY").cloned(),
-        user,
-    };
-    attempt.after_first_factor()
-}
-
-/// A new password, checked and hashed, ready to store.
-pub struct NewPassword {
-    /// argon2id hash.
-    pub hash: String,
-    /// SRP verifier over the internal username.
-    pub srp: crate::crypto::srp::Verifier,
-}
-
-impl NewPassword {
-    /// Checks `password` against the pool's policy and the user's password history, then hashes it and
-    /// computes its SRP verifier — the slow part, done outside any database lock.
-    pub fn prepare(
-        ctx: &Ctx,
-        pool: &PoolRow,
-        user: &UserRow,
-        password: &str,
-    ) -> Result<NewPassword> {
-        let policy = &pool.config.policies.password_policy;
-        crate::domain::password_policy::check(policy, password)?;
-        let history = policy.password_history_size.unwrap_or(0) as usize;
-        if history > 0 {
-            // The current password counts as one of the remembered ones.
-            let mut recent: Vec<&str> = user.password_hash.iter().map(String::as_str).collect();
-            recent.extend(
-                user.password_history
-                    .iter()
-                    .rev()
-                    .take(history.saturating_sub(1))
-                    .map(String::as_str),
-            );
-            if recent
-                .iter()
-                .any(|h| ctx.app.passwords.matches(h, password))
-            {
-                return Err(err!(
-                    PasswordHistoryPolicyViolationException,
-                    "The password has been used previously."
-                ));
-            }
-        }
-        NewPassword::compute(ctx, &pool.id, &user.username, password)
-    }
-
-    /// The hash and SRP verifier of `password` for `username`, without any policy or history check
-    /// (temporary passwords, and callers that checked the policy themselves).
-    pub fn compute(
-        ctx: &Ctx,
-        pool_id: &str,
-        username: &str,
-        password: &str,
-    ) -> Result<NewPassword> {
-        Ok(NewPassword {
-            hash: ctx.app.passwords.hash(password)?,
-            srp: crate::crypto::srp::make_verifier(
-                crate::domain::ids::pool_name(pool_id),
-                username,
-                password,
-            ),
-        })
-    }
-
-    /// Stores it for user `pk` (the previous hash joins the history).
-    pub fn store(&self, c: &rusqlite::Connection, pk: i64, now: f64) -> Result<()> {
-        users::set_password(c, pk, &self.hash, &self.srp.salt, &self.srp.verifier, now)
-    }
+    req.attempt(user, username).after_first_factor()
 }

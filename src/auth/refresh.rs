@@ -4,13 +4,16 @@
 
 use crate::app::Ctx;
 use crate::auth::checks::{Wording, check_client_secret, check_secret_hash, require_secret_hash};
-use crate::auth::tokens::{self, Session, TokenSet};
+use crate::auth::tokens::{self, Issue, Session, TokenSet};
 use crate::auth::{Outcome, Params, required};
 use crate::error::{CognitoError, Result};
 use crate::store::clients::ClientRow;
+use crate::store::pools::PoolRow;
 use crate::store::tokens::{NewRefresh, RefreshRow};
 use crate::store::users::UserRow;
 use crate::store::{tokens as token_store, users};
+use crate::triggers::ClientMetadata;
+use crate::triggers::pre_token::TokenSource;
 use crate::{domain::attributes, err};
 
 fn invalid() -> CognitoError {
@@ -59,13 +62,30 @@ fn check(ctx: &Ctx, row: &RefreshRow, user: &UserRow, device_key: Option<&str>) 
     Ok(())
 }
 
-fn mint(ctx: &Ctx, client: &ClientRow, row: &RefreshRow, user: &UserRow) -> Result<TokenSet> {
+/// New ID and access tokens from a stored refresh token (PreTokenGeneration runs again, as
+/// `TokenGeneration_RefreshTokens`).
+fn mint(
+    ctx: &Ctx,
+    pool: &PoolRow,
+    client: &ClientRow,
+    row: &RefreshRow,
+    user: &UserRow,
+    client_metadata: Option<&ClientMetadata>,
+) -> Result<TokenSet> {
     let session = Session {
         origin_jti: row.origin_jti.clone(),
         auth_time: row.auth_time,
         device_key: row.device_key.clone(),
     };
-    let (id_token, access_token, expires_in) = tokens::mint(ctx, client, user, &session)?;
+    let issue = Issue {
+        pool,
+        client,
+        user,
+        session: &session,
+        source: TokenSource::RefreshTokens,
+        client_metadata,
+    };
+    let (id_token, access_token, expires_in) = tokens::mint(ctx, &issue)?;
     Ok(TokenSet {
         id_token,
         access_token,
@@ -76,7 +96,7 @@ fn mint(ctx: &Ctx, client: &ClientRow, row: &RefreshRow, user: &UserRow) -> Resu
 }
 
 /// InitiateAuth / AdminInitiateAuth with `REFRESH_TOKEN` (and SECRET_HASH, DEVICE_KEY) in `params`.
-pub fn refresh(ctx: &Ctx, client: &ClientRow, params: &Params) -> Result<Outcome> {
+pub fn refresh(ctx: &Ctx, pool: &PoolRow, client: &ClientRow, params: &Params) -> Result<Outcome> {
     let token = required(params, "REFRESH_TOKEN")?;
     let secret_hash = params.get("SECRET_HASH").map(String::as_str);
     require_secret_hash(client, secret_hash, Wording::Refresh)?;
@@ -98,18 +118,30 @@ pub fn refresh(ctx: &Ctx, client: &ClientRow, params: &Params) -> Result<Outcome
         &user,
         params.get("DEVICE_KEY").map(String::as_str),
     )?;
-    Ok(Outcome::Tokens(mint(ctx, client, &row, &user)?))
+    Ok(Outcome::Tokens(mint(ctx, pool, client, &row, &user, None)?))
+}
+
+/// A GetTokensFromRefreshToken request.
+pub struct Exchange<'a> {
+    /// The refresh token.
+    pub token: &'a str,
+    /// ClientSecret, sent as is.
+    pub client_secret: Option<&'a str>,
+    /// DeviceKey.
+    pub device_key: Option<&'a str>,
+    /// ClientMetadata, for PreTokenGeneration.
+    pub client_metadata: Option<&'a ClientMetadata>,
 }
 
 /// GetTokensFromRefreshToken: the client secret is sent as is; with RefreshTokenRotation enabled a new
 /// refresh token replaces the old one, which keeps working for RetryGracePeriodSeconds.
 pub fn exchange(
     ctx: &Ctx,
+    pool: &PoolRow,
     client: &ClientRow,
-    token: &str,
-    client_secret: Option<&str>,
-    device_key: Option<&str>,
+    e: &Exchange<'_>,
 ) -> Result<TokenSet> {
+    let (token, client_secret, device_key) = (e.token, e.client_secret, e.device_key);
     check_client_secret(client, client_secret)?;
     let (row, user) = load(ctx, client, token)?;
     let now = ctx.now();
@@ -128,7 +160,7 @@ pub fn exchange(
         }
     }
     check(ctx, &row, &user, device_key)?;
-    let mut set = mint(ctx, client, &row, &user)?;
+    let mut set = mint(ctx, pool, client, &row, &user, e.client_metadata)?;
     if rotation.is_some() {
         let (new_token, digest) = tokens::new_refresh_token();
         let old = tokens::refresh_digest(token);

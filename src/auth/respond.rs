@@ -1,14 +1,14 @@
 //! RespondToAuthChallenge / AdminRespondToAuthChallenge: takes the session, checks USERNAME and
 //! SECRET_HASH, and runs the answered step of the state machine.
 
+use crate::accounts::NewPassword;
 use crate::app::Ctx;
 use crate::auth::checks::{
     Wording, check_can_sign_in, check_secret_hash, incorrect, require_secret_hash,
 };
 use crate::auth::flow::{Attempt, CodeStage};
-use crate::auth::password::NewPassword;
 use crate::auth::session::{self, Handle, State, Step};
-use crate::auth::{Caller, Outcome, Params, required, srp_auth, user_auth};
+use crate::auth::{Caller, Outcome, Params, custom, required, srp_auth, user_auth};
 use crate::codes;
 use crate::crypto::totp;
 use crate::domain::challenge::ChallengeName;
@@ -19,6 +19,8 @@ use crate::error::{CognitoError, Result};
 use crate::store::clients::ClientRow;
 use crate::store::pools::PoolRow;
 use crate::store::users;
+use crate::triggers::ClientMetadata;
+use crate::triggers::pre_token::TokenSource;
 
 /// Wrong codes allowed on one MFA challenge before the session dies.
 const CODE_ATTEMPTS: u32 = 3;
@@ -50,16 +52,33 @@ fn retryable(e: CognitoError) -> Failure {
     Failure::Retryable(e)
 }
 
-/// Answers one challenge step (`challenge` as the request names it).
+/// A RespondToAuthChallenge / AdminRespondToAuthChallenge request.
+pub struct Answered<'a> {
+    /// ChallengeName, as the request names it.
+    pub challenge: &'a str,
+    /// ChallengeResponses.
+    pub responses: &'a Params,
+    /// Session.
+    pub session: Option<&'a str>,
+    /// Who calls.
+    pub caller: Caller,
+    /// ClientMetadata (for the triggers of this step).
+    pub client_metadata: Option<&'a ClientMetadata>,
+}
+
+/// Answers one challenge step.
 pub fn respond(
     ctx: &Ctx,
     pool: &PoolRow,
     client: &ClientRow,
-    challenge: &str,
-    responses: &Params,
-    session_str: Option<&str>,
-    caller: Caller,
+    request: Answered<'_>,
 ) -> Result<Outcome> {
+    let (challenge, responses, session_str, caller) = (
+        request.challenge,
+        request.responses,
+        request.session,
+        request.caller,
+    );
     // Checked before the session is taken, so these mistakes leave it usable.
     let username = required(responses, "USERNAME")?;
     let secret_hash = responses.get("SECRET_HASH").map(String::as_str);
@@ -101,6 +120,7 @@ pub fn respond(
         name,
         responses,
         handle: &handle,
+        client_metadata: request.client_metadata,
     };
     match answered.run(user_pk, state, caller) {
         Ok(outcome) => Ok(outcome),
@@ -122,6 +142,7 @@ struct Answer<'a> {
     name: ChallengeName,
     responses: &'a Params,
     handle: &'a Handle,
+    client_metadata: Option<&'a ClientMetadata>,
 }
 
 impl Answer<'_> {
@@ -141,6 +162,24 @@ impl Answer<'_> {
             return Err(Self::invalid_session());
         }
         let Some(user_pk) = user_pk else {
+            if let Step::Custom(custom_state) = &state.step {
+                // A custom-auth loop about an unknown user the client hides.
+                check_secret_hash(client, secret_hash, &[username], Wording::AuthParameters)
+                    .map_err(retryable)?;
+                let subject = custom::Subject::Unknown(custom::UnknownUser {
+                    ctx,
+                    pool,
+                    client,
+                    typed: state.typed.clone(),
+                    caller,
+                });
+                return Ok(custom::answer(
+                    subject,
+                    custom_state.clone(),
+                    responses,
+                    self.client_metadata,
+                )?);
+            }
             // The simulated challenge of an unknown user (PreventUserExistenceErrors).
             check_secret_hash(client, secret_hash, &[username], Wording::AuthParameters)
                 .map_err(retryable)?;
@@ -177,6 +216,7 @@ impl Answer<'_> {
         if let Some(key) = responses.get("DEVICE_KEY").filter(|k| !k.is_empty()) {
             attempt.device_key = Some(key.clone());
         }
+        attempt.client_metadata = self.client_metadata.cloned();
         Ok(self.step(attempt, &state)?)
     }
 
@@ -190,6 +230,7 @@ impl Answer<'_> {
             ),
             (ChallengeName::NewPasswordRequired, Step::NewPasswordRequired) => {
                 set_new_password(&mut attempt, responses)?;
+                attempt.source = TokenSource::NewPasswordChallenge;
                 Ok(attempt.after_new_password()?)
             }
             (ChallengeName::DeviceSrpAuth, Step::DeviceSrpAuth) => {
@@ -222,6 +263,15 @@ impl Answer<'_> {
                 Ok(attempt.finish()?)
             }
             (name, Step::Code { challenge, .. }) if name == *challenge => self.code(attempt, state),
+            (ChallengeName::CustomChallenge, Step::Custom(custom_state)) => {
+                let subject = custom::Subject::User(Box::new(attempt));
+                Ok(custom::answer(
+                    subject,
+                    custom_state.clone(),
+                    responses,
+                    self.client_metadata,
+                )?)
+            }
             (ChallengeName::SelectChallenge, Step::SelectChallenge { available }) => {
                 Ok(user_auth::select(attempt, responses, available)?)
             }

@@ -18,6 +18,7 @@ use crate::err;
 use crate::error::{CognitoError, Result};
 use crate::store::clients::ClientRow;
 use crate::store::sessions;
+use crate::triggers::events::ChallengeResult;
 
 const PREFIX: &str = "AYABe";
 
@@ -84,6 +85,9 @@ pub enum Step {
         /// True for a simulated challenge of an unknown user (PreventUserExistenceErrors).
         #[serde(default)]
         fake: bool,
+        /// The custom-auth rounds this password step belongs to (CUSTOM_AUTH started with SRP_A).
+        #[serde(default)]
+        custom: Option<CustomState>,
     },
     /// A new password is required.
     NewPasswordRequired,
@@ -135,10 +139,30 @@ pub enum Step {
         /// AvailableChallenges.
         available: Vec<FirstFactor>,
     },
+    /// CUSTOM_AUTH: a challenge of the pool's CreateAuthChallenge trigger.
+    Custom(CustomState),
     /// SignUp's session, exchanged by ConfirmSignUp for a sign-in session.
     SignedUp,
     /// ConfirmSignUp's session: InitiateAuth USER_AUTH with it signs in without another factor.
     Confirmed,
+}
+
+/// The custom-auth loop so far.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct CustomState {
+    /// DefineAuthChallenge's `session`: every round and its result.
+    pub rounds: Vec<ChallengeResult>,
+    /// The pending challenge's name (CUSTOM_CHALLENGE).
+    pub challenge: Option<String>,
+    /// CreateAuthChallenge's private parameters, for VerifyAuthChallengeResponse.
+    pub private: serde_json::Map<String, serde_json::Value>,
+    /// CreateAuthChallenge's challengeMetadata.
+    pub metadata: Option<String>,
+    /// The client's SRP_A, when the loop started with SRP.
+    pub srp_a: Option<String>,
+    /// True for an unknown user the client hides (the triggers see `userNotFound`).
+    #[serde(default)]
+    pub user_not_found: bool,
 }
 
 /// The random bytes behind a session.

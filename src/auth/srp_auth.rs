@@ -14,15 +14,15 @@ use crate::app::Ctx;
 use crate::auth::checks::{Wording, identify, incorrect, require_secret_hash, unknown_user};
 use crate::auth::flow::Attempt;
 use crate::auth::password::{check_lockout, record_failure, record_success};
+use crate::auth::request::InitiateRequest;
 use crate::auth::session::{self, Handle, State, Step};
-use crate::auth::{Caller, Outcome, Params, required, user_device};
+use crate::auth::{Outcome, Params, custom, required, user_device};
 use crate::crypto::srp::{self, ServerEphemeral};
 use crate::domain::challenge::ChallengeName;
 use crate::domain::{UserStatus, ids};
 use crate::err;
 use crate::error::Result;
-use crate::store::clients::ClientRow;
-use crate::store::pools::PoolRow;
+use crate::triggers::pre_token::TokenSource;
 
 pub fn parse_a(hex: &str) -> Result<BigUint> {
     let a = srp::parse_hex(hex).ok_or_else(|| {
@@ -58,16 +58,11 @@ fn simulated(ctx: &Ctx, pool_id: &str, username: &str) -> (BigUint, String) {
 
 /// InitiateAuth USER_SRP_AUTH: answers PASSWORD_VERIFIER with SALT, SRP_B, SECRET_BLOCK, USER_ID_FOR_SRP
 /// and USERNAME.
-pub fn start(
-    ctx: &Ctx,
-    pool: &PoolRow,
-    client: &ClientRow,
-    params: &Params,
-    caller: Caller,
-) -> Result<Outcome> {
-    let username = required(params, "USERNAME")?;
-    let a_hex = required(params, "SRP_A")?;
-    let secret_hash = params.get("SECRET_HASH").map(String::as_str);
+pub fn start(req: &InitiateRequest<'_>) -> Result<Outcome> {
+    let (ctx, pool, client, caller) = (req.ctx, req.pool, req.client, req.caller);
+    let username = required(req.params, "USERNAME")?;
+    let a_hex = required(req.params, "SRP_A")?;
+    let secret_hash = req.param("SECRET_HASH");
     require_secret_hash(client, secret_hash, Wording::AuthParameters)?;
     let a = parse_a(a_hex)?;
     let user = match identify(
@@ -83,6 +78,7 @@ pub fn start(
             if !client.config.prevents_user_existence_errors() {
                 return Err(unknown_user(client));
             }
+            req.pre_authentication(None, username)?;
             // A plausible challenge whose answer will always be "Incorrect username or password.".
             // SRP_B = k·v + g^b is uniformly spread whatever v is, so any stand-in verifier does; not
             // computing one (a 3072-bit exponentiation) keeps this answer as fast as a real user's.
@@ -98,6 +94,7 @@ pub fn start(
                     big_b: hex(&eph.big_b),
                     a: hex(&a),
                     fake: true,
+                    custom: None,
                 },
             };
             let handle =
@@ -105,16 +102,11 @@ pub fn start(
             return Ok(verifier_challenge(&handle, &salt, &eph, &user_id));
         }
     };
-    let attempt = Attempt {
-        ctx,
-        pool,
-        client,
-        typed: username.to_string(),
-        caller,
-        device_key: params.get("DEVICE_KEY").cloned(),
-        user,
-    };
-    password_verifier(attempt, &a)
+    if user.status == UserStatus::Unconfirmed {
+        return Err(err!(UserNotConfirmedException, "User is not confirmed."));
+    }
+    req.pre_authentication(Some(&user), username)?;
+    password_verifier(req.attempt(user, username), &a)
 }
 
 /// The PASSWORD_VERIFIER challenge for a user already identified (USER_SRP_AUTH, or USER_AUTH's
@@ -135,6 +127,7 @@ pub fn password_verifier(attempt: Attempt<'_>, a: &BigUint) -> Result<Outcome> {
         big_b: hex(&eph.big_b),
         a: hex(a),
         fake: false,
+        custom: attempt.custom.clone(),
     });
     let handle = session::create(
         ctx,
@@ -204,14 +197,22 @@ fn big(hex: &str) -> Result<BigUint> {
 /// RespondToAuthChallenge PASSWORD_VERIFIER: a wrong proof is a wrong password (and counts toward the
 /// lockout); a right one continues the sign-in.
 pub fn verify_password(
-    attempt: Attempt<'_>,
+    mut attempt: Attempt<'_>,
     responses: &Params,
     handle: &Handle,
     step: &Step,
 ) -> Result<Outcome> {
-    let Step::PasswordVerifier { b, big_b, a, .. } = step else {
+    let Step::PasswordVerifier {
+        b,
+        big_b,
+        a,
+        custom,
+        ..
+    } = step
+    else {
         return Err(incorrect());
     };
+    attempt.custom = custom.clone();
     let ctx = attempt.ctx;
     check_lockout(ctx, &attempt.user)?;
     let Some(verifier) = attempt.user.srp_verifier.clone() else {
@@ -235,7 +236,10 @@ pub fn verify_password(
         return Err(incorrect());
     }
     record_success(ctx, &attempt.user)?;
-    attempt.after_first_factor()
+    match attempt.custom.take() {
+        Some(state) => custom::after_password(attempt, state),
+        None => attempt.after_first_factor(),
+    }
 }
 
 /// RespondToAuthChallenge DEVICE_SRP_AUTH: the device's SRP_A; answers DEVICE_PASSWORD_VERIFIER.
@@ -281,7 +285,7 @@ pub fn start_device(attempt: Attempt<'_>, responses: &Params) -> Result<Outcome>
 /// RespondToAuthChallenge DEVICE_PASSWORD_VERIFIER: the same proof with poolName := DeviceGroupKey,
 /// userId := DeviceKey; a remembered device then replaces MFA.
 pub fn verify_device(
-    attempt: Attempt<'_>,
+    mut attempt: Attempt<'_>,
     responses: &Params,
     handle: &Handle,
     step: &Step,
@@ -309,5 +313,6 @@ pub fn verify_device(
     )? {
         return Err(incorrect());
     }
+    attempt.source = TokenSource::AuthenticateDevice;
     attempt.mfa(device.remembered)
 }

@@ -1,38 +1,30 @@
 //! The first step of InitiateAuth and AdminInitiateAuth: which flows each accepts, whether the client
 //! allows it, then the flow itself.
 
-use crate::app::Ctx;
-use crate::auth::{Caller, Outcome, Params, password, refresh, srp_auth, user_auth};
+use crate::auth::request::InitiateRequest;
+use crate::auth::{Caller, Outcome, custom, password, refresh, srp_auth, user_auth};
 use crate::domain::challenge::AuthFlow;
 use crate::err;
 use crate::error::Result;
-use crate::store::clients::ClientRow;
-use crate::store::pools::PoolRow;
 
 /// Starts the flow named `flow` (an `AuthFlowType` value).
-pub fn start(
-    ctx: &Ctx,
-    pool: &PoolRow,
-    client: &ClientRow,
-    flow: &str,
-    params: &Params,
-    session: Option<&str>,
-    caller: Caller,
-) -> Result<Outcome> {
+pub fn start(req: &InitiateRequest<'_>, flow: &str) -> Result<Outcome> {
     let Some(parsed) = AuthFlow::parse(flow) else {
         return Err(err!(
             InvalidParameterException,
             "Initiate Auth method not supported: {flow}"
         ));
     };
-    if matches!(parsed, AuthFlow::AdminUserPassword | AuthFlow::AdminNoSrp) && !caller.is_admin() {
+    if matches!(parsed, AuthFlow::AdminUserPassword | AuthFlow::AdminNoSrp)
+        && !req.caller.is_admin()
+    {
         return Err(err!(
             InvalidParameterException,
             "Initiate Auth method not supported."
         ));
     }
-    if !client.config.allows(parsed.client_flow()) {
-        return Err(match caller {
+    if !req.client.config.allows(parsed.client_flow()) {
+        return Err(match req.caller {
             Caller::Admin => err!(
                 InvalidParameterException,
                 "Auth flow not enabled for this client"
@@ -44,18 +36,14 @@ pub fn start(
         });
     }
     match parsed {
-        AuthFlow::UserPassword => password::sign_in(ctx, pool, client, params, caller),
-        AuthFlow::AdminUserPassword | AuthFlow::AdminNoSrp => {
-            password::sign_in(ctx, pool, client, params, Caller::Admin)
+        AuthFlow::UserPassword | AuthFlow::AdminUserPassword | AuthFlow::AdminNoSrp => {
+            password::sign_in(req)
         }
         AuthFlow::RefreshTokenAuth | AuthFlow::RefreshToken => {
-            refresh::refresh(ctx, client, params)
+            refresh::refresh(req.ctx, req.pool, req.client, req.params)
         }
-        AuthFlow::UserSrp => srp_auth::start(ctx, pool, client, params, caller),
-        AuthFlow::UserAuth => user_auth::start(ctx, pool, client, params, session, caller),
-        AuthFlow::Custom => Err(err!(
-            InvalidParameterException,
-            "Custom auth lambda trigger is not configured for the user pool."
-        )),
+        AuthFlow::UserSrp => srp_auth::start(req),
+        AuthFlow::UserAuth => user_auth::start(req),
+        AuthFlow::Custom => custom::start(req),
     }
 }

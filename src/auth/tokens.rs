@@ -14,9 +14,12 @@ use crate::domain::attributes;
 use crate::domain::ids;
 use crate::error::{CognitoError, Result};
 use crate::store::clients::ClientRow;
+use crate::store::pools::PoolRow;
 use crate::store::tokens::{self, NewRefresh};
 use crate::store::users::UserRow;
 use crate::store::{self};
+use crate::triggers::pre_token::{self, Groups, TokenEvent, TokenSource};
+use crate::triggers::{self, ClientMetadata};
 
 /// The scope of tokens minted by the native API (InitiateAuth and friends).
 pub const ADMIN_SCOPE: &str = "aws.cognito.signin.user.admin";
@@ -119,13 +122,25 @@ fn claim_value(name: &str, value: &str) -> Value {
     }
 }
 
-/// Signs the ID and access tokens for `user` signed in through `client`.
-pub fn mint(
-    ctx: &Ctx,
-    client: &ClientRow,
-    user: &UserRow,
-    session: &Session,
-) -> Result<(String, String, i64)> {
+/// What a token set is issued for.
+pub struct Issue<'a> {
+    /// The pool (its PreTokenGeneration trigger).
+    pub pool: &'a PoolRow,
+    /// The app client.
+    pub client: &'a ClientRow,
+    /// The user.
+    pub user: &'a UserRow,
+    /// The authentication the tokens belong to.
+    pub session: &'a Session,
+    /// Why (the PreTokenGeneration trigger source).
+    pub source: TokenSource,
+    /// ClientMetadata of the API call, for PreTokenGeneration.
+    pub client_metadata: Option<&'a ClientMetadata>,
+}
+
+/// Signs the ID and access tokens of `issue`, with the pool's PreTokenGeneration overrides applied.
+pub fn mint(ctx: &Ctx, issue: &Issue<'_>) -> Result<(String, String, i64)> {
+    let (client, user, session) = (issue.client, issue.user, issue.session);
     let now = ctx.app.clock.now_secs();
     let issuer = ctx.issuer(&client.pool_id);
     let event_id = ids::uuid();
@@ -152,6 +167,11 @@ pub fn mint(
         .filter(|first| best_roles.all(|r| r == *first))
         .map(str::to_string);
     let group_claim = (!names.is_empty()).then(|| Value::from(names.clone()));
+    let group_config = Groups {
+        groups: names.iter().map(|n| n.to_string()).collect(),
+        roles: roles.iter().map(|r| r.to_string()).collect(),
+        preferred_role: preferred_role.clone(),
+    };
 
     let mut id = Map::new();
     id.insert("sub".into(), Value::from(user.sub.clone()));
@@ -220,6 +240,20 @@ pub fn mint(
         access.insert("device_key".into(), Value::from(device.clone()));
     }
 
+    let scopes = [ADMIN_SCOPE.to_string()];
+    let event = TokenEvent {
+        source: issue.source,
+        client_id: &client.id,
+        user_name: &user.username,
+        user_attributes: triggers::user_attributes(issue.pool, user),
+        groups: group_config,
+        scopes: &scopes,
+        client_metadata: issue.client_metadata,
+    };
+    if let Some(overrides) = pre_token::pre_token_generation(ctx, issue.pool, event)? {
+        pre_token::apply(&overrides, Some(&mut id), &mut access);
+    }
+
     let keys = &ctx.app.keys;
     Ok((
         jwt::sign(keys, KeyUse::Id, &id),
@@ -248,14 +282,13 @@ pub fn refresh_digest(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
 }
 
-/// Issues a full token set for a completed sign-in: ID, access and a stored refresh token.
-pub fn sign_in(
+/// Stores a new refresh token for a completed sign-in and returns it.
+pub fn store_refresh(
     ctx: &Ctx,
     client: &ClientRow,
     user: &UserRow,
     session: &Session,
-) -> Result<TokenSet> {
-    let (id_token, access_token, expires_in) = mint(ctx, client, user, session)?;
+) -> Result<String> {
     let (refresh, digest) = new_refresh_token();
     let now = ctx.now();
     let expires_at = now + client.config.refresh_token_seconds() as f64;
@@ -274,13 +307,7 @@ pub fn sign_in(
             },
         )
     })?;
-    Ok(TokenSet {
-        id_token,
-        access_token,
-        refresh_token: Some(refresh),
-        expires_in,
-        new_device: None,
-    })
+    Ok(refresh)
 }
 
 /// What an operation learns from a valid access token.

@@ -4,18 +4,17 @@
 
 use serde_json::Value;
 
-use crate::app::Ctx;
 use crate::auth::checks::{Wording, check_can_sign_in, identify, unknown_user};
 use crate::auth::flow::{Attempt, CodeStage};
 use crate::auth::password;
+use crate::auth::request::InitiateRequest;
 use crate::auth::session::{self, Handle, Kind, Step};
-use crate::auth::{Caller, Outcome, Params, required, srp_auth};
+use crate::auth::{Outcome, Params, required, srp_auth};
 use crate::domain::challenge::{ChallengeName, FirstFactor};
 use crate::domain::mfa::Factor;
 use crate::domain::{UserStatus, attributes};
 use crate::err;
 use crate::error::Result;
-use crate::store::clients::ClientRow;
 use crate::store::pools::PoolRow;
 use crate::store::users::UserRow;
 
@@ -50,16 +49,11 @@ pub fn available(pool: &PoolRow, user: &UserRow) -> Vec<FirstFactor> {
 }
 
 /// InitiateAuth USER_AUTH.
-pub fn start(
-    ctx: &Ctx,
-    pool: &PoolRow,
-    client: &ClientRow,
-    params: &Params,
-    session: Option<&str>,
-    caller: Caller,
-) -> Result<Outcome> {
+pub fn start(req: &InitiateRequest<'_>) -> Result<Outcome> {
+    let (ctx, pool, client) = (req.ctx, req.pool, req.client);
+    let params = req.params;
     let username = required(params, "USERNAME")?;
-    let secret_hash = params.get("SECRET_HASH").map(String::as_str);
+    let secret_hash = req.param("SECRET_HASH");
     let user = identify(
         ctx,
         pool,
@@ -69,7 +63,7 @@ pub fn start(
         Wording::AuthParameters,
     )?
     .ok_or_else(|| unknown_user(client))?;
-    if let Some(s) = session {
+    if let Some(s) = req.session {
         // Sign-in right after ConfirmSignUp: the confirmation proved the user.
         let (_, user_pk, state) = session::take(
             ctx,
@@ -83,31 +77,17 @@ pub fn start(
                 "Invalid session for the user."
             ));
         }
-        let attempt = Attempt {
-            ctx,
-            pool,
-            client,
-            typed: username.into(),
-            caller,
-            device_key: None,
-            user,
-        };
-        check_can_sign_in(&attempt.user)?;
+        check_can_sign_in(&user)?;
+        let mut attempt = req.attempt(user, username);
+        attempt.device_key = None;
         return attempt.finish();
     }
     if user.status == UserStatus::Unconfirmed {
         return Err(err!(UserNotConfirmedException, "User is not confirmed."));
     }
+    req.pre_authentication(Some(&user), username)?;
     let choices = available(pool, &user);
-    let attempt = Attempt {
-        ctx,
-        pool,
-        client,
-        typed: username.into(),
-        caller,
-        device_key: params.get("DEVICE_KEY").cloned(),
-        user,
-    };
+    let attempt = req.attempt(user, username);
     let preferred = params
         .get("PREFERRED_CHALLENGE")
         .and_then(|p| FirstFactor::parse(p));

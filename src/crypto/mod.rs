@@ -1,10 +1,11 @@
 //! Cryptography: signing keys and the JWKS, JWT signing/verification, SECRET_HASH, password hashes,
-//! SRP-6a.
+//! SRP-6a, SigV4 signing.
 
 pub mod jwt;
 pub mod keys;
 pub mod modexp;
 pub mod password;
 pub mod secret_hash;
+pub mod sigv4;
 pub mod srp;
 pub mod totp;

@@ -6,6 +6,7 @@ pub mod challenge;
 pub mod client;
 pub mod filter;
 pub mod ids;
+pub mod lambda;
 pub mod mfa;
 pub mod password_policy;
 pub mod pool;

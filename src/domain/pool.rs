@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
+use crate::domain::lambda::LambdaConfig;
 use crate::domain::schema::check_schema;
 pub use crate::domain::schema::{
     NumberConstraints, STANDARD_ATTRIBUTES, SchemaAttribute, StringConstraints, build_schema,
@@ -22,8 +23,8 @@ pub struct PoolConfig {
     #[serde(default = "inactive")]
     pub deletion_protection: String,
     /// Lambda triggers (stored, not invoked yet).
-    #[serde(default = "empty_object")]
-    pub lambda_config: Value,
+    #[serde(default)]
+    pub lambda_config: LambdaConfig,
     /// The standard attributes followed by the custom ones (`custom:` prefixed).
     #[serde(default)]
     pub schema_attributes: Vec<SchemaAttribute>,
@@ -90,9 +91,6 @@ fn off() -> String {
 }
 fn essentials() -> String {
     "ESSENTIALS".into()
-}
-fn empty_object() -> Value {
-    json!({})
 }
 fn default_email_configuration() -> Value {
     json!({"EmailSendingAccount": "COGNITO_DEFAULT"})
@@ -361,7 +359,7 @@ pub struct PoolSettingsInput {
     /// ACTIVE / INACTIVE.
     pub deletion_protection: Option<String>,
     /// Lambda triggers.
-    pub lambda_config: Option<Value>,
+    pub lambda_config: Option<LambdaConfig>,
     /// Auto-verified attributes.
     pub auto_verified_attributes: Option<Vec<String>>,
     /// Legacy SMS template.
@@ -462,7 +460,7 @@ impl PoolConfig {
             deletion_protection: s
                 .deletion_protection
                 .unwrap_or(defaults.deletion_protection),
-            lambda_config: s.lambda_config.unwrap_or(defaults.lambda_config),
+            lambda_config: s.lambda_config.unwrap_or_default().checked()?,
             auto_verified_attributes: s.auto_verified_attributes.filter(|a| !a.is_empty()),
             sms_verification_message: s.sms_verification_message,
             email_verification_message: s.email_verification_message,

@@ -9,6 +9,7 @@ use crate::domain::UserStatus;
 use crate::error::Result;
 use crate::ops::load;
 use crate::app::Ctx;
+use crate::triggers::{Caller, events};
 use crate::codes::{self, Purpose};
 use crate::err;
 use crate::store::users;
@@ -19,13 +20,12 @@ use crate::store::users;
 pub struct Request {
     user_pool_id: String,
     username: String,
-    #[allow(dead_code)]
     client_metadata: Option<HashMap<String, String>>,
 }
 
 /// Confirms the user.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (_, user) = load::admin_user(ctx, &req.user_pool_id, &req.username)?;
+    let (pool, user) = load::admin_user(ctx, &req.user_pool_id, &req.username)?;
     if user.status != UserStatus::Unconfirmed {
         return Err(err!(
             NotAuthorizedException,
@@ -38,5 +38,13 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
         users::set_status(c, user.pk, UserStatus::Confirmed, now)?;
         codes::discard(c, user.pk, Purpose::SignUp)
     })?;
+    events::post_confirmation_of(
+        ctx,
+        &pool,
+        "PostConfirmation_ConfirmSignUp",
+        user.pk,
+        Caller::None,
+        req.client_metadata.as_ref(),
+    )?;
     Ok(json!({}))
 }

@@ -7,18 +7,20 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::accounts::{self, NewAccount, NewPassword};
 use crate::app::Ctx;
-use crate::auth::password::NewPassword;
-use crate::codes;
+use crate::codes::{self, Prepared};
 use crate::domain::attributes::{self, AttributeType, Attributes, Writer};
 use crate::domain::usernames::{self, Creator};
 use crate::domain::{UserStatus, ids, password_policy};
 use crate::err;
-use crate::error::{CognitoError, Result};
-use crate::mail::{Delivery, Kind, Medium, Outgoing};
+use crate::error::Result;
+use crate::mail::{Delivery, Kind, Medium};
 use crate::ops::{load, shapes};
 use crate::store::pools::PoolRow;
-use crate::store::users::{self, NewUser, UserRow, exists_error};
+use crate::store::users::{self, UserRow};
+use crate::triggers::events::{self, PreSignUpEvent};
+use crate::triggers::{self, Caller, ClientMetadata, Trigger};
 
 /// AdminCreateUserRequest.
 #[derive(Debug, Deserialize)]
@@ -27,14 +29,12 @@ pub struct Request {
     user_pool_id: String,
     username: String,
     user_attributes: Option<Vec<AttributeType>>,
-    #[allow(dead_code)]
     validation_data: Option<Vec<AttributeType>>,
     temporary_password: Option<String>,
     #[serde(default)]
     force_alias_creation: bool,
     message_action: Option<String>,
     desired_delivery_mediums: Option<Vec<String>>,
-    #[allow(dead_code)]
     client_metadata: Option<HashMap<String, String>>,
 }
 
@@ -95,10 +95,11 @@ fn invitations(
     pool: &PoolRow,
     username: &str,
     typed: &str,
+    context: &codes::Context<'_>,
     attrs: &Attributes,
     password: &str,
     mediums: &[Medium],
-) -> Result<Vec<Outgoing>> {
+) -> Result<Vec<Prepared>> {
     let mut out = Vec::new();
     for medium in mediums {
         let Some(address) = attributes::get(attrs, medium.attribute()) else {
@@ -111,6 +112,7 @@ fn invitations(
             kind: Kind::Invitation,
             delivery: Delivery::to(*medium, address),
             code: password.to_string(),
+            context: context.clone(),
         };
         out.push(codes::prepare(ctx, message)?);
     }
@@ -151,11 +153,13 @@ fn resend(ctx: &Ctx, pool: &PoolRow, req: &Request, password: &str) -> Result<Us
             req.username
         ));
     }
+    let context = codes::Context::new(Caller::NotApplicable, None).with_user(pool, &user);
     let invites = invitations(
         ctx,
         pool,
         &user.username,
         &req.username,
+        &context,
         &user.attributes,
         password,
         &mediums(req)?,
@@ -168,14 +172,11 @@ fn resend(ctx: &Ctx, pool: &PoolRow, req: &Request, password: &str) -> Result<Us
         invites.iter().try_for_each(|m| codes::queue(c, m, now))
     })?;
     ctx.app.passwords.forget(user.pk);
-    ctx.app.mail.wake();
-    ctx.app
-        .store
-        .read(|c| users::by_pk(c, user.pk))?
-        .ok_or_else(|| CognitoError::internal("user vanished"))
+    codes::sent(ctx, &invites);
+    accounts::reload(ctx, user.pk)
 }
 
-/// Creates the user (AdminCreateUser, or a seed file's user with its `preset`).
+/// Creates the user (AdminCreateUser, or a seed file's user with its `preset`: seeds run no triggers).
 pub fn create(ctx: &Ctx, req: Request, preset: Option<Preset>) -> Result<UserRow> {
     let pool = load::pool(ctx, &req.user_pool_id)?;
     let cfg = &pool.config;
@@ -212,16 +213,45 @@ pub fn create(ctx: &Ctx, req: Request, preset: Option<Preset>) -> Result<UserRow
     if let Some((attr, value)) = &plan.fills {
         attributes::set(&mut attrs, attr, value.clone());
     }
+    // PreSignUp_AdminCreateUser may refuse (its auto-confirm and auto-verify answers are ignored, as AWS
+    // ignores them here).
+    if preset.is_none() && triggers::configured(&pool, Trigger::PreSignUp) {
+        let validation = req.validation_data.as_ref().map(|v| {
+            attributes::pairs(Some(v))
+                .into_iter()
+                .map(|(k, v)| (k, v.unwrap_or_default()))
+                .collect::<ClientMetadata>()
+        });
+        let event = PreSignUpEvent {
+            source: "PreSignUp_AdminCreateUser",
+            user_name: &plan.username,
+            caller: Caller::NotApplicable,
+            attributes: triggers::plain_attributes(&attrs),
+            validation_data: validation.as_ref(),
+            client_metadata: req.client_metadata.as_ref(),
+        };
+        events::pre_sign_up(ctx, &pool, event)?;
+    }
+    let (status, enabled) = preset
+        .as_ref()
+        .map_or((UserStatus::ForceChangePassword, true), |p| {
+            (p.status, p.enabled)
+        });
     let invites = match (&password, suppress) {
-        (Some(p), false) => invitations(
-            ctx,
-            &pool,
-            &plan.username,
-            &req.username,
-            &attrs,
-            p,
-            &mediums(&req)?,
-        )?,
+        (Some(p), false) => {
+            let context =
+                codes::Context::new(Caller::NotApplicable, None).with_attributes(&attrs, status);
+            invitations(
+                ctx,
+                &pool,
+                &plan.username,
+                &req.username,
+                &context,
+                &attrs,
+                p,
+                &mediums(&req)?,
+            )?
+        }
         _ => Vec::new(),
     };
     let (hash, srp) = match (&password, preset.as_ref().map(|p| &p.password)) {
@@ -239,73 +269,25 @@ pub fn create(ctx: &Ctx, req: Request, preset: Option<Preset>) -> Result<UserRow
         ) => (Some(hash.clone()), Some((salt.clone(), verifier.clone()))),
         _ => (None, None),
     };
-    let (status, enabled) = preset
-        .as_ref()
-        .map_or((UserStatus::ForceChangePassword, true), |p| {
-            (p.status, p.enabled)
-        });
-    let key = cfg.lookup_key(&plan.username);
     let now = ctx.now();
     let pk = ctx.app.store.write(|c| {
-        let pk = users::insert(
-            c,
-            &NewUser {
-                pool_id: &pool.id,
-                username: &plan.username,
-                username_key: &key,
-                sub: &sub,
-                status,
-                enabled,
-                attributes: &attrs,
-                password_hash: hash.as_deref(),
-                srp: srp.as_ref().map(|(s, v)| (s.as_slice(), v.as_slice())),
-                now,
+        let account = NewAccount {
+            pool: &pool,
+            plan: &plan,
+            sub: &sub,
+            attributes: &attrs,
+            status,
+            enabled,
+            password: match (&hash, &srp) {
+                (Some(h), Some((s, v))) => Some((h.as_str(), s.as_slice(), v.as_slice())),
+                _ => None,
             },
-        )
-        .map_err(|e| exists_error(e, &plan.taken_message))?;
-        if let Some((attr, value)) = &plan.fills {
-            users::add_alias(c, &pool.id, attr, &cfg.lookup_key(value), pk)
-                .map_err(|e| exists_error(e, &plan.taken_message))?;
-        }
-        for alias in ["email", "phone_number", "preferred_username"] {
-            let verified = alias == "preferred_username" || attributes::is_verified(&attrs, alias);
-            let Some(value) = attributes::get(&attrs, alias) else {
-                continue;
-            };
-            if !cfg.alias_attribute(alias) || !verified {
-                continue;
-            }
-            let alias_key = cfg.lookup_key(value);
-            match users::alias_owner(c, &pool.id, alias, &alias_key)? {
-                Some(owner) if req.force_alias_creation => {
-                    users::remove_alias(c, owner, alias)?;
-                    if let Some(mut other) = users::by_pk(c, owner)? {
-                        attributes::set(
-                            &mut other.attributes,
-                            &format!("{alias}_verified"),
-                            "false",
-                        );
-                        users::set_attributes(c, owner, &other.attributes, now)?;
-                    }
-                }
-                Some(_) => {
-                    return Err(err!(
-                        AliasExistsException,
-                        "An account with the given {alias} already exists."
-                    ));
-                }
-                None => {}
-            }
-            users::add_alias(c, &pool.id, alias, &alias_key, pk)?;
-        }
+            force_alias_creation: req.force_alias_creation,
+        };
+        let pk = accounts::insert(c, &account, now)?;
         invites.iter().try_for_each(|m| codes::queue(c, m, now))?;
         Ok(pk)
     })?;
-    if !invites.is_empty() {
-        ctx.app.mail.wake();
-    }
-    ctx.app
-        .store
-        .read(|c| users::by_pk(c, pk))?
-        .ok_or_else(|| CognitoError::internal("user vanished"))
+    codes::sent(ctx, &invites);
+    accounts::reload(ctx, pk)
 }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use serde::Deserialize;
 
 use crate::auth::{AuthResponse, Caller};
+use crate::auth::request::InitiateRequest;
 use crate::auth::start::start;
 use crate::auth::Params;
 use crate::error::Result;
@@ -19,7 +20,6 @@ pub struct Request {
     client_id: String,
     auth_flow: String,
     auth_parameters: Option<Params>,
-    #[allow(dead_code)]
     client_metadata: Option<HashMap<String, String>>,
     session: Option<String>,
 }
@@ -28,6 +28,15 @@ pub struct Request {
 pub fn handle(ctx: &Ctx, req: Request) -> Result<AuthResponse> {
     let (client, pool) = load::pool_client(ctx, &req.user_pool_id, &req.client_id)?;
     let params = req.auth_parameters.unwrap_or_default();
-    let outcome = start(ctx, &pool, &client, &req.auth_flow, &params, req.session.as_deref(), Caller::Admin)?;
+    let request = InitiateRequest {
+        ctx,
+        pool: &pool,
+        client: &client,
+        params: &params,
+        session: req.session.as_deref(),
+        caller: Caller::Admin,
+        client_metadata: req.client_metadata.as_ref(),
+    };
+    let outcome = start(&request, &req.auth_flow)?;
     Ok(outcome.response())
 }

@@ -13,6 +13,7 @@ use crate::error::Result;
 use crate::mail::Kind;
 use crate::ops::load;
 use crate::store::users;
+use crate::triggers::Caller;
 
 /// AdminResetUserPasswordRequest.
 #[derive(Debug, Deserialize)]
@@ -20,7 +21,6 @@ use crate::store::users;
 pub struct Request {
     user_pool_id: String,
     username: String,
-    #[allow(dead_code)]
     client_metadata: Option<HashMap<String, String>>,
 }
 
@@ -28,13 +28,16 @@ pub struct Request {
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let (pool, user) = load::admin_user(ctx, &req.user_pool_id, &req.username)?;
     let delivery = codes::recovery_delivery(&pool, &user)?;
-    let message = codes::prepare_code(ctx, &pool, &user.username, Kind::ForgotPassword, delivery)?;
+    let context =
+        codes::Context::new(Caller::None, req.client_metadata.as_ref()).with_user(&pool, &user);
+    let kind = Kind::ForgotPassword;
+    let message = codes::prepare_code(ctx, &pool, &user.username, kind, delivery, context)?;
     let now = ctx.now();
     ctx.app.store.write(|c| {
         users::set_status(c, user.pk, UserStatus::ResetRequired, now)?;
         codes::store_and_queue(c, &message, user.pk, Purpose::ForgotPassword, None, now)
     })?;
     ctx.app.passwords.forget(user.pk);
-    ctx.app.mail.wake();
+    codes::sent(ctx, std::slice::from_ref(&message));
     Ok(json!({}))
 }

@@ -18,7 +18,6 @@ pub struct Request {
     challenge_name: String,
     session: Option<String>,
     challenge_responses: Option<Params>,
-    #[allow(dead_code)]
     client_metadata: Option<HashMap<String, String>>,
 }
 
@@ -27,6 +26,17 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<AuthResponse> {
     let (client, pool) = load::pool_client(ctx, &req.user_pool_id, &req.client_id)?;
     let responses = req.challenge_responses.unwrap_or_default();
     let outcome =
-        respond::respond(ctx, &pool, &client, &req.challenge_name, &responses, req.session.as_deref(), Caller::Admin)?;
+        respond::respond(
+        ctx,
+        &pool,
+        &client,
+        respond::Answered {
+            challenge: &req.challenge_name,
+            responses: &responses,
+            session: req.session.as_deref(),
+            caller: Caller::Admin,
+            client_metadata: req.client_metadata.as_ref(),
+        },
+    )?;
     Ok(outcome.response())
 }

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::auth::password::NewPassword;
+use crate::accounts::NewPassword;
 use crate::domain::UserStatus;
 use crate::error::Result;
 use crate::ops::load;

@@ -8,7 +8,9 @@ use serde_json::{Value, json};
 
 use crate::domain::attributes::{self, AttributeType, Writer};
 use crate::error::Result;
+use crate::codes;
 use crate::ops::{load, user_attributes};
+use crate::triggers::Caller;
 use crate::app::Ctx;
 
 /// AdminUpdateUserAttributesRequest.
@@ -18,7 +20,6 @@ pub struct Request {
     user_pool_id: String,
     username: String,
     user_attributes: Vec<AttributeType>,
-    #[allow(dead_code)]
     client_metadata: Option<HashMap<String, String>>,
 }
 
@@ -26,6 +27,7 @@ pub struct Request {
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let (pool, user) = load::admin_user(ctx, &req.user_pool_id, &req.username)?;
     let requested = attributes::pairs(Some(&req.user_attributes));
-    user_attributes::apply(ctx, &pool, user, requested, Writer::Admin)?;
+    let context = codes::Context::new(Caller::None, req.client_metadata.as_ref());
+    user_attributes::apply(ctx, &pool, user, requested, Writer::Admin, context)?;
     Ok(json!({}))
 }

@@ -4,7 +4,8 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::auth::password::{self, NewPassword};
+use crate::accounts::NewPassword;
+use crate::auth::password;
 use crate::error::Result;
 use crate::ops::load;
 use crate::codes::{self, Action};

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::auth::password::NewPassword;
+use crate::accounts::NewPassword;
 use crate::auth::checks::{Wording, identify};
 use crate::domain::UserStatus;
 use crate::error::Result;
@@ -13,6 +13,7 @@ use crate::codes::{self, Action, Purpose};
 use crate::ops::load;
 use crate::store::users;
 use crate::app::Ctx;
+use crate::triggers::{Caller, events};
 use crate::err;
 
 /// ConfirmForgotPasswordRequest.
@@ -24,7 +25,6 @@ pub struct Request {
     username: String,
     confirmation_code: String,
     password: String,
-    #[allow(dead_code)]
     client_metadata: Option<HashMap<String, String>>,
 }
 
@@ -62,5 +62,13 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
         Ok(())
     })?;
     ctx.app.passwords.forget(user.pk);
+    events::post_confirmation_of(
+        ctx,
+        &pool,
+        "PostConfirmation_ConfirmForgotPassword",
+        user.pk,
+        Caller::client(&client.id),
+        req.client_metadata.as_ref(),
+    )?;
     Ok(json!({}))
 }

@@ -14,6 +14,7 @@ use crate::codes::{self, Action, Purpose};
 use crate::ops::{load, user_attributes};
 use crate::store::users;
 use crate::app::Ctx;
+use crate::triggers::{Caller, events};
 use crate::err;
 
 /// ConfirmSignUpRequest.
@@ -26,7 +27,6 @@ pub struct Request {
     confirmation_code: String,
     #[serde(default)]
     force_alias_creation: bool,
-    #[allow(dead_code)]
     client_metadata: Option<HashMap<String, String>>,
     session: Option<String>,
 }
@@ -71,6 +71,15 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
         codes::discard(c, user.pk, Purpose::SignUp)?;
         Ok(())
     })?;
+    // Confirmed; a PostConfirmation failure reaches the caller but does not undo it.
+    events::post_confirmation_of(
+        ctx,
+        &pool,
+        "PostConfirmation_ConfirmSignUp",
+        user.pk,
+        Caller::client(&client.id),
+        req.client_metadata.as_ref(),
+    )?;
     // The SignUp session, if any, becomes a session for signing in right away (InitiateAuth USER_AUTH).
     let session = match req.session.as_deref().and_then(Handle::from_session) {
         Some(h) => match session::take(ctx, &client, session::Kind::ConfirmSignUp, Some(h)) {

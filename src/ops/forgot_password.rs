@@ -8,6 +8,8 @@ use serde_json::{Value, json};
 
 use crate::app::Ctx;
 use crate::auth::checks::{Wording, identify};
+use crate::auth::migration;
+use crate::triggers::Caller;
 use crate::codes::{self, Action, Purpose};
 use crate::err;
 use crate::error::Result;
@@ -21,7 +23,6 @@ pub struct Request {
     client_id: String,
     secret_hash: Option<String>,
     username: String,
-    #[allow(dead_code)]
     client_metadata: Option<HashMap<String, String>>,
 }
 
@@ -29,6 +30,16 @@ pub struct Request {
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let (client, pool) = load::client(ctx, &req.client_id)?;
     let user = identify(ctx, &pool, &client, &req.username, req.secret_hash.as_deref(), Wording::Member)?;
+    let user = match user {
+        Some(u) => Some(u),
+        None => migration::on_forgot_password(
+            ctx,
+            &pool,
+            &client,
+            &req.username,
+            req.client_metadata.as_ref(),
+        )?,
+    };
     let Some(user) = user else {
         if client.config.prevents_user_existence_errors() {
             let fake = Delivery::email(&format!("{}@example.com", req.username.chars().next().unwrap_or('u')));
@@ -40,12 +51,15 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
         return Err(err!(NotAuthorizedException, "User is disabled."));
     }
     let delivery = codes::recovery_delivery(&pool, &user)?;
-    let message = codes::prepare_code(ctx, &pool, &user.username, Kind::ForgotPassword, delivery)?;
+    let context = codes::Context::new(Caller::client(&client.id), req.client_metadata.as_ref())
+        .with_user(&pool, &user);
+    let kind = Kind::ForgotPassword;
+    let message = codes::prepare_code(ctx, &pool, &user.username, kind, delivery, context)?;
     let now = ctx.now();
     ctx.app.store.write_committed(|c| {
         codes::limit(ctx, c, user.pk, Action::ForgotPassword)?;
         codes::store_and_queue(c, &message, user.pk, Purpose::ForgotPassword, None, now)
     })?;
-    ctx.app.mail.wake();
-    Ok(json!({"CodeDeliveryDetails": message.delivery.details()}))
+    codes::sent(ctx, std::slice::from_ref(&message));
+    Ok(json!({"CodeDeliveryDetails": message.delivery().details()}))
 }

@@ -21,25 +21,24 @@ pub struct Request {
     client_id: String,
     client_secret: Option<String>,
     device_key: Option<String>,
-    #[allow(dead_code)]
     client_metadata: Option<HashMap<String, String>>,
 }
 
 /// Returns new tokens (and a new refresh token under rotation).
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (client, _) = load::client(ctx, &req.client_id)?;
+    let (client, pool) = load::client(ctx, &req.client_id)?;
     if !client.config.allows(Flow::RefreshToken) {
         return Err(err!(
             InvalidParameterException,
             "REFRESH_TOKEN_AUTH flow not enabled for this client"
         ));
     }
-    let set = refresh::exchange(
-        ctx,
-        &client,
-        &req.refresh_token,
-        req.client_secret.as_deref(),
-        req.device_key.as_deref(),
-    )?;
+    let exchange = refresh::Exchange {
+        token: &req.refresh_token,
+        client_secret: req.client_secret.as_deref(),
+        device_key: req.device_key.as_deref(),
+        client_metadata: req.client_metadata.as_ref(),
+    };
+    let set = refresh::exchange(ctx, &pool, &client, &exchange)?;
     Ok(json!({"AuthenticationResult": set.authentication_result()}))
 }

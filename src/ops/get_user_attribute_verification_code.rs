@@ -13,6 +13,7 @@ use crate::err;
 use crate::error::Result;
 use crate::mail::{Delivery, Kind, Medium};
 use crate::ops::load;
+use crate::triggers::Caller;
 
 /// GetUserAttributeVerificationCodeRequest.
 #[derive(Debug, Deserialize)]
@@ -20,13 +21,12 @@ use crate::ops::load;
 pub struct Request {
     access_token: String,
     attribute_name: String,
-    #[allow(dead_code)]
     client_metadata: Option<HashMap<String, String>>,
 }
 
 /// Sends the code.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (_, pool, user) = load::token_user(ctx, &req.access_token)?;
+    let (claims, pool, user) = load::token_user(ctx, &req.access_token)?;
     let other = &req.attribute_name;
     let medium = Medium::of_attribute(other).ok_or_else(|| {
         err!(InvalidParameterException, "Invalid attribute name: {other} cannot be verified.")
@@ -40,12 +40,15 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
         .or_else(|| attributes::get(&user.attributes, attr).map(str::to_string))
         .ok_or_else(|| err!(InvalidParameterException, "User has no attribute {attr}."))?;
     let delivery = Delivery::to(medium, &value);
-    let message = codes::prepare_code(ctx, &pool, &user.username, Kind::VerifyAttribute, delivery)?;
+    let context = codes::Context::new(Caller::client(&claims.client_id), req.client_metadata.as_ref())
+        .with_user(&pool, &user);
+    let kind = Kind::VerifyAttribute;
+    let message = codes::prepare_code(ctx, &pool, &user.username, kind, delivery, context)?;
     let now = ctx.now();
     ctx.app.store.write_committed(|c| {
         codes::limit(ctx, c, user.pk, Action::SendVerificationCode)?;
         codes::store_and_queue(c, &message, user.pk, purpose, pending.as_deref(), now)
     })?;
-    ctx.app.mail.wake();
-    Ok(json!({"CodeDeliveryDetails": message.delivery.details()}))
+    codes::sent(ctx, std::slice::from_ref(&message));
+    Ok(json!({"CodeDeliveryDetails": message.delivery().details()}))
 }

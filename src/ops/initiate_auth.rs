@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use serde::Deserialize;
 
 use crate::auth::{AuthResponse, Caller};
+use crate::auth::request::InitiateRequest;
 use crate::auth::start::start;
 use crate::auth::Params;
 use crate::error::Result;
@@ -17,7 +18,6 @@ use crate::app::Ctx;
 pub struct Request {
     auth_flow: String,
     auth_parameters: Option<Params>,
-    #[allow(dead_code)]
     client_metadata: Option<HashMap<String, String>>,
     client_id: String,
     session: Option<String>,
@@ -27,6 +27,15 @@ pub struct Request {
 pub fn handle(ctx: &Ctx, req: Request) -> Result<AuthResponse> {
     let (client, pool) = load::client(ctx, &req.client_id)?;
     let params = req.auth_parameters.unwrap_or_default();
-    let outcome = start(ctx, &pool, &client, &req.auth_flow, &params, req.session.as_deref(), Caller::Client)?;
+    let request = InitiateRequest {
+        ctx,
+        pool: &pool,
+        client: &client,
+        params: &params,
+        session: req.session.as_deref(),
+        caller: Caller::Client,
+        client_metadata: req.client_metadata.as_ref(),
+    };
+    let outcome = start(&request, &req.auth_flow)?;
     Ok(outcome.response())
 }

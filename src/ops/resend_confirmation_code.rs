@@ -13,6 +13,7 @@ use crate::err;
 use crate::error::Result;
 use crate::mail::{Delivery, Kind};
 use crate::ops::load;
+use crate::triggers::Caller;
 
 /// ResendConfirmationCodeRequest.
 #[derive(Debug, Deserialize)]
@@ -21,7 +22,6 @@ pub struct Request {
     client_id: String,
     secret_hash: Option<String>,
     username: String,
-    #[allow(dead_code)]
     client_metadata: Option<HashMap<String, String>>,
 }
 
@@ -48,12 +48,15 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let Some(delivery) = codes::sign_up_delivery(&pool, &user.attributes) else {
         return Err(err!(InvalidParameterException, "Auto verification not turned on."));
     };
-    let message = codes::prepare_code(ctx, &pool, &user.username, Kind::ResendCode, delivery)?;
+    let context = codes::Context::new(Caller::client(&client.id), req.client_metadata.as_ref())
+        .with_user(&pool, &user);
+    let kind = Kind::ResendCode;
+    let message = codes::prepare_code(ctx, &pool, &user.username, kind, delivery, context)?;
     let now = ctx.now();
     ctx.app.store.write_committed(|c| {
         codes::limit(ctx, c, user.pk, Action::ResendCode)?;
         codes::store_and_queue(c, &message, user.pk, Purpose::SignUp, None, now)
     })?;
-    ctx.app.mail.wake();
-    Ok(json!({"CodeDeliveryDetails": message.delivery.details()}))
+    codes::sent(ctx, std::slice::from_ref(&message));
+    Ok(json!({"CodeDeliveryDetails": message.delivery().details()}))
 }

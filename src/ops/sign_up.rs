@@ -1,26 +1,29 @@
 //! SignUp: a new UNCONFIRMED user, checked against the pool's schema, username rules and password
-//! policy; a confirmation code goes to the auto-verified channel through the outbox.
+//! policy, then the pool's PreSignUp trigger (which may refuse, auto-confirm or auto-verify); a
+//! confirmation code goes to the auto-verified channel through the outbox.
 
 use std::collections::HashMap;
 
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::accounts::{self, NewAccount, NewPassword};
+use crate::app::Ctx;
+use crate::auth::Caller;
 use crate::auth::checks::{Wording, check_secret_hash};
 use crate::auth::session::{self, State, Step};
-use crate::auth::password::NewPassword;
+use crate::codes::{self, Purpose};
 use crate::domain::attributes::{self, AttributeType, Attributes, Writer};
 use crate::domain::client::Flow;
-use crate::domain::{UserStatus, ids, password_policy};
-use crate::error::{CognitoError, Result};
-use crate::auth::Caller;
-use crate::codes::{self, Purpose};
 use crate::domain::usernames::{self, Creator};
+use crate::domain::{UserStatus, ids, password_policy};
+use crate::err;
+use crate::error::{CognitoError, Result};
 use crate::mail::Kind;
 use crate::ops::load;
-use crate::store::users::{self, NewUser, exists_error};
-use crate::app::Ctx;
-use crate::{err, store};
+use crate::store::users;
+use crate::triggers::events::{self, PreSignUp, PreSignUpEvent};
+use crate::triggers::{self, Caller as TriggerCaller, ClientMetadata, Trigger};
 
 /// SignUpRequest.
 #[derive(Debug, Deserialize)]
@@ -31,9 +34,7 @@ pub struct Request {
     username: String,
     password: Option<String>,
     user_attributes: Option<Vec<AttributeType>>,
-    #[allow(dead_code)]
     validation_data: Option<Vec<AttributeType>>,
-    #[allow(dead_code)]
     client_metadata: Option<HashMap<String, String>>,
 }
 
@@ -92,90 +93,117 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
         return Err(CognitoError::UsernameExistsException(plan.taken_message));
     }
 
-    // The slow parts, outside any database lock.
-    let new = NewPassword::compute(ctx, &pool.id, &plan.username, password)?;
-    let message = match codes::sign_up_delivery(&pool, &attrs) {
-        Some(d) => Some(codes::prepare_code(ctx, &pool, &plan.username, Kind::SignUp, d)?),
-        None => None,
+    // PreSignUp may refuse (nothing is written then), auto-confirm or auto-verify.
+    let decided = if triggers::configured(&pool, Trigger::PreSignUp) {
+        let validation = req.validation_data.as_ref().map(|v| {
+            attributes::pairs(Some(v))
+                .into_iter()
+                .map(|(k, v)| (k, v.unwrap_or_default()))
+                .collect::<ClientMetadata>()
+        });
+        let event = PreSignUpEvent {
+            source: "PreSignUp_SignUp",
+            user_name: &plan.username,
+            caller: TriggerCaller::client(&client.id),
+            attributes: triggers::plain_attributes(&attrs),
+            validation_data: validation.as_ref(),
+            client_metadata: req.client_metadata.as_ref(),
+        };
+        events::pre_sign_up(ctx, &pool, event)?
+    } else {
+        PreSignUp::default()
+    };
+    for (wanted, attr) in [
+        (decided.auto_verify_email, "email"),
+        (decided.auto_verify_phone, "phone_number"),
+    ] {
+        if !wanted {
+            continue;
+        }
+        if attributes::get(&attrs, attr).is_none() {
+            return Err(err!(
+                InvalidParameterException,
+                "PreSignUp asked to verify {attr}, but the user has no {attr}."
+            ));
+        }
+        attributes::set(&mut attrs, &format!("{attr}_verified"), "true");
+    }
+    let status = if decided.auto_confirm {
+        UserStatus::Confirmed
+    } else {
+        UserStatus::Unconfirmed
     };
 
+    // The slow parts, outside any database lock.
+    let new = NewPassword::compute(ctx, &pool.id, &plan.username, password)?;
+    let delivery = codes::sign_up_delivery(&pool, &attrs).filter(|_| !decided.auto_confirm);
+    let message = match delivery {
+        Some(d) => {
+            let context = codes::Context::new(TriggerCaller::client(&client.id), req.client_metadata.as_ref())
+                .with_attributes(&attrs, status);
+            Some(codes::prepare_code(ctx, &pool, &plan.username, Kind::SignUp, d, context)?)
+        }
+        None => None,
+    };
     let now = ctx.now();
     let pk = ctx.app.store.write(|c| {
-        let pk = users::insert(
-            c,
-            &NewUser {
-                pool_id: &pool.id,
-                username: &plan.username,
-                username_key: &username_key,
-                sub: &sub,
-                status: UserStatus::Unconfirmed,
-                enabled: true,
-                attributes: &attrs,
-                password_hash: Some(&new.hash),
-                srp: Some((&new.srp.salt, &new.srp.verifier)),
-                now,
-            },
-        )
-        .map_err(|e| exists_error(e, &plan.taken_message))?;
-        if let Some((attr, value)) = &plan.fills {
-            users::add_alias(c, &pool.id, attr, &pool.config.lookup_key(value), pk)
-                .map_err(|e| exists_error(e, &plan.taken_message))?;
-        }
-        if pool.config.alias_attribute("preferred_username") {
-            if let Some(p) = attributes::get(&attrs, "preferred_username") {
-                users::add_alias(
-                    c,
-                    &pool.id,
-                    "preferred_username",
-                    &pool.config.lookup_key(p),
-                    pk,
-                )
-                .map_err(|e| {
-                    if store::is_unique_violation(&e) {
-                        err!(
-                            AliasExistsException,
-                            "An account with the given preferred_username already exists."
-                        )
-                    } else {
-                        e.into()
-                    }
-                })?;
-            }
-        }
+        let account = NewAccount {
+            pool: &pool,
+            plan: &plan,
+            sub: &sub,
+            attributes: &attrs,
+            status,
+            enabled: true,
+            password: Some(new.parts()),
+            force_alias_creation: decided.auto_verify_email || decided.auto_verify_phone,
+        };
+        let pk = accounts::insert(c, &account, now)?;
         if let Some(m) = &message {
             codes::store_and_queue(c, m, pk, Purpose::SignUp, None, now)?;
         }
         Ok(pk)
     })?;
-    if message.is_some() {
-        ctx.app.mail.wake();
+    if let Some(m) = &message {
+        codes::sent(ctx, std::slice::from_ref(m));
     }
-    // Clients allowed choice-based sign-in get a Session that ConfirmSignUp exchanges for a sign-in.
+    if decided.auto_confirm && triggers::configured(&pool, Trigger::PostConfirmation) {
+        // The user stays confirmed if PostConfirmation fails; the caller gets its error.
+        let user = accounts::reload(ctx, pk)?;
+        events::post_confirmation(
+            ctx,
+            &pool,
+            "PostConfirmation_ConfirmSignUp",
+            &user.username,
+            triggers::user_attributes(&pool, &user),
+            TriggerCaller::client(&client.id),
+            req.client_metadata.as_ref(),
+        )?;
+    }
+    // Clients allowed choice-based sign-in get a Session: ConfirmSignUp exchanges it for a sign-in
+    // (an auto-confirmed user signs in with it at once).
     let session = if client.config.allows(Flow::UserAuth) {
+        let (step, kind) = if decided.auto_confirm {
+            (Step::Confirmed, session::Kind::SignInAfterConfirmation)
+        } else {
+            (Step::SignedUp, session::Kind::ConfirmSignUp)
+        };
         let state = State {
             username: plan.username.clone(),
             typed: req.username.clone(),
             caller: Caller::Client,
             device_key: None,
-            step: Step::SignedUp,
+            step,
         };
         Some(
-            session::create_for(
-                ctx,
-                &client,
-                Some(pk),
-                session::Kind::ConfirmSignUp,
-                &state,
-                codes::SIGN_UP_CODE_TTL,
-            )?
-            .session(),
+            session::create_for(ctx, &client, Some(pk), kind, &state, codes::SIGN_UP_CODE_TTL)?
+                .session(),
         )
     } else {
         None
     };
     Ok(json!({
-        "UserConfirmed": false,
-        "CodeDeliveryDetails": message.map(|m| m.delivery.details()),
+        "UserConfirmed": decided.auto_confirm,
+        "CodeDeliveryDetails": message.map(|m| m.delivery().details()),
         "UserSub": sub,
         "Session": session,
     }))

@@ -11,7 +11,9 @@ use crate::app::Ctx;
 use crate::domain::attributes::{self, AttributeType, Writer};
 use crate::error::Result;
 use crate::mail::Delivery;
+use crate::codes;
 use crate::ops::{load, user_attributes};
+use crate::triggers::Caller;
 use crate::{err, store};
 
 /// UpdateUserAttributesRequest.
@@ -20,7 +22,6 @@ use crate::{err, store};
 pub struct Request {
     user_attributes: Vec<AttributeType>,
     access_token: String,
-    #[allow(dead_code)]
     client_metadata: Option<HashMap<String, String>>,
 }
 
@@ -30,7 +31,9 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let client = ctx.app.store.read(|c| store::clients::get(c, &claims.client_id))?;
     let client = client.ok_or_else(|| err!(NotAuthorizedException, "Invalid Access Token"))?;
     let requested = attributes::pairs(Some(&req.user_attributes));
-    let sent = user_attributes::apply(ctx, &pool, user, requested, Writer::Client(&client.config))?;
+    let context = codes::Context::new(Caller::client(&client.id), req.client_metadata.as_ref());
+    let writer = Writer::Client(&client.config);
+    let sent = user_attributes::apply(ctx, &pool, user, requested, writer, context)?;
     let list: Vec<_> = sent.iter().map(Delivery::details).collect();
     Ok(json!({"CodeDeliveryDetailsList": if list.is_empty() { None } else { Some(list) }}))
 }

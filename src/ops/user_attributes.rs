@@ -62,6 +62,7 @@ pub fn apply(
     mut user: UserRow,
     requested: Vec<(String, Option<String>)>,
     writer: Writer<'_>,
+    context: codes::Context<'_>,
 ) -> Result<Vec<Delivery>> {
     attributes::check_update(&pool.config, writer, &requested, &user.attributes)?;
     let cfg = &pool.config;
@@ -125,6 +126,7 @@ pub fn apply(
             kind: Kind::UpdateAttribute,
             delivery: delivery.clone(),
             code: codes::new_code(ctx),
+            context: context.clone().with_user(pool, &user),
         };
         messages.push((codes::prepare(ctx, message)?, value.as_deref()));
     }
@@ -161,14 +163,13 @@ pub fn apply(
             verify(c, pool, &mut user, attr, true, now)?;
         }
         for (m, value) in &messages {
-            let purpose = Purpose::Verify(m.delivery.medium);
+            let purpose = Purpose::Verify(m.delivery().medium);
             codes::store_and_queue(c, m, user.pk, purpose, *value, now)?;
         }
         Ok(())
     })?;
-    if !sends.is_empty() {
-        ctx.app.mail.wake();
-    }
+    let prepared: Vec<codes::Prepared> = messages.into_iter().map(|(m, _)| m).collect();
+    codes::sent(ctx, &prepared);
     Ok(sends.into_iter().map(|(d, _)| d).collect())
 }
 

@@ -10,7 +10,7 @@ use hyper::body::Incoming;
 use hyper::{HeaderMap, Request, Response, StatusCode};
 use serde_json::Value;
 
-use crate::app::{App, Ctx};
+use crate::app::{App, Ctx, WorkerSlot, sdk_of};
 use crate::error::CognitoError;
 use crate::http::{Body, issuer_base};
 use crate::ops;
@@ -182,20 +182,28 @@ async fn dispatch(
     let name = |k: &str| input.get(k).and_then(Value::as_str).map(str::to_string);
     scope.pool = name("UserPoolId");
     scope.client = name("ClientId");
+    let operation = operation.to_string();
+    // Handlers are CPU-bound (argon2, RSA, SRP): as many run at once as there are cores, the rest wait
+    // in arrival order instead of being time-sliced, which keeps the latency tail short under load.
+    // A handler waiting on a Lambda trigger gives its slot back meanwhile (`Ctx::waiting`).
+    let permit = app
+        .workers
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(CognitoError::internal)?;
     let ctx = Ctx {
         app: app.clone(),
         region: signed_region(headers).unwrap_or_else(|| app.config.region.clone()),
         issuer_base: issuer_base(app, headers),
         request_id: request_id.to_string(),
+        sdk: sdk_of(
+            headers
+                .get(hyper::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok()),
+        ),
+        worker: Some(Arc::new(WorkerSlot::new(app.workers.clone(), permit))),
     };
-    let operation = operation.to_string();
-    // Handlers are CPU-bound (argon2, RSA, SRP): as many run at once as there are cores, the rest wait
-    // in arrival order instead of being time-sliced, which keeps the latency tail short under load.
-    let _permit = app
-        .workers
-        .acquire()
-        .await
-        .map_err(|e| CognitoError::internal(e))?;
     tokio::task::spawn_blocking(move || ops::invoke(&ctx, &operation, input))
         .await
         .map_err(|e| CognitoError::internal(format_args!("handler panicked: {e}")))?
