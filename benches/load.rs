@@ -34,7 +34,7 @@
 //! The client is a minimal HTTP/1.1 client over tokio sockets (one request in flight per connection,
 //! Content-Length or chunked answers), so that the load generator, which shares the machine's cores
 //! with the emulator, spends as little CPU as possible; its CPU use is reported next to the server's.
-//! SRP sign-ins are real client-side SRP (the math of tests/common/srp.rs, with the current time as
+//! SRP sign-ins are real client-side SRP (the math of tests/it/common/srp.rs, with the current time as
 //! TIMESTAMP, verified by the emulator): the client ephemerals (256-bit `a`, `A = g^a`) are
 //! precomputed before each timed phase and `g^x` is cached per user, so what remains in the loop is one
 //! 3072-bit exponentiation per sign-in (~1 ms of one core, through the emulator's AWS-LC exponentiation),
@@ -716,7 +716,7 @@ async fn make_pool(conn: &mut Conn, name: &str) -> (String, String) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Client-side SRP (USER_SRP_AUTH -> PASSWORD_VERIFIER), the math of tests/common/srp.rs
+// Client-side SRP (USER_SRP_AUTH -> PASSWORD_VERIFIER), the math of tests/it/common/srp.rs
 
 /// The TIMESTAMP of a PASSWORD_VERIFIER answer, as Cognito clients write it: `Tue Dec 1 09:05:03 UTC
 /// 2026` (day of month not zero-padded).

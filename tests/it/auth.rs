@@ -1,10 +1,9 @@
 //! USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH, GetUser and the tokens: claims, signatures against the JWKS,
 //! expiry on the emulator's clock, forged and foreign tokens.
 
-mod common;
-
-use common::{
-    claims, confirmed_user, password_auth, password_pool, secret_hash, signed_in, start, token,
+use crate::common::{
+    self, claims, confirmed_user, password_auth, password_pool, secret_hash, signed_in, start,
+    token,
 };
 use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode, decode_header};
 use serde_json::{Value, json};

@@ -1,6 +1,5 @@
 //! Test harness: an emulator in-process on port 0 with its own temporary database, plus small clients
 //! for raw x-amz-json-1.1 calls and the official Rust SDK.
-#![allow(dead_code)]
 
 pub mod srp;
 
@@ -31,8 +30,8 @@ pub struct Emulator {
     pub url: String,
     /// The app behind it (clock, store...).
     pub app: Arc<App>,
-    /// Temporary data directory.
-    pub dir: tempfile::TempDir,
+    /// The temporary data directory, held so that it lives (and is deleted) with the emulator.
+    _dir: tempfile::TempDir,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     http: reqwest::Client,
 }
@@ -90,7 +89,7 @@ pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Emulator {
     Emulator {
         url,
         app,
-        dir,
+        _dir: dir,
         stop: Some(tx),
         http: reqwest::Client::new(),
     }

@@ -9,7 +9,7 @@ use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
-mod common;
+use crate::common;
 
 /// The emulator's command with none of the caller's `COGNITO_EMULATOR_*` variables and the given ones.
 fn command(vars: &[(&str, String)]) -> Command {

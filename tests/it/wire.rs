@@ -1,8 +1,6 @@
 //! The x-amz-json-1.1 wire protocol through raw HTTP: targets, bodies, validation, errors, headers, CORS.
 
-mod common;
-
-use common::start;
+use crate::common::start;
 use serde_json::json;
 
 #[tokio::test]

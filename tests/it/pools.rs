@@ -1,8 +1,6 @@
 //! Pools and app clients: defaults, id formats, pagination, replace-on-update, deletion.
 
-mod common;
-
-use common::start;
+use crate::common::start;
 use regex::Regex;
 use serde_json::json;
 

@@ -1,10 +1,8 @@
 //! Account lifecycle and administration: passwords, attributes and verification, sign-out and
 //! revocation, admin user management, ListUsers, groups, aliases, limits.
 
-mod common;
-
-use common::{
-    claims, confirmed_user, password_auth, password_pool, signed_in, start, token, wrong_code,
+use crate::common::{
+    self, claims, confirmed_user, password_auth, password_pool, signed_in, start, token, wrong_code,
 };
 use serde_json::{Value, json};
 

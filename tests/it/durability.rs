@@ -1,13 +1,13 @@
 //! The binary itself: a write answered 200 survives `kill -9`, the keys survive a restart (tokens issued
 //! before still verify), the start-up line says where things are, `--help` and `--version` work.
 
-mod common;
-
 use std::ffi::OsStr;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 use serde_json::{Value, json};
+
+use crate::common;
 
 /// A running emulator process; killed (and reaped) when dropped, so a failed assertion leaks none.
 struct Proc {

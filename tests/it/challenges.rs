@@ -1,11 +1,11 @@
 //! Every challenge path of the sign-in state machine: SRP, sessions, NEW_PASSWORD_REQUIRED, admin flows,
 //! MFA (TOTP, SMS, email, selection, set-up), remembered devices, USER_AUTH, refresh-token rotation.
 
-mod common;
-
+use crate::common::srp::{Client as Srp, TIMESTAMP, device_verifier};
+use crate::common::{
+    self, Emulator, claims, confirmed_user, password_auth, signed_in, start, token,
+};
 use cognito_emulator::crypto::totp;
-use common::srp::{Client as Srp, TIMESTAMP, device_verifier};
-use common::{Emulator, claims, confirmed_user, password_auth, signed_in, start, token};
 use serde_json::{Value, json};
 
 const PW: &str = "Passw0rd!";

@@ -1,8 +1,6 @@
 //! SignUp, ConfirmSignUp, ResendConfirmationCode, AdminConfirmSignUp and the outbox.
 
-mod common;
-
-use common::{confirmed_user, password_pool, secret_hash, start, wrong_code};
+use crate::common::{self, confirmed_user, password_pool, secret_hash, start, wrong_code};
 use serde_json::json;
 
 #[tokio::test]

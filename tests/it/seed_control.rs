@@ -1,11 +1,9 @@
 //! Seed files (fixed ids, idempotent, validated, exported) and the control API (reset, clock, export).
 
-mod common;
-
-use common::{claims, password_auth, start_with};
+use crate::common::{self, claims, password_auth, start_with};
 use serde_json::{Value, json};
 
-const SEED: &str = include_str!("../examples/seed.json");
+const SEED: &str = include_str!("../../examples/seed.json");
 const POOL: &str = "us-east-1_Example01";
 const WEB: &str = "localwebclient000000000001";
 

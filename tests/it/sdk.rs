@@ -2,13 +2,11 @@
 //! changed: pool with email as username and a custom attribute, client with a secret, SignUp with
 //! SecretHash, the mailed code, ConfirmSignUp, USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH, GetUser.
 
-mod common;
-
+use crate::common::{claims, secret_hash, start};
 use aws_sdk_cognitoidentityprovider::types::{
     AttributeDataType, AttributeType, AuthFlowType, ExplicitAuthFlowsType, SchemaAttributeType,
     UsernameAttributeType, VerifiedAttributeType,
 };
-use common::{claims, secret_hash, start};
 
 #[tokio::test]
 async fn tutorial_flow_through_the_rust_sdk() {
