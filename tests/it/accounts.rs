@@ -2,7 +2,8 @@
 //! revocation, admin user management, ListUsers, groups, aliases, limits.
 
 use crate::common::{
-    self, claims, confirmed_user, password_auth, password_pool, signed_in, start, token, wrong_code,
+    self, Emulator, claims, confirm_sign_up, confirmed_user, get_user, password_auth,
+    password_pool, refresh_auth, sign_up, signed_in, start, token, wrong_code,
 };
 use serde_json::{Value, json};
 
@@ -13,13 +14,7 @@ async fn forgot_password_with_the_mailed_code() {
     let emu = start().await;
     let (pool, client, _) = password_pool(&emu, false).await;
     confirmed_user(&emu, &client, None, "fp", "fp@example.com", PW).await;
-    let out = emu
-        .call(
-            "ForgotPassword",
-            json!({"ClientId": client, "Username": "fp"}),
-        )
-        .await
-        .ok();
+    let out = emu.ok("ForgotPassword", json!({"ClientId": client, "Username": "fp"})).await;
     assert_eq!(
         out["CodeDeliveryDetails"],
         json!({"Destination": "f***@e***.com", "DeliveryMedium": "EMAIL", "AttributeName": "email"})
@@ -28,72 +23,35 @@ async fn forgot_password_with_the_mailed_code() {
     let reset = |code: &str, pw: &str| json!({"ClientId": client, "Username": "fp", "ConfirmationCode": code, "Password": pw});
     let wrong = wrong_code(&code);
     assert_eq!(
-        emu.call("ConfirmForgotPassword", reset(&wrong, "N3wPassword!"))
-            .await
-            .err("CodeMismatchException"),
+        emu.err("ConfirmForgotPassword", reset(&wrong, "N3wPassword!"), "CodeMismatchException")
+            .await,
         "Invalid verification code provided, please try again."
     );
-    emu.call("ConfirmForgotPassword", reset(&code, "weak"))
-        .await
-        .err("InvalidPasswordException");
-    emu.call("ConfirmForgotPassword", reset(&code, "N3wPassword!"))
-        .await
-        .ok();
-    password_auth(&emu, &client, None, "fp", PW)
-        .await
-        .err("NotAuthorizedException");
+    emu.err("ConfirmForgotPassword", reset(&code, "weak"), "InvalidPasswordException").await;
+    emu.ok("ConfirmForgotPassword", reset(&code, "N3wPassword!")).await;
+    password_auth(&emu, &client, None, "fp", PW).await.err("NotAuthorizedException");
     signed_in(&emu, &client, "fp", "N3wPassword!").await;
     assert_eq!(
-        emu.call("ConfirmForgotPassword", reset(&code, "Other0ne!!"))
-            .await
-            .err("ExpiredCodeException"),
+        emu.err("ConfirmForgotPassword", reset(&code, "Other0ne!!"), "ExpiredCodeException").await,
         "Invalid code provided, please request a code again."
     );
 
     // Codes live one hour.
-    emu.call(
-        "ForgotPassword",
-        json!({"ClientId": client, "Username": "fp"}),
-    )
-    .await
-    .ok();
+    emu.ok("ForgotPassword", json!({"ClientId": client, "Username": "fp"})).await;
     let code = emu.last_code("fp@example.com").await;
     emu.app.clock.advance_ms(3601 * 1000);
-    emu.call("ConfirmForgotPassword", reset(&code, "Other0ne!!"))
-        .await
-        .err("ExpiredCodeException");
+    emu.err("ConfirmForgotPassword", reset(&code, "Other0ne!!"), "ExpiredCodeException").await;
 
     // No verified channel.
-    emu.call(
-        "SignUp",
-        json!({"ClientId": client, "Username": "nochan", "Password": PW}),
-    )
-    .await
-    .ok();
-    emu.call(
-        "AdminConfirmSignUp",
-        json!({"UserPoolId": pool, "Username": "nochan"}),
-    )
-    .await
-    .ok();
-    let a = emu
-        .call(
-            "ForgotPassword",
-            json!({"ClientId": client, "Username": "nochan"}),
-        )
-        .await;
+    sign_up(&emu, &client, "nochan", PW, &[]).await.ok();
+    emu.ok("AdminConfirmSignUp", json!({"UserPoolId": pool, "Username": "nochan"})).await;
+    let forgot = |username: &str| json!({"ClientId": client, "Username": username});
     assert_eq!(
-        a.err("InvalidParameterException"),
+        emu.err("ForgotPassword", forgot("nochan"), "InvalidParameterException").await,
         "Cannot reset password for the user as there is no registered/verified email or phone_number"
     );
-    let a = emu
-        .call(
-            "ForgotPassword",
-            json!({"ClientId": client, "Username": "ghost"}),
-        )
-        .await;
     assert_eq!(
-        a.err("UserNotFoundException"),
+        emu.err("ForgotPassword", forgot("ghost"), "UserNotFoundException").await,
         "Username/client id combination not found."
     );
 }
@@ -103,33 +61,21 @@ async fn code_requests_and_wrong_codes_are_limited() {
     let emu = start().await;
     let (_, client, _) = password_pool(&emu, false).await;
     confirmed_user(&emu, &client, None, "lim", "lim@example.com", PW).await;
+    let forgot = json!({"ClientId": client, "Username": "lim"});
     for _ in 0..5 {
-        emu.call(
-            "ForgotPassword",
-            json!({"ClientId": client, "Username": "lim"}),
-        )
-        .await
-        .ok();
+        emu.ok("ForgotPassword", forgot.clone()).await;
     }
-    let a = emu
-        .call(
-            "ForgotPassword",
-            json!({"ClientId": client, "Username": "lim"}),
-        )
-        .await;
     assert_eq!(
-        a.err("LimitExceededException"),
+        emu.err("ForgotPassword", forgot, "LimitExceededException").await,
         "Attempt limit exceeded, please try after some time."
     );
     let code = emu.last_code("lim@example.com").await;
     let wrong = wrong_code(&code);
+    let reset = |code: &str| json!({"ClientId": client, "Username": "lim", "ConfirmationCode": code, "Password": "N3wPassword!"});
     for _ in 0..5 {
-        emu.call("ConfirmForgotPassword", json!({"ClientId": client, "Username": "lim", "ConfirmationCode": wrong, "Password": "N3wPassword!"}))
-            .await
-            .err("CodeMismatchException");
+        emu.err("ConfirmForgotPassword", reset(&wrong), "CodeMismatchException").await;
     }
-    let a = emu.call("ConfirmForgotPassword", json!({"ClientId": client, "Username": "lim", "ConfirmationCode": code, "Password": "N3wPassword!"})).await;
-    a.err("LimitExceededException");
+    emu.err("ConfirmForgotPassword", reset(&code), "LimitExceededException").await;
 }
 
 #[tokio::test]
@@ -138,234 +84,162 @@ async fn change_set_and_reset_passwords() {
     let pool = emu
         .pool(json!({"PoolName": "pw", "AutoVerifiedAttributes": ["email"], "Policies": {"PasswordPolicy": {"MinimumLength": 8, "PasswordHistorySize": 2}}}))
         .await;
-    let (client, _) = emu
-        .client(
-            &pool,
-            json!({"ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
-        )
-        .await;
+    let flows =
+        json!({"ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]});
+    let (client, _) = emu.client(&pool, flows).await;
     confirmed_user(&emu, &client, None, "cp", "cp@example.com", PW).await;
     let access = signed_in(&emu, &client, "cp", PW).await["AccessToken"].clone();
-    let a = emu.call("ChangePassword", json!({"AccessToken": access, "PreviousPassword": "Wrong0ne!", "ProposedPassword": "N3wPassword!"})).await;
+    let change = |previous: &str, proposed: &str| json!({"AccessToken": access, "PreviousPassword": previous, "ProposedPassword": proposed});
     assert_eq!(
-        a.err("NotAuthorizedException"),
+        emu.err("ChangePassword", change("Wrong0ne!", "N3wPassword!"), "NotAuthorizedException")
+            .await,
         "Incorrect username or password."
     );
-    let a = emu
-        .call(
-            "ChangePassword",
-            json!({"AccessToken": access, "PreviousPassword": PW, "ProposedPassword": PW}),
-        )
-        .await;
-    a.err("PasswordHistoryPolicyViolationException");
-    emu.call(
-        "ChangePassword",
-        json!({"AccessToken": access, "PreviousPassword": PW, "ProposedPassword": "N3wPassword!"}),
-    )
-    .await
-    .ok();
+    emu.err("ChangePassword", change(PW, PW), "PasswordHistoryPolicyViolationException").await;
+    emu.ok("ChangePassword", change(PW, "N3wPassword!")).await;
     signed_in(&emu, &client, "cp", "N3wPassword!").await;
     // History size 2: the previous password is still remembered.
-    let a = emu
-        .call(
-            "AdminSetUserPassword",
-            json!({"UserPoolId": pool, "Username": "cp", "Password": PW, "Permanent": true}),
-        )
-        .await;
-    a.err("PasswordHistoryPolicyViolationException");
+    let set = |password: &str, permanent: bool| json!({"UserPoolId": pool, "Username": "cp", "Password": password, "Permanent": permanent});
+    emu.err("AdminSetUserPassword", set(PW, true), "PasswordHistoryPolicyViolationException").await;
 
-    emu.call(
-        "AdminSetUserPassword",
-        json!({"UserPoolId": pool, "Username": "cp", "Password": "Temp0rary!", "Permanent": false}),
-    )
-    .await
-    .ok();
+    emu.ok("AdminSetUserPassword", set("Temp0rary!", false)).await;
     let user = emu.admin_get_user(&pool, "cp").await;
     assert_eq!(user["UserStatus"], "FORCE_CHANGE_PASSWORD");
     assert_eq!(
-        password_auth(&emu, &client, None, "cp", "Temp0rary!")
-            .await
-            .ok()["ChallengeName"],
+        password_auth(&emu, &client, None, "cp", "Temp0rary!").await.ok()["ChallengeName"],
         "NEW_PASSWORD_REQUIRED"
     );
-    emu.call(
-        "AdminSetUserPassword",
-        json!({"UserPoolId": pool, "Username": "cp", "Password": "Perm4nent!", "Permanent": true}),
-    )
-    .await
-    .ok();
+    emu.ok("AdminSetUserPassword", set("Perm4nent!", true)).await;
     signed_in(&emu, &client, "cp", "Perm4nent!").await;
 
-    emu.call(
-        "AdminResetUserPassword",
-        json!({"UserPoolId": pool, "Username": "cp"}),
-    )
-    .await
-    .ok();
+    emu.ok("AdminResetUserPassword", json!({"UserPoolId": pool, "Username": "cp"})).await;
     let a = password_auth(&emu, &client, None, "cp", "Perm4nent!").await;
-    assert_eq!(
-        a.err("PasswordResetRequiredException"),
-        "Password reset required for the user"
-    );
+    assert_eq!(a.err("PasswordResetRequiredException"), "Password reset required for the user");
     let code = emu.last_code("cp@example.com").await;
-    emu.call("ConfirmForgotPassword", json!({"ClientId": client, "Username": "cp", "ConfirmationCode": code, "Password": "Aft3rReset!"}))
-        .await
-        .ok();
+    emu.ok("ConfirmForgotPassword", json!({"ClientId": client, "Username": "cp", "ConfirmationCode": code, "Password": "Aft3rReset!"})).await;
     signed_in(&emu, &client, "cp", "Aft3rReset!").await;
     let user = emu.admin_get_user(&pool, "cp").await;
     assert_eq!(user["UserStatus"], "CONFIRMED");
 }
 
-#[tokio::test]
-async fn attribute_changes_and_verification() {
-    let emu = start().await;
+/// A pool with an immutable `custom:tenant` and a mutable `custom:nick`, and the user "att" signed up
+/// with old@example.com and tenant "acme", confirmed by the mailed code and signed in: (pool, access
+/// token).
+async fn attribute_user(emu: &Emulator) -> (String, String) {
     let pool = emu
         .pool(json!({"PoolName": "attrs", "AutoVerifiedAttributes": ["email"],
             "Schema": [{"Name": "tenant", "AttributeDataType": "String", "Mutable": false}, {"Name": "nick", "AttributeDataType": "String"}]}))
         .await;
-    let (client, _) = emu
-        .client(
-            &pool,
-            json!({"ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH"]}),
-        )
-        .await;
-    emu.call(
-        "SignUp",
-        json!({"ClientId": client, "Username": "att", "Password": PW, "UserAttributes": [
-            {"Name": "email", "Value": "old@example.com"}, {"Name": "custom:tenant", "Value": "acme"}]}),
-    )
-    .await
-    .ok();
+    let (client, _) =
+        emu.client(&pool, json!({"ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH"]})).await;
+    let attributes = [("email", "old@example.com"), ("custom:tenant", "acme")];
+    sign_up(emu, &client, "att", PW, &attributes).await.ok();
     let code = emu.last_code("old@example.com").await;
-    emu.call(
-        "ConfirmSignUp",
-        json!({"ClientId": client, "Username": "att", "ConfirmationCode": code}),
-    )
-    .await
-    .ok();
-    let access = token(&signed_in(&emu, &client, "att", PW).await, "AccessToken");
+    confirm_sign_up(emu, &client, "att", &code).await.ok();
+    let access = token(&signed_in(emu, &client, "att", PW).await, "AccessToken");
+    (pool, access)
+}
 
-    let out = emu
-        .call("UpdateUserAttributes", json!({"AccessToken": access, "UserAttributes": [{"Name": "email", "Value": "new@example.com"}, {"Name": "custom:nick", "Value": "A"}]}))
-        .await
-        .ok();
+/// The UserAttributes of GetUser with `access`.
+async fn own_attributes(emu: &Emulator, access: &str) -> Vec<Value> {
+    get_user(emu, access).await.ok()["UserAttributes"].as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn a_changed_email_is_unverified_until_its_code_is_entered() {
+    let emu = start().await;
+    let (_, access) = attribute_user(&emu).await;
+    let update = json!({"AccessToken": access, "UserAttributes": [
+        {"Name": "email", "Value": "new@example.com"}, {"Name": "custom:nick", "Value": "A"}]});
+    let out = emu.ok("UpdateUserAttributes", update).await;
     assert_eq!(
         out["CodeDeliveryDetailsList"],
         json!([{"Destination": "n***@e***.com", "DeliveryMedium": "EMAIL", "AttributeName": "email"}])
     );
-    let me = emu
-        .call("GetUser", json!({"AccessToken": access}))
-        .await
-        .ok();
-    let attrs = me["UserAttributes"].as_array().unwrap();
+    let attrs = own_attributes(&emu, &access).await;
     assert!(attrs.contains(&json!({"Name": "email", "Value": "new@example.com"})));
     assert!(attrs.contains(&json!({"Name": "email_verified", "Value": "false"})));
     assert!(attrs.contains(&json!({"Name": "custom:nick", "Value": "A"})));
     let code = emu.last_code("new@example.com").await;
-    let wrong = wrong_code(&code);
-    emu.call(
-        "VerifyUserAttribute",
-        json!({"AccessToken": access, "AttributeName": "email", "Code": wrong}),
-    )
-    .await
-    .err("CodeMismatchException");
-    emu.call(
-        "VerifyUserAttribute",
-        json!({"AccessToken": access, "AttributeName": "email", "Code": code}),
-    )
-    .await
-    .ok();
-    let me = emu
-        .call("GetUser", json!({"AccessToken": access}))
-        .await
-        .ok();
-    assert!(
-        me["UserAttributes"]
-            .as_array()
-            .unwrap()
-            .contains(&json!({"Name": "email_verified", "Value": "true"}))
-    );
+    let verify =
+        |code: &str| json!({"AccessToken": access, "AttributeName": "email", "Code": code});
+    emu.err("VerifyUserAttribute", verify(&wrong_code(&code)), "CodeMismatchException").await;
+    emu.ok("VerifyUserAttribute", verify(&code)).await;
+    let attrs = own_attributes(&emu, &access).await;
+    assert!(attrs.contains(&json!({"Name": "email_verified", "Value": "true"})));
+}
 
-    let a = emu.call("UpdateUserAttributes", json!({"AccessToken": access, "UserAttributes": [{"Name": "custom:tenant", "Value": "other"}]})).await;
+#[tokio::test]
+async fn immutable_unknown_and_verified_flag_attributes_cannot_be_updated() {
+    let emu = start().await;
+    let (_, access) = attribute_user(&emu).await;
+    let update = |name: &str, value: &str| json!({"AccessToken": access, "UserAttributes": [{"Name": name, "Value": value}]});
     assert_eq!(
-        a.err("InvalidParameterException"),
+        emu.err(
+            "UpdateUserAttributes",
+            update("custom:tenant", "other"),
+            "InvalidParameterException"
+        )
+        .await,
         "user.custom:tenant: Attribute cannot be updated.\n"
     );
-    let a = emu.call("UpdateUserAttributes", json!({"AccessToken": access, "UserAttributes": [{"Name": "custom:nope", "Value": "x"}]})).await;
     assert_eq!(
-        a.err("InvalidParameterException"),
+        emu.err("UpdateUserAttributes", update("custom:nope", "x"), "InvalidParameterException")
+            .await,
         "user.custom:nope: Attribute does not exist in the schema.\n"
     );
-    let a = emu.call("UpdateUserAttributes", json!({"AccessToken": access, "UserAttributes": [{"Name": "email_verified", "Value": "true"}]})).await;
     assert_eq!(
-        a.err("NotAuthorizedException"),
+        emu.err("UpdateUserAttributes", update("email_verified", "true"), "NotAuthorizedException")
+            .await,
         "A client attempted to write unauthorized attribute"
     );
+}
 
-    emu.call(
-        "GetUserAttributeVerificationCode",
-        json!({"AccessToken": access, "AttributeName": "email"}),
-    )
-    .await
-    .ok();
-    emu.call(
-        "DeleteUserAttributes",
-        json!({"AccessToken": access, "UserAttributeNames": ["custom:nick"]}),
-    )
-    .await
-    .ok();
-    let me = emu
-        .call("GetUser", json!({"AccessToken": access}))
-        .await
-        .ok();
-    assert!(
-        !me["UserAttributes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|a| a["Name"] == "custom:nick")
-    );
+#[tokio::test]
+async fn codes_are_resent_and_attributes_deleted_by_the_user() {
+    let emu = start().await;
+    let (_, access) = attribute_user(&emu).await;
+    let nick =
+        json!({"AccessToken": access, "UserAttributes": [{"Name": "custom:nick", "Value": "A"}]});
+    emu.ok("UpdateUserAttributes", nick).await;
+    let attrs = own_attributes(&emu, &access).await;
+    assert!(attrs.contains(&json!({"Name": "custom:nick", "Value": "A"})));
+    let resend = json!({"AccessToken": access, "AttributeName": "email"});
+    emu.ok("GetUserAttributeVerificationCode", resend).await;
+    let delete = json!({"AccessToken": access, "UserAttributeNames": ["custom:nick"]});
+    emu.ok("DeleteUserAttributes", delete).await;
+    let attrs = own_attributes(&emu, &access).await;
+    assert!(!attrs.iter().any(|a| a["Name"] == "custom:nick"));
+}
 
-    // An administrator can verify in the same request.
-    emu.call(
-        "AdminUpdateUserAttributes",
-        json!({"UserPoolId": pool, "Username": "att", "UserAttributes": [{"Name": "email", "Value": "admin@example.com"}, {"Name": "email_verified", "Value": "true"}]}),
-    )
-    .await
-    .ok();
+#[tokio::test]
+async fn an_administrator_can_verify_in_the_same_request() {
+    let emu = start().await;
+    let (pool, _) = attribute_user(&emu).await;
+    emu.ok("AdminUpdateUserAttributes", json!({"UserPoolId": pool, "Username": "att", "UserAttributes": [
+        {"Name": "email", "Value": "admin@example.com"}, {"Name": "email_verified", "Value": "true"}]})).await;
     let user = emu.admin_get_user(&pool, "att").await;
     let attrs = user["UserAttributes"].as_array().unwrap();
     assert!(attrs.contains(&json!({"Name": "email", "Value": "admin@example.com"})));
     assert!(attrs.contains(&json!({"Name": "email_verified", "Value": "true"})));
-    let (_, msgs) = emu
-        .get("/_emulator/messages?destination=admin%40example.com")
-        .await;
-    assert_eq!(
-        msgs["messages"].as_array().unwrap().len(),
-        0,
-        "no code when verified by the administrator"
-    );
-    emu.call(
-        "AdminDeleteUserAttributes",
-        json!({"UserPoolId": pool, "Username": "att", "UserAttributeNames": ["email"]}),
-    )
-    .await
-    .ok();
+    let (_, msgs) = emu.get("/_emulator/messages?destination=admin%40example.com").await;
+    let sent = msgs["messages"].as_array().unwrap().len();
+    assert_eq!(sent, 0, "no code when verified by the administrator");
+    let delete = json!({"UserPoolId": pool, "Username": "att", "UserAttributeNames": ["email"]});
+    emu.ok("AdminDeleteUserAttributes", delete).await;
     let user = emu.admin_get_user(&pool, "att").await;
-    assert!(
-        !user["UserAttributes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|a| a["Name"] == "email" || a["Name"] == "email_verified")
-    );
+    let attrs = user["UserAttributes"].as_array().unwrap();
+    assert!(!attrs.iter().any(|a| a["Name"] == "email" || a["Name"] == "email_verified"));
+}
 
-    emu.call("AddCustomAttributes", json!({"UserPoolId": pool, "CustomAttributes": [{"Name": "plan", "AttributeDataType": "String"}]})).await.ok();
-    let a = emu.call("AddCustomAttributes", json!({"UserPoolId": pool, "CustomAttributes": [{"Name": "plan", "AttributeDataType": "String"}]})).await;
-    a.err("InvalidParameterException");
-    emu.call("AdminUpdateUserAttributes", json!({"UserPoolId": pool, "Username": "att", "UserAttributes": [{"Name": "custom:plan", "Value": "gold"}]}))
-        .await
-        .ok();
+#[tokio::test]
+async fn custom_attributes_are_added_once_and_then_writable() {
+    let emu = start().await;
+    let (pool, _) = attribute_user(&emu).await;
+    let add = json!({"UserPoolId": pool, "CustomAttributes": [{"Name": "plan", "AttributeDataType": "String"}]});
+    emu.ok("AddCustomAttributes", add.clone()).await;
+    emu.err("AddCustomAttributes", add, "InvalidParameterException").await;
+    emu.ok("AdminUpdateUserAttributes", json!({"UserPoolId": pool, "Username": "att", "UserAttributes": [{"Name": "custom:plan", "Value": "gold"}]})).await;
 }
 
 #[tokio::test]
@@ -375,156 +249,96 @@ async fn verification_before_update_keeps_the_old_value() {
         .pool(json!({"PoolName": "vbu", "AutoVerifiedAttributes": ["email"],
             "UserAttributeUpdateSettings": {"AttributesRequireVerificationBeforeUpdate": ["email"]}}))
         .await;
-    let (client, _) = emu
-        .client(
-            &pool,
-            json!({"ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH"]}),
-        )
-        .await;
+    let (client, _) =
+        emu.client(&pool, json!({"ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH"]})).await;
     confirmed_user(&emu, &client, None, "vbu", "keep@example.com", PW).await;
     let access = token(&signed_in(&emu, &client, "vbu", PW).await, "AccessToken");
-    emu.call("UpdateUserAttributes", json!({"AccessToken": access, "UserAttributes": [{"Name": "email", "Value": "next@example.com"}]})).await.ok();
-    let me = emu
-        .call("GetUser", json!({"AccessToken": access}))
-        .await
-        .ok();
-    assert!(
-        me["UserAttributes"]
-            .as_array()
-            .unwrap()
-            .contains(&json!({"Name": "email", "Value": "keep@example.com"}))
-    );
+    emu.ok("UpdateUserAttributes", json!({"AccessToken": access, "UserAttributes": [{"Name": "email", "Value": "next@example.com"}]})).await;
+    let attrs = own_attributes(&emu, &access).await;
+    assert!(attrs.contains(&json!({"Name": "email", "Value": "keep@example.com"})));
     let code = emu.last_code("next@example.com").await;
-    emu.call(
-        "VerifyUserAttribute",
-        json!({"AccessToken": access, "AttributeName": "email", "Code": code}),
-    )
-    .await
-    .ok();
-    let me = emu
-        .call("GetUser", json!({"AccessToken": access}))
-        .await
-        .ok();
-    assert!(
-        me["UserAttributes"]
-            .as_array()
-            .unwrap()
-            .contains(&json!({"Name": "email", "Value": "next@example.com"}))
-    );
-    let a = emu
-        .call("CreateUserPool", json!({"PoolName": "bad", "UserAttributeUpdateSettings": {"AttributesRequireVerificationBeforeUpdate": ["email"]}}))
-        .await;
+    let verify = json!({"AccessToken": access, "AttributeName": "email", "Code": code});
+    emu.ok("VerifyUserAttribute", verify).await;
+    let attrs = own_attributes(&emu, &access).await;
+    assert!(attrs.contains(&json!({"Name": "email", "Value": "next@example.com"})));
     assert_eq!(
-        a.err("InvalidParameterException"),
+        emu.err("CreateUserPool", json!({"PoolName": "bad", "UserAttributeUpdateSettings": {"AttributesRequireVerificationBeforeUpdate": ["email"]}}), "InvalidParameterException").await,
         "All attributes in AttributesRequireVerificationBeforeUpdate must exist in AutoVerifiedAttributes"
     );
 }
 
 #[tokio::test]
-async fn sign_out_revocation_and_deletion() {
+async fn global_sign_out_revokes_every_token_of_the_user() {
     let emu = start().await;
     let (pool, client, _) = password_pool(&emu, false).await;
     confirmed_user(&emu, &client, None, "so", "so@example.com", PW).await;
     let first = signed_in(&emu, &client, "so", PW).await;
     let second = signed_in(&emu, &client, "so", PW).await;
-    emu.call(
-        "GlobalSignOut",
-        json!({"AccessToken": first["AccessToken"]}),
-    )
-    .await
-    .ok();
+    emu.ok("GlobalSignOut", json!({"AccessToken": first["AccessToken"]})).await;
     for tokens in [&first, &second] {
-        let a = emu
-            .call("GetUser", json!({"AccessToken": tokens["AccessToken"]}))
-            .await;
         assert_eq!(
-            a.err("NotAuthorizedException"),
+            get_user(&emu, &tokens["AccessToken"]).await.err("NotAuthorizedException"),
             "Access Token has been revoked"
         );
-        let a = emu
-            .call("InitiateAuth", json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": client, "AuthParameters": {"REFRESH_TOKEN": tokens["RefreshToken"]}}))
-            .await;
         assert_eq!(
-            a.err("NotAuthorizedException"),
+            refresh_auth(&emu, &client, &tokens["RefreshToken"])
+                .await
+                .err("NotAuthorizedException"),
             "Refresh Token has been revoked"
         );
     }
     // A new sign-in right after is fine.
     let third = signed_in(&emu, &client, "so", PW).await;
-    emu.call("GetUser", json!({"AccessToken": third["AccessToken"]}))
-        .await
-        .ok();
+    get_user(&emu, &third["AccessToken"]).await.ok();
 
-    // RevokeToken kills that refresh token and the access tokens from it, nothing else.
-    let fourth = signed_in(&emu, &client, "so", PW).await;
-    emu.call(
-        "RevokeToken",
-        json!({"ClientId": client, "Token": third["RefreshToken"]}),
-    )
-    .await
-    .ok();
-    let a = emu
-        .call("GetUser", json!({"AccessToken": third["AccessToken"]}))
-        .await;
+    // An administrator signs the user out too.
+    emu.ok("AdminUserGlobalSignOut", json!({"UserPoolId": pool, "Username": "so"})).await;
+    get_user(&emu, &third["AccessToken"]).await.err("NotAuthorizedException");
+}
+
+#[tokio::test]
+async fn revoke_token_kills_one_refresh_token_and_its_access_tokens() {
+    let emu = start().await;
+    let (pool, client, _) = password_pool(&emu, false).await;
+    confirmed_user(&emu, &client, None, "so", "so@example.com", PW).await;
+    let revoked = signed_in(&emu, &client, "so", PW).await;
+    let other = signed_in(&emu, &client, "so", PW).await;
+    emu.ok("RevokeToken", json!({"ClientId": client, "Token": revoked["RefreshToken"]})).await;
     assert_eq!(
-        a.err("NotAuthorizedException"),
+        get_user(&emu, &revoked["AccessToken"]).await.err("NotAuthorizedException"),
         "Access Token has been revoked"
     );
-    let a = emu
-        .call("InitiateAuth", json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": client, "AuthParameters": {"REFRESH_TOKEN": third["RefreshToken"]}}))
-        .await;
     assert_eq!(
-        a.err("NotAuthorizedException"),
+        refresh_auth(&emu, &client, &revoked["RefreshToken"]).await.err("NotAuthorizedException"),
         "Refresh Token has been revoked"
     );
-    emu.call("GetUser", json!({"AccessToken": fourth["AccessToken"]}))
-        .await
-        .ok();
-    let a = emu
-        .call(
-            "RevokeToken",
-            json!({"ClientId": client, "Token": fourth["AccessToken"]}),
-        )
-        .await;
-    a.err("UnsupportedTokenTypeException");
-    let (no_revoke, _) = emu
-        .client(&pool, json!({"EnableTokenRevocation": false}))
-        .await;
-    emu.call(
-        "RevokeToken",
-        json!({"ClientId": no_revoke, "Token": fourth["RefreshToken"]}),
-    )
-    .await
-    .err("UnsupportedOperationException");
+    // Nothing else.
+    get_user(&emu, &other["AccessToken"]).await.ok();
+    let revoke = |client: &str, token: &Value| json!({"ClientId": client, "Token": token});
+    let access = revoke(&client, &other["AccessToken"]);
+    emu.err("RevokeToken", access, "UnsupportedTokenTypeException").await;
+    let (no_revoke, _) = emu.client(&pool, json!({"EnableTokenRevocation": false})).await;
+    let refresh = revoke(&no_revoke, &other["RefreshToken"]);
+    emu.err("RevokeToken", refresh, "UnsupportedOperationException").await;
+}
 
-    emu.call(
-        "AdminUserGlobalSignOut",
-        json!({"UserPoolId": pool, "Username": "so"}),
-    )
-    .await
-    .ok();
-    emu.call("GetUser", json!({"AccessToken": fourth["AccessToken"]}))
-        .await
-        .err("NotAuthorizedException");
-
-    let fifth = signed_in(&emu, &client, "so", PW).await;
-    emu.call("DeleteUser", json!({"AccessToken": fifth["AccessToken"]}))
-        .await
-        .ok();
-    emu.call(
-        "AdminGetUser",
-        json!({"UserPoolId": pool, "Username": "so"}),
-    )
-    .await
-    .err("UserNotFoundException");
-    let a = emu
-        .call("GetUser", json!({"AccessToken": fifth["AccessToken"]}))
-        .await;
-    assert_eq!(a.err("UserNotFoundException"), "User does not exist.");
-    let a = emu
-        .call("InitiateAuth", json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": client, "AuthParameters": {"REFRESH_TOKEN": fifth["RefreshToken"]}}))
-        .await;
-    assert_eq!(a.err("NotAuthorizedException"), "Invalid Refresh Token.");
+#[tokio::test]
+async fn a_deleted_user_and_their_tokens_are_gone() {
+    let emu = start().await;
+    let (pool, client, _) = password_pool(&emu, false).await;
+    confirmed_user(&emu, &client, None, "so", "so@example.com", PW).await;
+    let tokens = signed_in(&emu, &client, "so", PW).await;
+    emu.ok("DeleteUser", json!({"AccessToken": tokens["AccessToken"]})).await;
+    let user = json!({"UserPoolId": pool, "Username": "so"});
+    emu.err("AdminGetUser", user, "UserNotFoundException").await;
+    assert_eq!(
+        get_user(&emu, &tokens["AccessToken"]).await.err("UserNotFoundException"),
+        "User does not exist."
+    );
+    assert_eq!(
+        refresh_auth(&emu, &client, &tokens["RefreshToken"]).await.err("NotAuthorizedException"),
+        "Invalid Refresh Token."
+    );
 }
 
 #[tokio::test]
@@ -533,153 +347,87 @@ async fn disable_and_enable() {
     let (pool, client, _) = password_pool(&emu, false).await;
     confirmed_user(&emu, &client, None, "dis", "dis@example.com", PW).await;
     let tokens = signed_in(&emu, &client, "dis", PW).await;
-    emu.call(
-        "AdminDisableUser",
-        json!({"UserPoolId": pool, "Username": "dis"}),
-    )
-    .await
-    .ok();
-    let user = emu.admin_get_user(&pool, "dis").await;
+    let user = json!({"UserPoolId": pool, "Username": "dis"});
+    emu.ok("AdminDisableUser", user.clone()).await;
+    let got = emu.admin_get_user(&pool, "dis").await;
     assert_eq!(
-        (user["Enabled"].as_bool(), user["UserStatus"].as_str()),
+        (got["Enabled"].as_bool(), got["UserStatus"].as_str()),
         (Some(false), Some("CONFIRMED"))
     );
     assert_eq!(
-        password_auth(&emu, &client, None, "dis", PW)
-            .await
-            .err("NotAuthorizedException"),
+        password_auth(&emu, &client, None, "dis", PW).await.err("NotAuthorizedException"),
         "User is disabled."
     );
-    emu.call("GetUser", json!({"AccessToken": tokens["AccessToken"]}))
-        .await
-        .err("NotAuthorizedException");
-    let a = emu
-        .call("InitiateAuth", json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": client, "AuthParameters": {"REFRESH_TOKEN": tokens["RefreshToken"]}}))
-        .await;
-    a.err("NotAuthorizedException");
-    emu.call(
-        "AdminEnableUser",
-        json!({"UserPoolId": pool, "Username": "dis"}),
-    )
-    .await
-    .ok();
+    get_user(&emu, &tokens["AccessToken"]).await.err("NotAuthorizedException");
+    refresh_auth(&emu, &client, &tokens["RefreshToken"]).await.err("NotAuthorizedException");
+    emu.ok("AdminEnableUser", user.clone()).await;
     signed_in(&emu, &client, "dis", PW).await;
-    emu.call(
-        "AdminDeleteUser",
-        json!({"UserPoolId": pool, "Username": "dis"}),
-    )
-    .await
-    .ok();
-    emu.call(
-        "AdminDeleteUser",
-        json!({"UserPoolId": pool, "Username": "dis"}),
-    )
-    .await
-    .err("UserNotFoundException");
+    emu.ok("AdminDeleteUser", user.clone()).await;
+    emu.err("AdminDeleteUser", user, "UserNotFoundException").await;
+}
+
+/// A pool of seven users, user0 to user6: emails ann0-2@ and bob3-6@example.com, given names Even and
+/// Odd by the parity of the number; user1 is confirmed and user2 disabled. Returns the pool id.
+async fn seven_users(emu: &Emulator) -> String {
+    let (pool, client, _) = password_pool(emu, false).await;
+    for i in 0..7 {
+        let email = format!("{}{i}@example.com", if i < 3 { "ann" } else { "bob" });
+        let given_name = if i % 2 == 0 { "Even" } else { "Odd" };
+        let attributes = [("email", email.as_str()), ("given_name", given_name)];
+        sign_up(emu, &client, &format!("user{i}"), PW, &attributes).await.ok();
+    }
+    emu.ok("AdminConfirmSignUp", json!({"UserPoolId": pool, "Username": "user1"})).await;
+    emu.ok("AdminDisableUser", json!({"UserPoolId": pool, "Username": "user2"})).await;
+    pool
+}
+
+/// The usernames of a ListUsers answer.
+fn names(out: &Value) -> Vec<String> {
+    out["Users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u["Username"].as_str().unwrap().to_string())
+        .collect()
 }
 
 #[tokio::test]
-async fn list_users_filters_and_pagination() {
+async fn list_users_filters() {
     let emu = start().await;
-    let (pool, client, _) = password_pool(&emu, false).await;
-    for i in 0..7 {
-        emu.call(
-            "SignUp",
-            json!({"ClientId": client, "Username": format!("user{i}"), "Password": PW, "UserAttributes": [
-                {"Name": "email", "Value": format!("{}{i}@example.com", if i < 3 { "ann" } else { "bob" })},
-                {"Name": "given_name", "Value": if i % 2 == 0 { "Even" } else { "Odd" }}]}),
-        )
-        .await
-        .ok();
-    }
-    emu.call(
-        "AdminConfirmSignUp",
-        json!({"UserPoolId": pool, "Username": "user1"}),
-    )
-    .await
-    .ok();
-    emu.call(
-        "AdminDisableUser",
-        json!({"UserPoolId": pool, "Username": "user2"}),
-    )
-    .await
-    .ok();
-    let names = |out: &Value| -> Vec<String> {
-        out["Users"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|u| u["Username"].as_str().unwrap().to_string())
-            .collect()
-    };
+    let pool = seven_users(&emu).await;
     let list = |filter: &str| json!({"UserPoolId": pool, "Filter": filter});
+    assert_eq!(names(&emu.ok("ListUsers", list(r#"email = "bob4@example.com""#)).await), ["user4"]);
     assert_eq!(
-        names(
-            &emu.call("ListUsers", list(r#"email = "bob4@example.com""#))
-                .await
-                .ok()
-        ),
-        ["user4"]
-    );
-    assert_eq!(
-        names(&emu.call("ListUsers", list(r#"email ^= "ann""#)).await.ok()),
+        names(&emu.ok("ListUsers", list(r#"email ^= "ann""#)).await),
         ["user0", "user1", "user2"]
     );
     assert_eq!(
-        names(
-            &emu.call("ListUsers", list(r#"given_name = "Odd""#))
-                .await
-                .ok()
-        ),
+        names(&emu.ok("ListUsers", list(r#"given_name = "Odd""#)).await),
         ["user1", "user3", "user5"]
     );
     assert_eq!(
-        names(
-            &emu.call("ListUsers", list(r#"cognito:user_status = "confirmed""#))
-                .await
-                .ok()
-        ),
+        names(&emu.ok("ListUsers", list(r#"cognito:user_status = "confirmed""#)).await),
         ["user1"]
     );
-    assert_eq!(
-        names(
-            &emu.call("ListUsers", list(r#"status = "Disabled""#))
-                .await
-                .ok()
-        ),
-        ["user2"]
-    );
-    assert_eq!(
-        names(
-            &emu.call("ListUsers", list(r#"username ^= "user6""#))
-                .await
-                .ok()
-        ),
-        ["user6"]
-    );
+    assert_eq!(names(&emu.ok("ListUsers", list(r#"status = "Disabled""#)).await), ["user2"]);
+    assert_eq!(names(&emu.ok("ListUsers", list(r#"username ^= "user6""#)).await), ["user6"]);
     let one = emu.admin_get_user(&pool, "user3").await;
     let sub = one["UserAttributes"][0]["Value"].as_str().unwrap();
+    assert_eq!(names(&emu.ok("ListUsers", list(&format!(r#"sub = "{sub}""#))).await), ["user3"]);
     assert_eq!(
-        names(
-            &emu.call("ListUsers", list(&format!(r#"sub = "{sub}""#)))
-                .await
-                .ok()
-        ),
-        ["user3"]
-    );
-    assert_eq!(
-        emu.call("ListUsers", list(r#"custom:x = "1""#))
-            .await
-            .err("InvalidParameterException"),
+        emu.err("ListUsers", list(r#"custom:x = "1""#), "InvalidParameterException").await,
         "Invalid search attribute: custom:x"
     );
     assert_eq!(
-        emu.call("ListUsers", list("email = bob"))
-            .await
-            .err("InvalidParameterException"),
+        emu.err("ListUsers", list("email = bob"), "InvalidParameterException").await,
         "Error while parsing filter."
     );
+}
 
+#[tokio::test]
+async fn list_users_pages_with_the_attributes_asked_for() {
+    let emu = start().await;
+    let pool = seven_users(&emu).await;
     let mut all = Vec::new();
     let mut token: Option<String> = None;
     loop {
@@ -687,13 +435,9 @@ async fn list_users_filters_and_pagination() {
         if let Some(t) = &token {
             body["PaginationToken"] = json!(t);
         }
-        let page = emu.call("ListUsers", body).await.ok();
+        let page = emu.ok("ListUsers", body).await;
         for u in page["Users"].as_array().unwrap() {
-            assert_eq!(
-                u["Attributes"].as_array().unwrap().len(),
-                1,
-                "only the email"
-            );
+            assert_eq!(u["Attributes"].as_array().unwrap().len(), 1, "only the email");
             assert!(u["UserCreateDate"].is_number() && u["UserStatus"].is_string());
         }
         all.extend(names(&page));
@@ -703,147 +447,89 @@ async fn list_users_filters_and_pagination() {
         }
     }
     assert_eq!(all, (0..7).map(|i| format!("user{i}")).collect::<Vec<_>>());
-    let a = emu
-        .call("ListUsers", json!({"UserPoolId": pool, "Limit": 61}))
-        .await;
     assert!(
-        a.err("InvalidParameterException")
+        emu.err("ListUsers", json!({"UserPoolId": pool, "Limit": 61}), "InvalidParameterException")
+            .await
             .contains("Member must have value less than or equal to 60")
     );
 }
 
-#[tokio::test]
-async fn groups_and_their_claims() {
-    let emu = start().await;
-    let (pool, client, _) = password_pool(&emu, false).await;
-    confirmed_user(&emu, &client, None, "grp", "grp@example.com", PW).await;
-    let g = emu
-        .call("CreateGroup", json!({"UserPoolId": pool, "GroupName": "admins", "Precedence": 1, "RoleArn": "arn:aws:iam::123456789012:role/Admin", "Description": "Admins"}))
-        .await
-        .ok();
+/// A pool with the groups admins (precedence 1, role Admin), readers (precedence 5, role Reader) and
+/// beta, and the confirmed user "grp" added to readers, admins and beta, in that order; then a second
+/// CreateGroup of beta, refused. Returns (pool, client).
+async fn group_member(emu: &Emulator) -> (String, String) {
+    let (pool, client, _) = password_pool(emu, false).await;
+    confirmed_user(emu, &client, None, "grp", "grp@example.com", PW).await;
+    let g = emu.ok("CreateGroup", json!({"UserPoolId": pool, "GroupName": "admins", "Precedence": 1, "RoleArn": "arn:aws:iam::123456789012:role/Admin", "Description": "Admins"})).await;
     assert_eq!(g["Group"]["GroupName"], "admins");
     assert_eq!(g["Group"]["Precedence"], 1);
-    emu.call("CreateGroup", json!({"UserPoolId": pool, "GroupName": "readers", "Precedence": 5, "RoleArn": "arn:aws:iam::123456789012:role/Reader"}))
-        .await
-        .ok();
-    emu.call(
-        "CreateGroup",
-        json!({"UserPoolId": pool, "GroupName": "beta"}),
-    )
-    .await
-    .ok();
-    emu.call(
-        "CreateGroup",
-        json!({"UserPoolId": pool, "GroupName": "beta"}),
-    )
-    .await
-    .err("GroupExistsException");
+    emu.ok("CreateGroup", json!({"UserPoolId": pool, "GroupName": "readers", "Precedence": 5, "RoleArn": "arn:aws:iam::123456789012:role/Reader"})).await;
+    let beta = json!({"UserPoolId": pool, "GroupName": "beta"});
+    emu.ok("CreateGroup", beta.clone()).await;
+    emu.err("CreateGroup", beta, "GroupExistsException").await;
     for group in ["readers", "admins", "beta"] {
-        emu.call(
-            "AdminAddUserToGroup",
-            json!({"UserPoolId": pool, "Username": "grp", "GroupName": group}),
-        )
-        .await
-        .ok();
+        let add = json!({"UserPoolId": pool, "Username": "grp", "GroupName": group});
+        emu.ok("AdminAddUserToGroup", add).await;
     }
+    (pool, client)
+}
+
+#[tokio::test]
+async fn groups_and_their_roles_are_claims_in_precedence_order() {
+    let emu = start().await;
+    let (_, client) = group_member(&emu).await;
     let tokens = signed_in(&emu, &client, "grp", PW).await;
     let id = claims(tokens["IdToken"].as_str().unwrap());
     let access = claims(tokens["AccessToken"].as_str().unwrap());
     assert_eq!(id["cognito:groups"], json!(["admins", "readers", "beta"]));
-    assert_eq!(
-        access["cognito:groups"],
-        json!(["admins", "readers", "beta"])
-    );
-    assert_eq!(
-        id["cognito:preferred_role"],
-        "arn:aws:iam::123456789012:role/Admin"
-    );
+    assert_eq!(access["cognito:groups"], json!(["admins", "readers", "beta"]));
+    assert_eq!(id["cognito:preferred_role"], "arn:aws:iam::123456789012:role/Admin");
     assert_eq!(
         id["cognito:roles"],
-        json!([
-            "arn:aws:iam::123456789012:role/Admin",
-            "arn:aws:iam::123456789012:role/Reader"
-        ])
+        json!(["arn:aws:iam::123456789012:role/Admin", "arn:aws:iam::123456789012:role/Reader"])
     );
     assert!(access.get("cognito:roles").is_none());
+}
 
+#[tokio::test]
+async fn groups_and_members_are_listed() {
+    let emu = start().await;
+    let (pool, _) = group_member(&emu).await;
     let mine = emu
-        .call(
-            "AdminListGroupsForUser",
-            json!({"UserPoolId": pool, "Username": "grp", "Limit": 2}),
-        )
-        .await
-        .ok();
+        .ok("AdminListGroupsForUser", json!({"UserPoolId": pool, "Username": "grp", "Limit": 2}))
+        .await;
     assert_eq!(mine["Groups"].as_array().unwrap().len(), 2);
     assert!(mine["NextToken"].is_string());
-    let members = emu
-        .call(
-            "ListUsersInGroup",
-            json!({"UserPoolId": pool, "GroupName": "admins"}),
-        )
-        .await
-        .ok();
+    let members =
+        emu.ok("ListUsersInGroup", json!({"UserPoolId": pool, "GroupName": "admins"})).await;
     assert_eq!(members["Users"][0]["Username"], "grp");
-    let all = emu
-        .call("ListGroups", json!({"UserPoolId": pool}))
-        .await
-        .ok();
+    let all = emu.ok("ListGroups", json!({"UserPoolId": pool})).await;
     assert_eq!(all["Groups"].as_array().unwrap().len(), 3);
-    emu.call(
-        "UpdateGroup",
-        json!({"UserPoolId": pool, "GroupName": "admins", "Precedence": 9}),
-    )
-    .await
-    .ok();
-    let got = emu
-        .call(
-            "GetGroup",
-            json!({"UserPoolId": pool, "GroupName": "admins"}),
-        )
-        .await
-        .ok();
+}
+
+#[tokio::test]
+async fn group_changes_show_in_refreshed_tokens() {
+    let emu = start().await;
+    let (pool, client) = group_member(&emu).await;
+    let tokens = signed_in(&emu, &client, "grp", PW).await;
+    let group = |name: &str| json!({"UserPoolId": pool, "GroupName": name});
+    emu.ok("UpdateGroup", json!({"UserPoolId": pool, "GroupName": "admins", "Precedence": 9}))
+        .await;
+    let got = emu.ok("GetGroup", group("admins")).await;
     assert_eq!(got["Group"]["Precedence"], 9);
-    assert!(
-        got["Group"].get("RoleArn").is_none(),
-        "UpdateGroup replaces: the role is gone"
-    );
-    emu.call(
-        "AdminRemoveUserFromGroup",
-        json!({"UserPoolId": pool, "Username": "grp", "GroupName": "beta"}),
-    )
-    .await
-    .ok();
-    emu.call(
-        "DeleteGroup",
-        json!({"UserPoolId": pool, "GroupName": "readers"}),
-    )
-    .await
-    .ok();
+    assert!(got["Group"].get("RoleArn").is_none(), "UpdateGroup replaces: the role is gone");
+    let remove = json!({"UserPoolId": pool, "Username": "grp", "GroupName": "beta"});
+    emu.ok("AdminRemoveUserFromGroup", remove).await;
+    emu.ok("DeleteGroup", group("readers")).await;
     assert_eq!(
-        emu.call(
-            "GetGroup",
-            json!({"UserPoolId": pool, "GroupName": "readers"})
-        )
-        .await
-        .err("ResourceNotFoundException"),
+        emu.err("GetGroup", group("readers"), "ResourceNotFoundException").await,
         "Group not found."
     );
-    let refreshed = emu
-        .call("InitiateAuth", json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": client, "AuthParameters": {"REFRESH_TOKEN": tokens["RefreshToken"]}}))
-        .await
-        .ok();
-    let id = claims(
-        refreshed["AuthenticationResult"]["IdToken"]
-            .as_str()
-            .unwrap(),
-    );
+    let refreshed = refresh_auth(&emu, &client, &tokens["RefreshToken"]).await.ok();
+    let id = claims(refreshed["AuthenticationResult"]["IdToken"].as_str().unwrap());
     assert_eq!(id["cognito:groups"], json!(["admins"]));
-    emu.call(
-        "AdminAddUserToGroup",
-        json!({"UserPoolId": pool, "Username": "nobody", "GroupName": "admins"}),
-    )
-    .await
-    .err("UserNotFoundException");
+    let stranger = json!({"UserPoolId": pool, "Username": "nobody", "GroupName": "admins"});
+    emu.err("AdminAddUserToGroup", stranger, "UserNotFoundException").await;
 }
 
 #[tokio::test]
@@ -853,76 +539,38 @@ async fn sign_in_by_verified_alias() {
         .pool(json!({"PoolName": "alias", "AliasAttributes": ["email", "preferred_username"], "AutoVerifiedAttributes": ["email"],
                      "UsernameConfiguration": {"CaseSensitive": false}}))
         .await;
-    let (client, _) = emu
-        .client(
-            &pool,
-            json!({"ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH"]}),
-        )
-        .await;
-    emu.call(
-        "SignUp",
-        json!({"ClientId": client, "Username": "first", "Password": PW, "UserAttributes": [
-            {"Name": "email", "Value": "shared@example.com"}, {"Name": "preferred_username", "Value": "Firsty"}]}),
-    )
-    .await
-    .ok();
+    let (client, _) =
+        emu.client(&pool, json!({"ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH"]})).await;
+    let attributes = [("email", "shared@example.com"), ("preferred_username", "Firsty")];
+    sign_up(&emu, &client, "first", PW, &attributes).await.ok();
     // Before verification the email is not an alias.
-    password_auth(&emu, &client, None, "shared@example.com", PW)
-        .await
-        .err("UserNotFoundException");
+    password_auth(&emu, &client, None, "shared@example.com", PW).await.err("UserNotFoundException");
     // preferred_username needs no verification (and the pool is case-insensitive): the user is found.
-    password_auth(&emu, &client, None, "FIRSTY", PW)
-        .await
-        .err("UserNotConfirmedException");
+    password_auth(&emu, &client, None, "FIRSTY", PW).await.err("UserNotConfirmedException");
     let code = emu.last_code("shared@example.com").await;
-    emu.call(
-        "ConfirmSignUp",
-        json!({"ClientId": client, "Username": "first", "ConfirmationCode": code}),
-    )
-    .await
-    .ok();
+    confirm_sign_up(&emu, &client, "first", &code).await.ok();
     signed_in(&emu, &client, "FIRSTY", PW).await;
     let t = signed_in(&emu, &client, "Shared@Example.com", PW).await;
-    assert_eq!(
-        claims(t["IdToken"].as_str().unwrap())["cognito:username"],
-        "first"
-    );
+    assert_eq!(claims(t["IdToken"].as_str().unwrap())["cognito:username"], "first");
     emu.admin_get_user(&pool, "shared@example.com").await;
 
     // A second account confirming the same email: AliasExistsException unless ForceAliasCreation.
-    emu.call("SignUp", json!({"ClientId": client, "Username": "second", "Password": PW, "UserAttributes": [{"Name": "email", "Value": "shared@example.com"}]}))
-        .await
-        .ok();
+    sign_up(&emu, &client, "second", PW, &[("email", "shared@example.com")]).await.ok();
     let code = emu.last_code("shared@example.com").await;
-    let a = emu
-        .call(
-            "ConfirmSignUp",
-            json!({"ClientId": client, "Username": "second", "ConfirmationCode": code}),
-        )
-        .await;
+    let mut confirm = json!({"ClientId": client, "Username": "second", "ConfirmationCode": code});
     assert_eq!(
-        a.err("AliasExistsException"),
+        emu.err("ConfirmSignUp", confirm.clone(), "AliasExistsException").await,
         "An account with the given email already exists."
     );
-    emu.call("ConfirmSignUp", json!({"ClientId": client, "Username": "second", "ConfirmationCode": code, "ForceAliasCreation": true}))
-        .await
-        .ok();
+    confirm["ForceAliasCreation"] = json!(true);
+    emu.ok("ConfirmSignUp", confirm).await;
     let t = signed_in(&emu, &client, "shared@example.com", PW).await;
-    assert_eq!(
-        claims(t["IdToken"].as_str().unwrap())["cognito:username"],
-        "second"
-    );
+    assert_eq!(claims(t["IdToken"].as_str().unwrap())["cognito:username"], "second");
     let first = emu.admin_get_user(&pool, "first").await;
-    assert!(
-        first["UserAttributes"]
-            .as_array()
-            .unwrap()
-            .contains(&json!({"Name": "email_verified", "Value": "false"}))
-    );
-    let a = emu
-        .call("SignUp", json!({"ClientId": client, "Username": "third", "Password": PW, "UserAttributes": [{"Name": "preferred_username", "Value": "firsty"}]}))
-        .await;
-    a.err("AliasExistsException");
+    let attrs = first["UserAttributes"].as_array().unwrap();
+    assert!(attrs.contains(&json!({"Name": "email_verified", "Value": "false"})));
+    let taken = [("preferred_username", "firsty")];
+    sign_up(&emu, &client, "third", PW, &taken).await.err("AliasExistsException");
 }
 
 #[tokio::test]
@@ -935,14 +583,10 @@ async fn lockout_limits_are_configurable() {
     let (_, client, _) = password_pool(&emu, false).await;
     confirmed_user(&emu, &client, None, "cfg", "cfg@example.com", PW).await;
     for _ in 0..2 {
-        password_auth(&emu, &client, None, "cfg", "Wrong0ne!")
-            .await
-            .err("NotAuthorizedException");
+        password_auth(&emu, &client, None, "cfg", "Wrong0ne!").await.err("NotAuthorizedException");
     }
     assert_eq!(
-        password_auth(&emu, &client, None, "cfg", PW)
-            .await
-            .err("NotAuthorizedException"),
+        password_auth(&emu, &client, None, "cfg", PW).await.err("NotAuthorizedException"),
         "Password attempts exceeded"
     );
     emu.app.clock.advance_ms(1500);

@@ -1,20 +1,23 @@
 //! SignUp, ConfirmSignUp, ResendConfirmationCode, AdminConfirmSignUp and the outbox.
 
-use crate::common::{self, confirmed_user, password_pool, secret_hash, start, wrong_code};
+use crate::common::{
+    self, confirm_sign_up, confirmed_user, password_pool, secret_hash, sign_up, start, wrong_code,
+};
 use serde_json::json;
 
 #[tokio::test]
 async fn sign_up_sends_a_code_and_confirmation_verifies_the_email() {
     let emu = start().await;
     let (pool, client, _) = password_pool(&emu, false).await;
-    let out = emu
-        .call(
-            "SignUp",
-            json!({"ClientId": client, "Username": "alice", "Password": "Passw0rd!",
-                   "UserAttributes": [{"Name": "email", "Value": "alice@example.com"}, {"Name": "name", "Value": "Alice"}]}),
-        )
-        .await
-        .ok();
+    let out = sign_up(
+        &emu,
+        &client,
+        "alice",
+        "Passw0rd!",
+        &[("email", "alice@example.com"), ("name", "Alice")],
+    )
+    .await
+    .ok();
     assert_eq!(out["UserConfirmed"], false);
     assert_eq!(
         out["CodeDeliveryDetails"],
@@ -23,9 +26,7 @@ async fn sign_up_sends_a_code_and_confirmation_verifies_the_email() {
     let sub = out["UserSub"].as_str().unwrap();
     assert_eq!(sub.len(), 36);
 
-    let (_, msgs) = emu
-        .get("/_emulator/messages?destination=alice%40example.com")
-        .await;
+    let (_, msgs) = emu.get("/_emulator/messages?destination=alice%40example.com").await;
     let m = &msgs["messages"][0];
     assert_eq!(m["subject"], "Your verification code");
     let code = m["code"].as_str().unwrap();
@@ -37,17 +38,9 @@ async fn sign_up_sends_a_code_and_confirmation_verifies_the_email() {
     let user = emu.admin_get_user(&pool, "alice").await;
     assert_eq!(user["UserStatus"], "UNCONFIRMED");
     assert_eq!(user["Enabled"], true);
-    assert_eq!(
-        user["UserAttributes"][0],
-        json!({"Name": "sub", "Value": sub})
-    );
+    assert_eq!(user["UserAttributes"][0], json!({"Name": "sub", "Value": sub}));
 
-    emu.call(
-        "ConfirmSignUp",
-        json!({"ClientId": client, "Username": "alice", "ConfirmationCode": code}),
-    )
-    .await
-    .ok();
+    confirm_sign_up(&emu, &client, "alice", &code).await.ok();
     let user = emu.admin_get_user(&pool, "alice").await;
     assert_eq!(user["UserStatus"], "CONFIRMED");
     assert!(
@@ -56,25 +49,17 @@ async fn sign_up_sends_a_code_and_confirmation_verifies_the_email() {
             .unwrap()
             .contains(&json!({"Name": "email_verified", "Value": "true"}))
     );
-
-    let a = emu
-        .call(
-            "ConfirmSignUp",
-            json!({"ClientId": client, "Username": "alice", "ConfirmationCode": code}),
-        )
-        .await;
     assert_eq!(
-        a.err("NotAuthorizedException"),
+        confirm_sign_up(&emu, &client, "alice", &code).await.err("NotAuthorizedException"),
         "User cannot be confirmed. Current status is CONFIRMED"
     );
-    let a = emu
-        .call(
+    assert_eq!(
+        emu.err(
             "ResendConfirmationCode",
             json!({"ClientId": client, "Username": "alice"}),
+            "InvalidParameterException"
         )
-        .await;
-    assert_eq!(
-        a.err("InvalidParameterException"),
+        .await,
         "User is already confirmed."
     );
 }
@@ -83,108 +68,48 @@ async fn sign_up_sends_a_code_and_confirmation_verifies_the_email() {
 async fn wrong_expired_and_superseded_codes() {
     let emu = start().await;
     let (_, client, _) = password_pool(&emu, false).await;
-    emu.call(
-        "SignUp",
-        json!({"ClientId": client, "Username": "bob", "Password": "Passw0rd!", "UserAttributes": [{"Name": "email", "Value": "bob@example.com"}]}),
-    )
-    .await
-    .ok();
+    sign_up(&emu, &client, "bob", "Passw0rd!", &[("email", "bob@example.com")]).await.ok();
     let first = emu.last_code("bob@example.com").await;
     let wrong = wrong_code(&first);
-    let a = emu
-        .call(
-            "ConfirmSignUp",
-            json!({"ClientId": client, "Username": "bob", "ConfirmationCode": wrong}),
-        )
-        .await;
     assert_eq!(
-        a.err("CodeMismatchException"),
+        confirm_sign_up(&emu, &client, "bob", &wrong).await.err("CodeMismatchException"),
         "Invalid verification code provided, please try again."
     );
 
-    let out = emu
-        .call(
-            "ResendConfirmationCode",
-            json!({"ClientId": client, "Username": "bob"}),
-        )
-        .await
-        .ok();
+    let out =
+        emu.ok("ResendConfirmationCode", json!({"ClientId": client, "Username": "bob"})).await;
     assert_eq!(out["CodeDeliveryDetails"]["DeliveryMedium"], "EMAIL");
     let second = emu.last_code("bob@example.com").await;
     if second != first {
-        let a = emu
-            .call(
-                "ConfirmSignUp",
-                json!({"ClientId": client, "Username": "bob", "ConfirmationCode": first}),
-            )
-            .await;
-        a.err("CodeMismatchException");
+        confirm_sign_up(&emu, &client, "bob", &first).await.err("CodeMismatchException");
     }
     // Codes live 24 hours on the emulator's clock.
     emu.app.clock.advance_ms(24 * 3600 * 1000 + 1000);
-    let a = emu
-        .call(
-            "ConfirmSignUp",
-            json!({"ClientId": client, "Username": "bob", "ConfirmationCode": second}),
-        )
-        .await;
     assert_eq!(
-        a.err("ExpiredCodeException"),
+        confirm_sign_up(&emu, &client, "bob", &second).await.err("ExpiredCodeException"),
         "Invalid code provided, please request a code again."
     );
-    emu.call(
-        "ResendConfirmationCode",
-        json!({"ClientId": client, "Username": "bob"}),
-    )
-    .await
-    .ok();
+    emu.ok("ResendConfirmationCode", json!({"ClientId": client, "Username": "bob"})).await;
     let third = emu.last_code("bob@example.com").await;
-    emu.call(
-        "ConfirmSignUp",
-        json!({"ClientId": client, "Username": "bob", "ConfirmationCode": third}),
-    )
-    .await
-    .ok();
+    confirm_sign_up(&emu, &client, "bob", &third).await.ok();
 }
 
 #[tokio::test]
 async fn confirmation_attempts_are_limited_per_hour() {
     let emu = start().await;
     let (_, client, _) = password_pool(&emu, false).await;
-    emu.call(
-        "SignUp",
-        json!({"ClientId": client, "Username": "carol", "Password": "Passw0rd!", "UserAttributes": [{"Name": "email", "Value": "carol@example.com"}]}),
-    )
-    .await
-    .ok();
+    sign_up(&emu, &client, "carol", "Passw0rd!", &[("email", "carol@example.com")]).await.ok();
     let code = emu.last_code("carol@example.com").await;
     let wrong = wrong_code(&code);
     for _ in 0..15 {
-        let a = emu
-            .call(
-                "ConfirmSignUp",
-                json!({"ClientId": client, "Username": "carol", "ConfirmationCode": wrong}),
-            )
-            .await;
-        a.err("CodeMismatchException");
+        confirm_sign_up(&emu, &client, "carol", &wrong).await.err("CodeMismatchException");
     }
-    let a = emu
-        .call(
-            "ConfirmSignUp",
-            json!({"ClientId": client, "Username": "carol", "ConfirmationCode": code}),
-        )
-        .await;
     assert_eq!(
-        a.err("LimitExceededException"),
+        confirm_sign_up(&emu, &client, "carol", &code).await.err("LimitExceededException"),
         "Attempt limit exceeded, please try after some time."
     );
     emu.app.clock.advance_ms(3600 * 1000 + 1000);
-    emu.call(
-        "ConfirmSignUp",
-        json!({"ClientId": client, "Username": "carol", "ConfirmationCode": code}),
-    )
-    .await
-    .ok();
+    confirm_sign_up(&emu, &client, "carol", &code).await.ok();
 }
 
 #[tokio::test]
@@ -192,49 +117,41 @@ async fn username_rules_and_duplicates() {
     let emu = start().await;
     let (pool, client, _) = password_pool(&emu, false).await;
     let body = |u: &str| json!({"ClientId": client, "Username": u, "Password": "Passw0rd!", "UserAttributes": [{"Name": "email", "Value": "d@example.com"}]});
-    emu.call("SignUp", body("dave")).await.ok();
+    emu.ok("SignUp", body("dave")).await;
     assert_eq!(
-        emu.call("SignUp", body("dave"))
-            .await
-            .err("UsernameExistsException"),
+        emu.err("SignUp", body("dave"), "UsernameExistsException").await,
         "User already exists"
     );
     // Case-sensitive by default when UsernameConfiguration is omitted.
-    emu.call("SignUp", body("Dave")).await.ok();
+    emu.ok("SignUp", body("Dave")).await;
 
     let ci = emu
         .pool(json!({"PoolName": "ci", "UsernameConfiguration": {"CaseSensitive": false}}))
         .await;
     let (ci_client, _) = emu.client(&ci, json!({})).await;
     let b = |u: &str| json!({"ClientId": ci_client, "Username": u, "Password": "Passw0rd!"});
-    emu.call("SignUp", b("erin")).await.ok();
-    emu.call("SignUp", b("ERIN"))
-        .await
-        .err("UsernameExistsException");
+    emu.ok("SignUp", b("erin")).await;
+    emu.err("SignUp", b("ERIN"), "UsernameExistsException").await;
     let user = emu.admin_get_user(&ci, "Erin").await;
     assert_eq!(user["Username"], "erin");
 
-    let alias = emu
-        .pool(json!({"PoolName": "alias", "AliasAttributes": ["email"]}))
-        .await;
+    let alias = emu.pool(json!({"PoolName": "alias", "AliasAttributes": ["email"]})).await;
     let (alias_client, _) = emu.client(&alias, json!({})).await;
-    let a = emu
-        .call(
-            "SignUp",
-            json!({"ClientId": alias_client, "Username": "x@example.com", "Password": "Passw0rd!"}),
-        )
-        .await;
     assert_eq!(
-        a.err("InvalidParameterException"),
+        sign_up(&emu, &alias_client, "x@example.com", "Passw0rd!", &[])
+            .await
+            .err("InvalidParameterException"),
         "Username cannot be of email format, since user pool is configured for email alias."
     );
-    let a = emu
-        .call(
+    assert_eq!(
+        emu.err(
             "AdminGetUser",
             json!({"UserPoolId": pool, "Username": "nobody"}),
+            "UserNotFoundException"
         )
-        .await;
-    assert_eq!(a.err("UserNotFoundException"), "User does not exist.");
+        .await,
+        "User does not exist."
+    );
 }
 
 #[tokio::test]
@@ -243,19 +160,9 @@ async fn email_as_username_gets_a_uuid_username() {
     let pool = emu
         .pool(json!({"PoolName": "email", "UsernameAttributes": ["email"], "AutoVerifiedAttributes": ["email"]}))
         .await;
-    let (client, _) = emu
-        .client(
-            &pool,
-            json!({"ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH"]}),
-        )
-        .await;
-    let out = emu
-        .call(
-            "SignUp",
-            json!({"ClientId": client, "Username": "fay@example.com", "Password": "Passw0rd!"}),
-        )
-        .await
-        .ok();
+    let (client, _) =
+        emu.client(&pool, json!({"ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH"]})).await;
+    let out = sign_up(&emu, &client, "fay@example.com", "Passw0rd!", &[]).await.ok();
     let sub = out["UserSub"].as_str().unwrap().to_string();
     let user = emu.admin_get_user(&pool, "fay@example.com").await;
     assert_eq!(user["Username"], sub, "the stored username is the sub");
@@ -265,36 +172,19 @@ async fn email_as_username_gets_a_uuid_username() {
             .unwrap()
             .contains(&json!({"Name": "email", "Value": "fay@example.com"}))
     );
-    let a = emu
-        .call(
-            "SignUp",
-            json!({"ClientId": client, "Username": "fay@example.com", "Password": "Passw0rd!"}),
-        )
-        .await;
     assert_eq!(
-        a.err("UsernameExistsException"),
+        sign_up(&emu, &client, "fay@example.com", "Passw0rd!", &[])
+            .await
+            .err("UsernameExistsException"),
         "An account with the given email already exists."
     );
-    let a = emu
-        .call(
-            "SignUp",
-            json!({"ClientId": client, "Username": "fay", "Password": "Passw0rd!"}),
-        )
-        .await;
     assert_eq!(
-        a.err("InvalidParameterException"),
+        sign_up(&emu, &client, "fay", "Passw0rd!", &[]).await.err("InvalidParameterException"),
         "Username should be an email."
     );
     let code = emu.last_code("fay@example.com").await;
-    emu.call(
-        "ConfirmSignUp",
-        json!({"ClientId": client, "Username": "fay@example.com", "ConfirmationCode": code}),
-    )
-    .await
-    .ok();
-    let a = common::password_auth(&emu, &client, None, "fay@example.com", "Passw0rd!")
-        .await
-        .ok();
+    confirm_sign_up(&emu, &client, "fay@example.com", &code).await.ok();
+    let a = common::password_auth(&emu, &client, None, "fay@example.com", "Passw0rd!").await.ok();
     let id = common::claims(a["AuthenticationResult"]["IdToken"].as_str().unwrap());
     assert_eq!(id["cognito:username"], sub);
     assert_eq!(id["email"], "fay@example.com");
@@ -312,8 +202,7 @@ async fn password_policy_and_attribute_schema() {
         ]}))
         .await;
     let (client, _) = emu.client(&pool, json!({})).await;
-    let sign_up = |password: &str, attrs: serde_json::Value| json!({"ClientId": client, "Username": "gus", "Password": password, "UserAttributes": attrs});
-    let email = json!([{"Name": "email", "Value": "gus@example.com"}]);
+    let email = ("email", "gus@example.com");
     for (pw, rule) in [
         ("Sh0rt!", "Password not long enough"),
         ("password1!", "Password must have uppercase characters"),
@@ -321,105 +210,67 @@ async fn password_policy_and_attribute_schema() {
         ("Password!!", "Password must have numeric characters"),
         ("Password12", "Password must have symbol characters"),
     ] {
-        let a = emu.call("SignUp", sign_up(pw, email.clone())).await;
         assert_eq!(
-            a.err("InvalidPasswordException"),
+            sign_up(&emu, &client, "gus", pw, &[email]).await.err("InvalidPasswordException"),
             format!("Password did not conform with policy: {rule}")
         );
     }
-    let a = emu.call("SignUp", sign_up("Passw0rd!", json!([]))).await;
+    let no_attributes = json!({"ClientId": client, "Username": "gus", "Password": "Passw0rd!", "UserAttributes": []});
     assert_eq!(
-        a.err("InvalidParameterException"),
+        emu.err("SignUp", no_attributes, "InvalidParameterException").await,
         "Attributes did not conform to the schema: emails: The attribute emails is required"
     );
-    let a = emu
-        .call("SignUp", sign_up("Passw0rd!", json!([{"Name": "email", "Value": "gus@example.com"}, {"Name": "custom:nope", "Value": "x"}])))
-        .await;
+    let refused = async |attributes: &[(&str, &str)], kind: &str| {
+        sign_up(&emu, &client, "gus", "Passw0rd!", attributes).await.err(kind)
+    };
     assert_eq!(
-        a.err("InvalidParameterException"),
+        refused(&[email, ("custom:nope", "x")], "InvalidParameterException").await,
         "Attributes did not conform to the schema: custom:nope: Attribute does not exist in the schema.\n"
     );
-    let a = emu
-        .call("SignUp", sign_up("Passw0rd!", json!([{"Name": "email", "Value": "gus@example.com"}, {"Name": "custom:tenant", "Value": "far-too-long"}])))
-        .await;
     assert!(
-        a.err("InvalidParameterException")
+        refused(&[email, ("custom:tenant", "far-too-long")], "InvalidParameterException")
+            .await
             .contains("custom:tenant: String must be no longer than 8 characters")
     );
-    let a = emu
-        .call("SignUp", sign_up("Passw0rd!", json!([{"Name": "email", "Value": "gus@example.com"}, {"Name": "custom:level", "Value": "9"}])))
-        .await;
     assert!(
-        a.err("InvalidParameterException")
+        refused(&[email, ("custom:level", "9")], "InvalidParameterException")
+            .await
             .contains("custom:level: Number must be no greater than 5")
     );
-    let a = emu
-        .call(
-            "SignUp",
-            sign_up(
-                "Passw0rd!",
-                json!([{"Name": "email", "Value": "not-an-email"}]),
-            ),
-        )
-        .await;
     assert!(
-        a.err("InvalidParameterException")
+        refused(&[("email", "not-an-email")], "InvalidParameterException")
+            .await
             .contains("email: Invalid email address format.")
     );
-    let a = emu
-        .call("SignUp", sign_up("Passw0rd!", json!([{"Name": "email", "Value": "gus@example.com"}, {"Name": "email_verified", "Value": "true"}])))
-        .await;
     assert_eq!(
-        a.err("NotAuthorizedException"),
+        refused(&[email, ("email_verified", "true")], "NotAuthorizedException").await,
         "A client attempted to write unauthorized attribute"
     );
-    let a = emu
-        .call(
-            "SignUp",
-            json!({"ClientId": client, "Username": "gus", "UserAttributes": email}),
-        )
-        .await;
-    a.err("InvalidParameterException");
+    let no_password = json!({"ClientId": client, "Username": "gus", "UserAttributes": [{"Name": "email", "Value": "gus@example.com"}]});
+    emu.err("SignUp", no_password, "InvalidParameterException").await;
     // None of the refused sign-ups created the user.
-    emu.call(
-        "AdminGetUser",
-        json!({"UserPoolId": pool, "Username": "gus"}),
-    )
-    .await
-    .err("UserNotFoundException");
-    emu.call(
-        "SignUp",
-        sign_up("Passw0rd!", json!([{"Name": "email", "Value": "gus@example.com"}, {"Name": "custom:tenant", "Value": "acme"}, {"Name": "custom:level", "Value": "3"}])),
-    )
-    .await
-    .ok();
+    let gus = json!({"UserPoolId": pool, "Username": "gus"});
+    emu.err("AdminGetUser", gus, "UserNotFoundException").await;
+    let valid = [email, ("custom:tenant", "acme"), ("custom:level", "3")];
+    sign_up(&emu, &client, "gus", "Passw0rd!", &valid).await.ok();
 }
 
 #[tokio::test]
 async fn client_permissions_and_admin_only_pools() {
     let emu = start().await;
     let pool = emu.pool(json!({"PoolName": "perm", "Schema": [{"Name": "role", "AttributeDataType": "String"}]})).await;
-    let (client, _) = emu
-        .client(&pool, json!({"WriteAttributes": ["email", "name"]}))
-        .await;
-    let a = emu
-        .call("SignUp", json!({"ClientId": client, "Username": "hal", "Password": "Passw0rd!", "UserAttributes": [{"Name": "custom:role", "Value": "admin"}]}))
-        .await;
+    let (client, _) = emu.client(&pool, json!({"WriteAttributes": ["email", "name"]})).await;
     assert_eq!(
-        a.err("NotAuthorizedException"),
+        sign_up(&emu, &client, "hal", "Passw0rd!", &[("custom:role", "admin")])
+            .await
+            .err("NotAuthorizedException"),
         "A client attempted to write unauthorized attribute"
     );
 
     let closed = emu.pool(json!({"PoolName": "closed", "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": true}})).await;
     let (closed_client, _) = emu.client(&closed, json!({})).await;
-    let a = emu
-        .call(
-            "SignUp",
-            json!({"ClientId": closed_client, "Username": "ivy", "Password": "Passw0rd!"}),
-        )
-        .await;
     assert_eq!(
-        a.err("NotAuthorizedException"),
+        sign_up(&emu, &closed_client, "ivy", "Passw0rd!", &[]).await.err("NotAuthorizedException"),
         "SignUp is not permitted for this user pool"
     );
 }
@@ -430,78 +281,45 @@ async fn secret_hash_is_required_and_checked() {
     let (_, client, secret) = password_pool(&emu, true).await;
     let secret = secret.unwrap();
     let body = json!({"ClientId": client, "Username": "jo", "Password": "Passw0rd!", "UserAttributes": [{"Name": "email", "Value": "jo@example.com"}]});
-    let a = emu.call("SignUp", body.clone()).await;
     assert_eq!(
-        a.err("NotAuthorizedException"),
+        emu.err("SignUp", body.clone(), "NotAuthorizedException").await,
         format!("Client {client} is configured for secret but secret was not received")
     );
     let mut wrong = body.clone();
     wrong["SecretHash"] = json!(secret_hash(&secret, "someone-else", &client));
-    let a = emu.call("SignUp", wrong).await;
     assert_eq!(
-        a.err("NotAuthorizedException"),
+        emu.err("SignUp", wrong, "NotAuthorizedException").await,
         format!("Unable to verify secret hash for client {client}")
     );
     let mut right = body;
     right["SecretHash"] = json!(secret_hash(&secret, "jo", &client));
-    emu.call("SignUp", right).await.ok();
+    emu.ok("SignUp", right).await;
     let code = emu.last_code("jo@example.com").await;
-    let a = emu
-        .call(
-            "ConfirmSignUp",
-            json!({"ClientId": client, "Username": "jo", "ConfirmationCode": code}),
-        )
-        .await;
-    a.err("NotAuthorizedException");
-    emu.call(
-        "ConfirmSignUp",
-        json!({"ClientId": client, "Username": "jo", "ConfirmationCode": code, "SecretHash": secret_hash(&secret, "jo", &client)}),
-    )
-    .await
-    .ok();
+    confirm_sign_up(&emu, &client, "jo", &code).await.err("NotAuthorizedException");
+    emu.ok("ConfirmSignUp", json!({"ClientId": client, "Username": "jo", "ConfirmationCode": code, "SecretHash": secret_hash(&secret, "jo", &client)})).await;
 }
 
 #[tokio::test]
 async fn unknown_users_and_prevent_user_existence_errors() {
     let emu = start().await;
     let (pool, client, _) = password_pool(&emu, false).await;
-    let a = emu
-        .call(
-            "ConfirmSignUp",
-            json!({"ClientId": client, "Username": "ghost", "ConfirmationCode": "123456"}),
-        )
-        .await;
     assert_eq!(
-        a.err("UserNotFoundException"),
+        confirm_sign_up(&emu, &client, "ghost", "123456").await.err("UserNotFoundException"),
         "Username/client id combination not found."
     );
-    let a = emu
-        .call(
+    assert_eq!(
+        emu.err(
             "ResendConfirmationCode",
             json!({"ClientId": client, "Username": "ghost"}),
+            "UserNotFoundException"
         )
-        .await;
-    assert_eq!(
-        a.err("UserNotFoundException"),
+        .await,
         "Username/client id combination not found."
     );
-    let (quiet, _) = emu
-        .client(&pool, json!({"PreventUserExistenceErrors": "ENABLED"}))
-        .await;
-    let a = emu
-        .call(
-            "ConfirmSignUp",
-            json!({"ClientId": quiet, "Username": "ghost", "ConfirmationCode": "123456"}),
-        )
-        .await;
-    a.err("CodeMismatchException");
-    let out = emu
-        .call(
-            "ResendConfirmationCode",
-            json!({"ClientId": quiet, "Username": "ghost"}),
-        )
-        .await
-        .ok();
+    let (quiet, _) = emu.client(&pool, json!({"PreventUserExistenceErrors": "ENABLED"})).await;
+    confirm_sign_up(&emu, &quiet, "ghost", "123456").await.err("CodeMismatchException");
+    let out =
+        emu.ok("ResendConfirmationCode", json!({"ClientId": quiet, "Username": "ghost"})).await;
     assert_eq!(out["CodeDeliveryDetails"]["DeliveryMedium"], "EMAIL");
 }
 
@@ -512,29 +330,23 @@ async fn admin_confirm_and_phone_channel() {
         .pool(json!({"PoolName": "sms", "AutoVerifiedAttributes": ["email", "phone_number"]}))
         .await;
     let (client, _) = emu.client(&pool, json!({})).await;
-    let out = emu
-        .call(
-            "SignUp",
-            json!({"ClientId": client, "Username": "kim", "Password": "Passw0rd!", "UserAttributes": [
-                {"Name": "email", "Value": "kim@example.com"}, {"Name": "phone_number", "Value": "+14325551212"}]}),
-        )
-        .await
-        .ok();
+    let out = sign_up(
+        &emu,
+        &client,
+        "kim",
+        "Passw0rd!",
+        &[("email", "kim@example.com"), ("phone_number", "+14325551212")],
+    )
+    .await
+    .ok();
     // With both channels auto-verified, AWS texts the phone only.
     assert_eq!(
         out["CodeDeliveryDetails"],
         json!({"Destination": "+*******1212", "DeliveryMedium": "SMS", "AttributeName": "phone_number"})
     );
-    let (_, msgs) = emu
-        .get("/_emulator/messages?destination=%2B14325551212")
-        .await;
+    let (_, msgs) = emu.get("/_emulator/messages?destination=%2B14325551212").await;
     assert_eq!(msgs["messages"][0]["medium"], "SMS");
-    emu.call(
-        "AdminConfirmSignUp",
-        json!({"UserPoolId": pool, "Username": "kim"}),
-    )
-    .await
-    .ok();
+    emu.ok("AdminConfirmSignUp", json!({"UserPoolId": pool, "Username": "kim"})).await;
     let user = emu.admin_get_user(&pool, "kim").await;
     assert_eq!(user["UserStatus"], "CONFIRMED");
     let verified = user["UserAttributes"]
@@ -543,14 +355,13 @@ async fn admin_confirm_and_phone_channel() {
         .iter()
         .any(|a| a["Name"] == "phone_number_verified");
     assert!(!verified, "admin confirmation verifies no channel");
-    let a = emu
-        .call(
+    assert_eq!(
+        emu.err(
             "AdminConfirmSignUp",
             json!({"UserPoolId": pool, "Username": "kim"}),
+            "NotAuthorizedException"
         )
-        .await;
-    assert_eq!(
-        a.err("NotAuthorizedException"),
+        .await,
         "User cannot be confirmed. Current status is CONFIRMED"
     );
     confirmed_user(&emu, &client, None, "lee", "lee@example.com", "Passw0rd!").await;
@@ -560,14 +371,7 @@ async fn admin_confirm_and_phone_channel() {
 async fn fixed_code_mode() {
     let emu = common::start_with(|c| c.fixed_code = Some("424242".into())).await;
     let (_, client, _) = password_pool(&emu, false).await;
-    emu.call("SignUp", json!({"ClientId": client, "Username": "max", "Password": "Passw0rd!", "UserAttributes": [{"Name": "email", "Value": "max@example.com"}]}))
-        .await
-        .ok();
+    sign_up(&emu, &client, "max", "Passw0rd!", &[("email", "max@example.com")]).await.ok();
     assert_eq!(emu.last_code("max@example.com").await, "424242");
-    emu.call(
-        "ConfirmSignUp",
-        json!({"ClientId": client, "Username": "max", "ConfirmationCode": "424242"}),
-    )
-    .await
-    .ok();
+    confirm_sign_up(&emu, &client, "max", "424242").await.ok();
 }
