@@ -3,8 +3,8 @@ server: forgotten passwords, attribute changes and verification, sign-out and to
 administrator-created users and passwords, disabling and deleting users, ListUsers with filters and
 pagination, groups (and their claims in PyJWT-verified tokens), alias sign-in and the sign-in lockout.
 
-Messages are asserted byte for byte where the reference (§1.10, §2.2, §6) or /work/notes/aws-facts.md
-gives AWS's wording; where AWS's wording is not confirmed only the exception class is asserted."""
+Messages are asserted byte for byte where AWS's wording is known; where it is not confirmed only the
+exception class is asserted."""
 
 from __future__ import annotations
 
@@ -336,7 +336,9 @@ def test_admin_update_with_email_verified_sends_no_code(emulator, cognito, app, 
 
 def test_verification_before_update_keeps_the_old_email(emulator, cognito, smtp_inbox):
     """UserAttributeUpdateSettings.AttributesRequireVerificationBeforeUpdate: the old value stays (and
-    stays verified) until the new one is confirmed by its code (reference §2.2, model docs)."""
+    stays verified) until the new one is confirmed by its code, as
+    https://docs.aws.amazon.com/cognito-user-identity-pools/latest/APIReference/API_UserAttributeUpdateSettingsType.html
+    describes."""
     app = make_app(
         cognito,
         "verify-before-update",

@@ -1,5 +1,5 @@
-"""Negative cases through boto3: each asserts the modeled exception class boto3 raises and AWS's exact
-message (reference §1.10) where it is known."""
+"""Negative cases through boto3: each asserts the modeled exception class boto3 raises and, where AWS's
+wording is known, its exact message."""
 
 from __future__ import annotations
 

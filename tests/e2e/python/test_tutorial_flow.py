@@ -14,7 +14,9 @@ PASSWORD = "Corr3ct-Horse!"
 
 
 def test_secret_hash_matches_reference_vector():
-    # Reference §4 test vector, so a failure below is never the helper's fault.
+    # A known-answer vector of SECRET_HASH = Base64(HMAC-SHA256(key = client secret, message = username +
+    # client id)) (https://docs.aws.amazon.com/cognito/latest/developerguide/signing-up-users-in-your-app.html#cognito-user-pools-computing-secret-hash),
+    # the one the emulator's own unit test checks, so a failure below is never the helper's fault.
     assert (
         secret_hash("alice", "26lowercasealnumclientid00", "examplesecret1234567890abcdefghijklmnopqrstuvwxyz12")
         == "5/nzO9Tj5iVfM9WrIqb9bpKtn0Qwojd0F2wlmnEJcXo="

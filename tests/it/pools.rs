@@ -1,24 +1,15 @@
 //! Pools and app clients: defaults, id formats, pagination, replace-on-update, deletion.
 
-mod common;
-
-use common::start;
+use crate::common::{Emulator, start};
 use regex::Regex;
-use serde_json::json;
+use serde_json::{Value, json};
 
 #[tokio::test]
 async fn create_pool_returns_awss_defaults() {
     let emu = start().await;
-    let out = emu
-        .call("CreateUserPool", json!({"PoolName": "defaults"}))
-        .await
-        .ok();
+    let out = emu.ok("CreateUserPool", json!({"PoolName": "defaults"})).await;
     let p = &out["UserPool"];
-    assert!(
-        Regex::new(r"^us-east-1_[0-9A-Za-z]{9}$")
-            .unwrap()
-            .is_match(p["Id"].as_str().unwrap())
-    );
+    assert!(Regex::new(r"^us-east-1_[0-9A-Za-z]{9}$").unwrap().is_match(p["Id"].as_str().unwrap()));
     assert_eq!(p["Name"], "defaults");
     assert_eq!(
         p["Policies"]["PasswordPolicy"],
@@ -29,10 +20,7 @@ async fn create_pool_returns_awss_defaults() {
     assert_eq!(p["LambdaConfig"], json!({}));
     assert_eq!(p["MfaConfiguration"], "OFF");
     assert_eq!(p["EstimatedNumberOfUsers"], 0);
-    assert_eq!(
-        p["EmailConfiguration"],
-        json!({"EmailSendingAccount": "COGNITO_DEFAULT"})
-    );
+    assert_eq!(p["EmailConfiguration"], json!({"EmailSendingAccount": "COGNITO_DEFAULT"}));
     assert_eq!(
         p["AdminCreateUserConfig"],
         json!({"AllowAdminCreateUserOnly": false, "UnusedAccountValidityDays": 7})
@@ -51,10 +39,7 @@ async fn create_pool_returns_awss_defaults() {
     );
     assert_eq!(p["UserPoolTier"], "ESSENTIALS");
     let id = p["Id"].as_str().unwrap();
-    assert_eq!(
-        p["Arn"],
-        format!("arn:aws:cognito-idp:us-east-1:123456789012:userpool/{id}")
-    );
+    assert_eq!(p["Arn"], format!("arn:aws:cognito-idp:us-east-1:123456789012:userpool/{id}"));
     assert!(p["CreationDate"].as_f64().unwrap() > 1.7e9);
     for absent in [
         "AutoVerifiedAttributes",
@@ -74,15 +59,9 @@ async fn create_pool_returns_awss_defaults() {
     );
     assert_eq!(schema[11]["Name"], "email_verified");
     assert!(schema[11].get("StringAttributeConstraints").is_none());
-    assert_eq!(
-        schema[19]["NumberAttributeConstraints"],
-        json!({"MinValue": "0"})
-    );
+    assert_eq!(schema[19]["NumberAttributeConstraints"], json!({"MinValue": "0"}));
     // Describe returns the same shape.
-    let described = emu
-        .call("DescribeUserPool", json!({"UserPoolId": id}))
-        .await
-        .ok();
+    let described = emu.ok("DescribeUserPool", json!({"UserPoolId": id})).await;
     assert_eq!(described["UserPool"], *p);
 }
 
@@ -90,12 +69,7 @@ async fn create_pool_returns_awss_defaults() {
 async fn pool_region_comes_from_the_sigv4_scope() {
     let emu = start().await;
     let sdk = emu.sdk(); // signs for eu-west-1
-    let out = sdk
-        .create_user_pool()
-        .pool_name("signed")
-        .send()
-        .await
-        .unwrap();
+    let out = sdk.create_user_pool().pool_name("signed").send().await.unwrap();
     let pool = out.user_pool.unwrap();
     assert!(pool.id.unwrap().starts_with("eu-west-1_"));
     assert!(
@@ -108,48 +82,33 @@ async fn pool_region_comes_from_the_sigv4_scope() {
 #[tokio::test]
 async fn custom_schema_and_validation() {
     let emu = start().await;
-    let out = emu
-        .call(
-            "CreateUserPool",
-            json!({"PoolName": "schema", "Schema": [
-                {"Name": "tenant", "AttributeDataType": "String", "Mutable": true, "StringAttributeConstraints": {"MaxLength": "36"}},
-                {"Name": "email", "AttributeDataType": "String", "Required": true}
-            ]}),
-        )
-        .await
-        .ok();
+    let out = emu.ok("CreateUserPool", json!({"PoolName": "schema", "Schema": [{"Name": "tenant", "AttributeDataType": "String", "Mutable": true, "StringAttributeConstraints": {"MaxLength": "36"}}, {"Name": "email", "AttributeDataType": "String", "Required": true}]})).await;
     let schema = out["UserPool"]["SchemaAttributes"].as_array().unwrap();
     assert_eq!(schema.len(), 21);
     assert_eq!(schema[20]["Name"], "custom:tenant");
     assert_eq!(schema[10]["Name"], "email");
     assert_eq!(schema[10]["Required"], true);
-
-    let a = emu
-        .call("CreateUserPool", json!({"PoolName": "x", "Schema": [{"Name": "t", "AttributeDataType": "String", "Required": true}]}))
-        .await;
     assert_eq!(
-        a.err("InvalidParameterException"),
+        emu.err("CreateUserPool", json!({"PoolName": "x", "Schema": [{"Name": "t", "AttributeDataType": "String", "Required": true}]}), "InvalidParameterException").await,
         "Required custom attributes are not supported currently."
     );
-    let a = emu
-        .call(
+    assert_eq!(
+        emu.err(
             "CreateUserPool",
             json!({"PoolName": "x", "UsernameAttributes": ["email"], "AliasAttributes": ["email"]}),
+            "InvalidParameterException"
         )
-        .await;
-    assert_eq!(
-        a.err("InvalidParameterException"),
+        .await,
         "Only one of aliasAttributes or usernameAttributes can be set in a user pool."
     );
-    let a = emu
-        .call(
+    assert!(
+        emu.err(
             "CreateUserPool",
             json!({"PoolName": "x", "Policies": {"PasswordPolicy": {"MinimumLength": 5}}}),
+            "InvalidParameterException"
         )
-        .await;
-    assert!(
-        a.err("InvalidParameterException")
-            .contains("at 'policies.passwordPolicy.minimumLength'")
+        .await
+        .contains("at 'policies.passwordPolicy.minimumLength'")
     );
 }
 
@@ -160,27 +119,14 @@ async fn list_pools_pages_and_update_replaces() {
     for i in 0..5 {
         ids.push(emu.pool(json!({"PoolName": format!("p{i}")})).await);
     }
-    let first = emu
-        .call("ListUserPools", json!({"MaxResults": 2}))
-        .await
-        .ok();
-    let page: Vec<&str> = first["UserPools"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| p["Id"].as_str().unwrap())
-        .collect();
+    let first = emu.ok("ListUserPools", json!({"MaxResults": 2})).await;
+    let page: Vec<&str> =
+        first["UserPools"].as_array().unwrap().iter().map(|p| p["Id"].as_str().unwrap()).collect();
     assert_eq!(page, [ids[0].as_str(), ids[1].as_str()]);
     let mut token = first["NextToken"].as_str().unwrap().to_string();
     let mut seen = page.len();
     loop {
-        let next = emu
-            .call(
-                "ListUserPools",
-                json!({"MaxResults": 2, "NextToken": token}),
-            )
-            .await
-            .ok();
+        let next = emu.ok("ListUserPools", json!({"MaxResults": 2, "NextToken": token})).await;
         seen += next["UserPools"].as_array().unwrap().len();
         match next["NextToken"].as_str() {
             Some(t) => token = t.to_string(),
@@ -188,42 +134,22 @@ async fn list_pools_pages_and_update_replaces() {
         }
     }
     assert_eq!(seen, 5);
-    let a = emu
-        .call(
-            "ListUserPools",
-            json!({"MaxResults": 2, "NextToken": "bogus"}),
-        )
-        .await;
-    a.err("InvalidParameterException");
+    emu.err(
+        "ListUserPools",
+        json!({"MaxResults": 2, "NextToken": "bogus"}),
+        "InvalidParameterException",
+    )
+    .await;
 
     // UpdateUserPool replaces: what the request omits goes back to the default.
     let id = &ids[0];
-    emu.call(
-        "UpdateUserPool",
-        json!({"UserPoolId": id, "AutoVerifiedAttributes": ["email"], "Policies": {"PasswordPolicy": {"MinimumLength": 12}}}),
-    )
-    .await
-    .ok();
-    let p = emu
-        .call("DescribeUserPool", json!({"UserPoolId": id}))
-        .await
-        .ok();
-    assert_eq!(
-        p["UserPool"]["Policies"]["PasswordPolicy"]["MinimumLength"],
-        12
-    );
+    emu.ok("UpdateUserPool", json!({"UserPoolId": id, "AutoVerifiedAttributes": ["email"], "Policies": {"PasswordPolicy": {"MinimumLength": 12}}})).await;
+    let p = emu.ok("DescribeUserPool", json!({"UserPoolId": id})).await;
+    assert_eq!(p["UserPool"]["Policies"]["PasswordPolicy"]["MinimumLength"], 12);
     assert_eq!(p["UserPool"]["AutoVerifiedAttributes"], json!(["email"]));
-    emu.call("UpdateUserPool", json!({"UserPoolId": id}))
-        .await
-        .ok();
-    let p = emu
-        .call("DescribeUserPool", json!({"UserPoolId": id}))
-        .await
-        .ok();
-    assert_eq!(
-        p["UserPool"]["Policies"]["PasswordPolicy"]["MinimumLength"],
-        8
-    );
+    emu.ok("UpdateUserPool", json!({"UserPoolId": id})).await;
+    let p = emu.ok("DescribeUserPool", json!({"UserPoolId": id})).await;
+    assert_eq!(p["UserPool"]["Policies"]["PasswordPolicy"]["MinimumLength"], 8);
     assert!(p["UserPool"].get("AutoVerifiedAttributes").is_none());
     assert_eq!(p["UserPool"]["Name"], "p0");
 }
@@ -231,51 +157,41 @@ async fn list_pools_pages_and_update_replaces() {
 #[tokio::test]
 async fn delete_pool_honours_deletion_protection() {
     let emu = start().await;
-    let id = emu
-        .pool(json!({"PoolName": "protected", "DeletionProtection": "ACTIVE"}))
-        .await;
-    let a = emu.call("DeleteUserPool", json!({"UserPoolId": id})).await;
+    let id = emu.pool(json!({"PoolName": "protected", "DeletionProtection": "ACTIVE"})).await;
     assert_eq!(
-        a.err("InvalidParameterException"),
+        emu.err("DeleteUserPool", json!({"UserPoolId": id}), "InvalidParameterException").await,
         "The user pool cannot be deleted because deletion protection is activated. Deletion protection must be inactivated first."
     );
-    emu.call(
-        "UpdateUserPool",
-        json!({"UserPoolId": id, "DeletionProtection": "INACTIVE"}),
-    )
-    .await
-    .ok();
+    emu.ok("UpdateUserPool", json!({"UserPoolId": id, "DeletionProtection": "INACTIVE"})).await;
     let (client, _) = emu.client(&id, json!({})).await;
-    emu.call("DeleteUserPool", json!({"UserPoolId": id}))
-        .await
-        .ok();
-    emu.call("DescribeUserPool", json!({"UserPoolId": id}))
-        .await
-        .err("ResourceNotFoundException");
-    let a = emu
-        .call(
+    emu.ok("DeleteUserPool", json!({"UserPoolId": id})).await;
+    emu.err("DescribeUserPool", json!({"UserPoolId": id}), "ResourceNotFoundException").await;
+    assert_eq!(
+        emu.err(
             "SignUp",
             json!({"ClientId": client, "Username": "u", "Password": "Passw0rd!"}),
+            "ResourceNotFoundException"
         )
-        .await;
-    assert_eq!(
-        a.err("ResourceNotFoundException"),
+        .await,
         format!("User pool client {client} does not exist.")
     );
 }
 
-#[tokio::test]
-async fn clients_defaults_secrets_and_listing() {
-    let emu = start().await;
+/// A pool with two clients: "web", with the defaults, then "server", with a secret and three flows.
+/// Returns (pool, web, server), the clients as CreateUserPoolClient describes them.
+async fn web_and_server_clients(emu: &Emulator) -> (String, Value, Value) {
     let pool = emu.pool(json!({"PoolName": "clients"})).await;
-    let out = emu
-        .call(
-            "CreateUserPoolClient",
-            json!({"UserPoolId": pool, "ClientName": "web"}),
-        )
-        .await
-        .ok();
-    let c = &out["UserPoolClient"];
+    let web = json!({"UserPoolId": pool, "ClientName": "web"});
+    let web = emu.ok("CreateUserPoolClient", web).await["UserPoolClient"].clone();
+    let server = emu.ok("CreateUserPoolClient", json!({"UserPoolId": pool, "ClientName": "server", "GenerateSecret": true,
+        "ExplicitAuthFlows": ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH"]})).await;
+    (pool, web, server["UserPoolClient"].clone())
+}
+
+#[tokio::test]
+async fn a_new_client_has_awss_defaults() {
+    let emu = start().await;
+    let (_, c, _) = web_and_server_clients(&emu).await;
     let id = c["ClientId"].as_str().unwrap();
     assert!(Regex::new("^[0-9a-z]{26}$").unwrap().is_match(id));
     assert_eq!(c["RefreshTokenValidity"], 30);
@@ -293,85 +209,62 @@ async fn clients_defaults_secrets_and_listing() {
     ] {
         assert!(c.get(absent).is_none(), "{absent} should be absent: {c}");
     }
+}
 
-    let out = emu
-        .call(
-            "CreateUserPoolClient",
-            json!({"UserPoolId": pool, "ClientName": "server", "GenerateSecret": true,
-                   "ExplicitAuthFlows": ["ALLOW_REFRESH_TOKEN_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH"]}),
-        )
-        .await
-        .ok();
-    let s = &out["UserPoolClient"];
-    assert!(
-        Regex::new("^[0-9a-z]{52}$")
-            .unwrap()
-            .is_match(s["ClientSecret"].as_str().unwrap())
-    );
+#[tokio::test]
+async fn a_client_with_a_secret_shows_it_on_describe() {
+    let emu = start().await;
+    let (pool, _, s) = web_and_server_clients(&emu).await;
+    assert!(Regex::new("^[0-9a-z]{52}$").unwrap().is_match(s["ClientSecret"].as_str().unwrap()));
     assert_eq!(
         s["ExplicitAuthFlows"],
-        json!([
-            "ALLOW_USER_PASSWORD_AUTH",
-            "ALLOW_USER_SRP_AUTH",
-            "ALLOW_REFRESH_TOKEN_AUTH"
-        ])
+        json!(["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"])
     );
     let sid = s["ClientId"].as_str().unwrap();
-    let d = emu
-        .call(
-            "DescribeUserPoolClient",
-            json!({"UserPoolId": pool, "ClientId": sid}),
-        )
-        .await
-        .ok();
+    let d = emu.ok("DescribeUserPoolClient", json!({"UserPoolId": pool, "ClientId": sid})).await;
     assert_eq!(d["UserPoolClient"]["ClientSecret"], s["ClientSecret"]);
+}
 
-    let list = emu
-        .call(
-            "ListUserPoolClients",
-            json!({"UserPoolId": pool, "MaxResults": 1}),
-        )
-        .await
-        .ok();
+#[tokio::test]
+async fn clients_are_listed_in_pages() {
+    let emu = start().await;
+    let (pool, web, server) = web_and_server_clients(&emu).await;
+    let list = emu.ok("ListUserPoolClients", json!({"UserPoolId": pool, "MaxResults": 1})).await;
     assert_eq!(
         list["UserPoolClients"],
-        json!([{"ClientId": id, "UserPoolId": pool, "ClientName": "web"}])
+        json!([{"ClientId": web["ClientId"], "UserPoolId": pool, "ClientName": "web"}])
     );
-    let list = emu
-        .call(
-            "ListUserPoolClients",
-            json!({"UserPoolId": pool, "MaxResults": 1, "NextToken": list["NextToken"]}),
-        )
-        .await
-        .ok();
-    assert_eq!(list["UserPoolClients"][0]["ClientId"], sid);
+    let next = json!({"UserPoolId": pool, "MaxResults": 1, "NextToken": list["NextToken"]});
+    let list = emu.ok("ListUserPoolClients", next).await;
+    assert_eq!(list["UserPoolClients"][0]["ClientId"], server["ClientId"]);
     assert!(list.get("NextToken").is_none());
+}
 
-    // Update replaces the settings but keeps id and secret.
-    let u = emu
-        .call("UpdateUserPoolClient", json!({"UserPoolId": pool, "ClientId": sid, "AccessTokenValidity": 2, "TokenValidityUnits": {"AccessToken": "hours"}}))
-        .await
-        .ok();
+#[tokio::test]
+async fn update_replaces_a_clients_settings_but_keeps_id_and_secret() {
+    let emu = start().await;
+    let (pool, _, s) = web_and_server_clients(&emu).await;
+    let u = emu.ok("UpdateUserPoolClient", json!({"UserPoolId": pool, "ClientId": s["ClientId"], "AccessTokenValidity": 2, "TokenValidityUnits": {"AccessToken": "hours"}})).await;
     let u = &u["UserPoolClient"];
     assert_eq!(u["ClientName"], "server");
     assert_eq!(u["ClientSecret"], s["ClientSecret"]);
     assert_eq!(u["AccessTokenValidity"], 2);
     assert!(u.get("ExplicitAuthFlows").is_none());
+}
 
-    emu.call(
-        "DeleteUserPoolClient",
-        json!({"UserPoolId": pool, "ClientId": id}),
-    )
-    .await
-    .ok();
-    let a = emu
-        .call(
+#[tokio::test]
+async fn a_deleted_client_is_gone() {
+    let emu = start().await;
+    let (pool, web, _) = web_and_server_clients(&emu).await;
+    let id = web["ClientId"].as_str().unwrap();
+    emu.ok("DeleteUserPoolClient", json!({"UserPoolId": pool, "ClientId": id})).await;
+    assert_eq!(
+        emu.err(
             "DescribeUserPoolClient",
             json!({"UserPoolId": pool, "ClientId": id}),
+            "ResourceNotFoundException"
         )
-        .await;
-    assert_eq!(
-        a.err("ResourceNotFoundException"),
+        .await,
         format!("User pool client {id} does not exist.")
     );
 }
@@ -380,11 +273,9 @@ async fn clients_defaults_secrets_and_listing() {
 async fn client_settings_are_validated() {
     let emu = start().await;
     let pool = emu.pool(json!({"PoolName": "v", "Schema": [{"Name": "email", "AttributeDataType": "String", "Required": true}]})).await;
-    let mk = |extra: serde_json::Value| {
+    let mk = |extra: Value| {
         let mut body = json!({"UserPoolId": pool, "ClientName": "c"});
-        body.as_object_mut()
-            .unwrap()
-            .extend(extra.as_object().unwrap().clone());
+        body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
         body
     };
     // Each refused with InvalidParameterException; the message is then checked in full, in part, or not.
@@ -408,44 +299,30 @@ async fn client_settings_are_validated() {
             json!({"ReadAttributes": ["custom:nope"]}),
             Is("Invalid read attributes specified while creating a client"),
         ),
-        (
-            json!({"ExplicitAuthFlows": ["USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
-            Any,
-        ),
-        (
-            json!({"ExplicitAuthFlows": ["ALLOW_EVERYTHING"]}),
-            Contains("at 'explicitAuthFlows"),
-        ),
+        (json!({"ExplicitAuthFlows": ["USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}), Any),
+        (json!({"ExplicitAuthFlows": ["ALLOW_EVERYTHING"]}), Contains("at 'explicitAuthFlows")),
         (
             json!({"AuthSessionValidity": 16}),
             Contains("Member must have value less than or equal to 15"),
         ),
     ] {
-        let a = emu.call("CreateUserPoolClient", mk(extra.clone())).await;
-        let got = a.err("InvalidParameterException");
+        let got =
+            emu.err("CreateUserPoolClient", mk(extra.clone()), "InvalidParameterException").await;
         match message {
             Is(m) => assert_eq!(got, m, "{extra}"),
             Contains(m) => assert!(got.contains(m), "{extra}: {got}"),
             Any => {}
         }
     }
-    let a = emu
-        .call(
+    assert_eq!(
+        emu.err(
             "CreateUserPoolClient",
             json!({"UserPoolId": "us-east-1_missing00", "ClientName": "c"}),
+            "ResourceNotFoundException"
         )
-        .await;
-    assert_eq!(
-        a.err("ResourceNotFoundException"),
+        .await,
         "User pool us-east-1_missing00 does not exist."
     );
-    let clients = emu
-        .call("ListUserPoolClients", json!({"UserPoolId": pool}))
-        .await
-        .ok();
-    assert_eq!(
-        clients["UserPoolClients"],
-        json!([]),
-        "nothing was created by refused requests"
-    );
+    let clients = emu.ok("ListUserPoolClients", json!({"UserPoolId": pool})).await;
+    assert_eq!(clients["UserPoolClients"], json!([]), "nothing was created by refused requests");
 }

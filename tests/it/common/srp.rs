@@ -27,10 +27,7 @@ fn pad(x: &BigUint) -> Vec<u8> {
     } else if "89abcdef".contains(&hex[..1]) {
         hex.insert_str(0, "00");
     }
-    (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-        .collect()
+    (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect()
 }
 
 fn n() -> BigUint {
@@ -128,11 +125,7 @@ pub fn device_verifier(group_key: &str, device_key: &str) -> (String, String, St
     let inner = Sha256::digest(format!("{group_key}{device_key}:{password}").as_bytes());
     let x = BigUint::from_bytes_be(&Sha256::digest([pad(&salt), inner.to_vec()].concat()));
     let v = BigUint::from(2u32).modpow(&x, &n());
-    (
-        password,
-        STANDARD.encode(pad(&salt)),
-        STANDARD.encode(pad(&v)),
-    )
+    (password, STANDARD.encode(pad(&salt)), STANDARD.encode(pad(&v)))
 }
 
 /// A TIMESTAMP in Cognito's format (day of month not zero-padded).

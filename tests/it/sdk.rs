@@ -2,18 +2,16 @@
 //! changed: pool with email as username and a custom attribute, client with a secret, SignUp with
 //! SecretHash, the mailed code, ConfirmSignUp, USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH, GetUser.
 
-mod common;
-
+use crate::common::{claims, secret_hash, start};
+use aws_sdk_cognitoidentityprovider::Client;
 use aws_sdk_cognitoidentityprovider::types::{
     AttributeDataType, AttributeType, AuthFlowType, ExplicitAuthFlowsType, SchemaAttributeType,
     UsernameAttributeType, VerifiedAttributeType,
 };
-use common::{claims, secret_hash, start};
 
-#[tokio::test]
-async fn tutorial_flow_through_the_rust_sdk() {
-    let emu = start().await;
-    let sdk = emu.sdk();
+/// The tutorial's pool (email as username, email auto-verified, a mutable custom `tenant`) and its
+/// "backend" client (a secret, password sign-in and refresh): (client id, client secret).
+async fn tutorial_pool_and_client(sdk: &Client) -> (String, String) {
     let pool = sdk
         .create_user_pool()
         .pool_name("tutorial")
@@ -46,6 +44,14 @@ async fn tutorial_flow_through_the_rust_sdk() {
         .unwrap();
     let client_id = client.client_id.unwrap();
     let secret = client.client_secret.unwrap();
+    (client_id, secret)
+}
+
+#[tokio::test]
+async fn tutorial_flow_through_the_rust_sdk() {
+    let emu = start().await;
+    let sdk = emu.sdk();
+    let (client_id, secret) = tutorial_pool_and_client(&sdk).await;
     let email = "ada@example.com";
 
     let signed = sdk
@@ -55,11 +61,7 @@ async fn tutorial_flow_through_the_rust_sdk() {
         .username(email)
         .password("Passw0rd!")
         .user_attributes(
-            AttributeType::builder()
-                .name("custom:tenant")
-                .value("acme")
-                .build()
-                .unwrap(),
+            AttributeType::builder().name("custom:tenant").value("acme").build().unwrap(),
         )
         .send()
         .await
@@ -121,12 +123,7 @@ async fn tutorial_flow_through_the_rust_sdk() {
         .unwrap();
     assert!(refreshed.refresh_token.is_none());
 
-    let me = sdk
-        .get_user()
-        .access_token(refreshed.access_token.unwrap())
-        .send()
-        .await
-        .unwrap();
+    let me = sdk.get_user().access_token(refreshed.access_token.unwrap()).send().await.unwrap();
     assert_eq!(me.username, username);
     let verified = me
         .user_attributes
@@ -134,12 +131,7 @@ async fn tutorial_flow_through_the_rust_sdk() {
         .any(|a| a.name == "email_verified" && a.value.as_deref() == Some("true"));
     assert!(verified);
 
-    let err = sdk
-        .get_user()
-        .access_token("abc.def.ghi")
-        .send()
-        .await
-        .unwrap_err();
+    let err = sdk.get_user().access_token("abc.def.ghi").send().await.unwrap_err();
     let service = err.into_service_error();
     assert!(service.is_not_authorized_exception());
     assert_eq!(service.meta().message(), Some("Invalid Access Token"));

@@ -1,14 +1,15 @@
 //! Test harness: an emulator in-process on port 0 with its own temporary database, plus small clients
 //! for raw x-amz-json-1.1 calls and the official Rust SDK.
-#![allow(dead_code)]
 
 pub mod srp;
 
+use std::panic::Location;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
 use cognito_emulator::config::Config;
 use cognito_emulator::{App, serve};
+use serde::Serialize;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 
@@ -31,8 +32,8 @@ pub struct Emulator {
     pub url: String,
     /// The app behind it (clock, store...).
     pub app: Arc<App>,
-    /// Temporary data directory.
-    pub dir: tempfile::TempDir,
+    /// The temporary data directory, held so that it lives (and is deleted) with the emulator.
+    _dir: tempfile::TempDir,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     http: reqwest::Client,
 }
@@ -87,13 +88,7 @@ pub async fn start_with(tweak: impl FnOnce(&mut Config)) -> Emulator {
         .await
         .expect("serve");
     });
-    Emulator {
-        url,
-        app,
-        dir,
-        stop: Some(tx),
-        http: reqwest::Client::new(),
-    }
+    Emulator { url, app, _dir: dir, stop: Some(tx), http: reqwest::Client::new() }
 }
 
 /// An API answer.
@@ -115,10 +110,7 @@ impl Answer {
 
     /// The message of an error answer.
     pub fn message(&self) -> &str {
-        self.body["message"]
-            .as_str()
-            .or(self.body["Message"].as_str())
-            .unwrap_or("")
+        self.body["message"].as_str().or(self.body["Message"].as_str()).unwrap_or("")
     }
 
     /// Panics unless this is a 200.
@@ -142,6 +134,42 @@ impl Answer {
 }
 
 impl Emulator {
+    /// Calls `op` with a JSON body; panics unless the answer is a 200, and returns its body:
+    /// `emu.ok("ForgotPassword", json!({...})).await` is `emu.call(..).await.ok()`.
+    #[track_caller]
+    pub fn ok(&self, op: &str, body: Value) -> impl Future<Output = Value> + '_ {
+        let caller = Location::caller();
+        let op = op.to_string();
+        async move {
+            let a = self.call(&op, body).await;
+            assert_eq!(
+                a.status, 200,
+                "{op} (called at {caller}): expected success, got {:?}",
+                a.body
+            );
+            a.body
+        }
+    }
+
+    /// Calls `op` with a JSON body; panics unless the answer is a 400 with `__type` = `kind`, and
+    /// returns the message: `emu.err("Op", json!({...}), "Kind").await` is
+    /// `emu.call(..).await.err("Kind")`.
+    #[track_caller]
+    pub fn err(&self, op: &str, body: Value, kind: &str) -> impl Future<Output = String> + '_ {
+        let caller = Location::caller();
+        let (op, kind) = (op.to_string(), kind.to_string());
+        async move {
+            let a = self.call(&op, body).await;
+            assert_eq!(
+                (a.status, a.error_type()),
+                (400, kind.as_str()),
+                "{op} (called at {caller}): unexpected answer {:?}",
+                a.body
+            );
+            a.message().to_string()
+        }
+    }
+
     /// Calls an operation with a JSON body.
     pub async fn call(&self, op: &str, body: Value) -> Answer {
         self.raw(
@@ -165,21 +193,12 @@ impl Emulator {
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         let text = resp.text().await.unwrap_or_default();
-        Answer {
-            status,
-            headers,
-            body: serde_json::from_str(&text).unwrap_or(Value::Null),
-        }
+        Answer { status, headers, body: serde_json::from_str(&text).unwrap_or(Value::Null) }
     }
 
     /// GETs a path and parses the JSON answer.
     pub async fn get(&self, path: &str) -> (u16, Value) {
-        let resp = self
-            .http
-            .get(format!("{}{path}", self.url))
-            .send()
-            .await
-            .expect("request");
+        let resp = self.http.get(format!("{}{path}", self.url)).send().await.expect("request");
         let status = resp.status().as_u16();
         (status, resp.json().await.unwrap_or(Value::Null))
     }
@@ -199,17 +218,12 @@ impl Emulator {
 
     /// AdminGetUser; panics unless it succeeds.
     pub async fn admin_get_user(&self, pool: &str, username: &str) -> Value {
-        self.call(
-            "AdminGetUser",
-            json!({"UserPoolId": pool, "Username": username}),
-        )
-        .await
-        .ok()
+        self.ok("AdminGetUser", json!({"UserPoolId": pool, "Username": username})).await
     }
 
     /// Creates a pool from a CreateUserPool body and returns its id.
     pub async fn pool(&self, body: Value) -> String {
-        let out = self.call("CreateUserPool", body).await.ok();
+        let out = self.ok("CreateUserPool", body).await;
         out["UserPool"]["Id"].as_str().unwrap().to_string()
     }
 
@@ -219,7 +233,7 @@ impl Emulator {
         if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
             b.extend(e.clone());
         }
-        let out = self.call("CreateUserPoolClient", body).await.ok();
+        let out = self.ok("CreateUserPoolClient", body).await;
         let c = &out["UserPoolClient"];
         (
             c["ClientId"].as_str().unwrap().to_string(),
@@ -229,18 +243,10 @@ impl Emulator {
 
     /// The newest code sent to `destination`.
     pub async fn last_code(&self, destination: &str) -> String {
-        let (_, out) = self
-            .get(&format!(
-                "/_emulator/messages?destination={}",
-                urlencode(destination)
-            ))
-            .await;
+        let (_, out) =
+            self.get(&format!("/_emulator/messages?destination={}", urlencode(destination))).await;
         let messages = out["messages"].as_array().cloned().unwrap_or_default();
-        messages
-            .last()
-            .and_then(|m| m["code"].as_str())
-            .expect("a message with a code")
-            .to_string()
+        messages.last().and_then(|m| m["code"].as_str()).expect("a message with a code").to_string()
     }
 
     /// The official Rust SDK pointed at this emulator.
@@ -289,17 +295,14 @@ pub fn secret_hash(secret: &str, username: &str, client_id: &str) -> String {
 pub fn claims(token: &str) -> Value {
     use base64::Engine;
     let payload = token.split('.').nth(1).expect("three parts");
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(payload)
-        .expect("base64url");
+    let bytes =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).expect("base64url");
     serde_json::from_slice(&bytes).expect("json claims")
 }
 
 /// A pool and a client allowing password sign-in, with email auto-verified.
 pub async fn password_pool(emu: &Emulator, with_secret: bool) -> (String, String, Option<String>) {
-    let pool = emu
-        .pool(json!({"PoolName": "tests", "AutoVerifiedAttributes": ["email"]}))
-        .await;
+    let pool = emu.pool(json!({"PoolName": "tests", "AutoVerifiedAttributes": ["email"]})).await;
     let (client, secret) = emu
         .client(
             &pool,
@@ -328,13 +331,13 @@ pub async fn confirmed_user(
     if let Some(s) = secret {
         body["SecretHash"] = json!(secret_hash(s, username, client));
     }
-    emu.call("SignUp", body).await.ok();
+    emu.ok("SignUp", body).await;
     let code = emu.last_code(email).await;
     let mut confirm = json!({"ClientId": client, "Username": username, "ConfirmationCode": code});
     if let Some(s) = secret {
         confirm["SecretHash"] = json!(secret_hash(s, username, client));
     }
-    emu.call("ConfirmSignUp", confirm).await.ok();
+    emu.ok("ConfirmSignUp", confirm).await;
 }
 
 /// USER_PASSWORD_AUTH.
@@ -356,13 +359,51 @@ pub async fn password_auth(
     .await
 }
 
+/// REFRESH_TOKEN_AUTH without a client secret or device key (`refresh_token` as a `&str`, a `String`
+/// or the `Value` of an AuthenticationResult's RefreshToken).
+pub async fn refresh_auth(emu: &Emulator, client: &str, refresh_token: impl Serialize) -> Answer {
+    let params = json!({"REFRESH_TOKEN": refresh_token});
+    emu.call(
+        "InitiateAuth",
+        json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": client, "AuthParameters": params}),
+    )
+    .await
+}
+
+/// GetUser with an access token (a `&str`, a `String` or the `Value` of an AuthenticationResult's
+/// AccessToken).
+pub async fn get_user(emu: &Emulator, access_token: impl Serialize) -> Answer {
+    emu.call("GetUser", json!({"AccessToken": access_token})).await
+}
+
+/// ConfirmSignUp without a client secret.
+pub async fn confirm_sign_up(emu: &Emulator, client: &str, username: &str, code: &str) -> Answer {
+    let body = json!({"ClientId": client, "Username": username, "ConfirmationCode": code});
+    emu.call("ConfirmSignUp", body).await
+}
+
+/// SignUp without a client secret; `attributes` are (name, value) pairs, sent as UserAttributes
+/// unless there are none (then the request has no UserAttributes member).
+pub async fn sign_up(
+    emu: &Emulator,
+    client: &str,
+    username: &str,
+    password: &str,
+    attributes: &[(&str, &str)],
+) -> Answer {
+    let mut body = json!({"ClientId": client, "Username": username, "Password": password});
+    if !attributes.is_empty() {
+        let attributes: Vec<Value> =
+            attributes.iter().map(|(name, value)| json!({"Name": name, "Value": value})).collect();
+        body["UserAttributes"] = json!(attributes);
+    }
+    emu.call("SignUp", body).await
+}
+
 /// USER_PASSWORD_AUTH without a client secret; panics unless it succeeds and returns the
 /// AuthenticationResult.
 pub async fn signed_in(emu: &Emulator, client: &str, username: &str, password: &str) -> Value {
-    password_auth(emu, client, None, username, password)
-        .await
-        .ok()["AuthenticationResult"]
-        .clone()
+    password_auth(emu, client, None, username, password).await.ok()["AuthenticationResult"].clone()
 }
 
 /// One token (`"AccessToken"`, `"IdToken"`, `"RefreshToken"`) of an AuthenticationResult.

@@ -1,10 +1,9 @@
 //! USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH, GetUser and the tokens: claims, signatures against the JWKS,
 //! expiry on the emulator's clock, forged and foreign tokens.
 
-mod common;
-
-use common::{
-    claims, confirmed_user, password_auth, password_pool, secret_hash, signed_in, start, token,
+use crate::common::{
+    self, Emulator, claims, confirm_sign_up, confirmed_user, get_user, password_auth,
+    password_pool, refresh_auth, secret_hash, sign_up, signed_in, start, token,
 };
 use jsonwebtoken::{Algorithm, DecodingKey, Validation, decode, decode_header};
 use serde_json::{Value, json};
@@ -18,11 +17,7 @@ fn verify_with_jwks(jwks: &Value, token: &str, issuer: &str) -> Value {
         .find(|k| k["kid"] == kid.as_str())
         .expect("kid in JWKS");
     assert_eq!(
-        (
-            jwk["kty"].as_str(),
-            jwk["alg"].as_str(),
-            jwk["use"].as_str()
-        ),
+        (jwk["kty"].as_str(), jwk["alg"].as_str(), jwk["use"].as_str()),
         (Some("RSA"), Some("RS256"), Some("sig"))
     );
     let key =
@@ -31,64 +26,58 @@ fn verify_with_jwks(jwks: &Value, token: &str, issuer: &str) -> Value {
     let mut v = Validation::new(Algorithm::RS256);
     v.set_issuer(&[issuer]);
     v.validate_aud = false;
-    decode::<Value>(token, &key, &v)
-        .expect("signature and claims verify")
-        .claims
+    decode::<Value>(token, &key, &v).expect("signature and claims verify").claims
 }
 
-#[tokio::test]
-async fn password_sign_in_issues_verifiable_tokens() {
-    let emu = start().await;
+/// A pool with custom attributes `tenant` (string) and `level` (number), a client for password sign-in
+/// and refresh, and "alice" signed up with her email, tenant "acme", level 3 and updated_at, then
+/// confirmed by the mailed code. Returns (pool, client).
+async fn alice(emu: &Emulator) -> (String, String) {
     let pool = emu
         .pool(json!({"PoolName": "tokens", "AutoVerifiedAttributes": ["email"],
                      "Schema": [{"Name": "tenant", "AttributeDataType": "String"}, {"Name": "level", "AttributeDataType": "Number"}]}))
         .await;
-    let (client, _) = emu
-        .client(
-            &pool,
-            json!({"ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
-        )
-        .await;
-    emu.call(
-        "SignUp",
-        json!({"ClientId": client, "Username": "alice", "Password": "Passw0rd!", "UserAttributes": [
-            {"Name": "email", "Value": "alice@example.com"}, {"Name": "custom:tenant", "Value": "acme"},
-            {"Name": "custom:level", "Value": "3"}, {"Name": "updated_at", "Value": "1700000000"}]}),
-    )
-    .await
-    .ok();
+    let flows =
+        json!({"ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]});
+    let (client, _) = emu.client(&pool, flows).await;
+    let attributes = [
+        ("email", "alice@example.com"),
+        ("custom:tenant", "acme"),
+        ("custom:level", "3"),
+        ("updated_at", "1700000000"),
+    ];
+    sign_up(emu, &client, "alice", "Passw0rd!", &attributes).await.ok();
     let code = emu.last_code("alice@example.com").await;
-    emu.call(
-        "ConfirmSignUp",
-        json!({"ClientId": client, "Username": "alice", "ConfirmationCode": code}),
-    )
-    .await
-    .ok();
+    confirm_sign_up(emu, &client, "alice", &code).await.ok();
+    (pool, client)
+}
 
-    let out = password_auth(&emu, &client, None, "alice", "Passw0rd!")
-        .await
-        .ok();
+/// The pool's JWKS (checked to hold two keys) and its issuer.
+async fn jwks_and_issuer(emu: &Emulator, pool: &str) -> (Value, String) {
+    let (status, jwks) = emu.get(&format!("/{pool}/.well-known/jwks.json")).await;
+    assert_eq!(status, 200);
+    assert_eq!(jwks["keys"].as_array().unwrap().len(), 2);
+    (jwks, format!("{}/{pool}", emu.url))
+}
+
+#[tokio::test]
+async fn password_sign_in_issues_tokens_that_verify_against_the_jwks() {
+    let emu = start().await;
+    let (pool, client) = alice(&emu).await;
+    let out = password_auth(&emu, &client, None, "alice", "Passw0rd!").await.ok();
     assert_eq!(out["ChallengeParameters"], json!({}));
     let r = &out["AuthenticationResult"];
-    assert_eq!(
-        (r["ExpiresIn"].as_i64(), r["TokenType"].as_str()),
-        (Some(3600), Some("Bearer"))
-    );
+    assert_eq!((r["ExpiresIn"].as_i64(), r["TokenType"].as_str()), (Some(3600), Some("Bearer")));
     let refresh = r["RefreshToken"].as_str().unwrap();
     assert!(refresh.starts_with("eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ."));
     assert_eq!(refresh.split('.').count(), 5);
 
-    let (status, jwks) = emu.get(&format!("/{pool}/.well-known/jwks.json")).await;
-    assert_eq!(status, 200);
-    assert_eq!(jwks["keys"].as_array().unwrap().len(), 2);
-    let issuer = format!("{}/{pool}", emu.url);
+    let (jwks, issuer) = jwks_and_issuer(&emu, &pool).await;
     let id = verify_with_jwks(&jwks, r["IdToken"].as_str().unwrap(), &issuer);
     let access = verify_with_jwks(&jwks, r["AccessToken"].as_str().unwrap(), &issuer);
     assert_ne!(
         decode_header(r["IdToken"].as_str().unwrap()).unwrap().kid,
-        decode_header(r["AccessToken"].as_str().unwrap())
-            .unwrap()
-            .kid
+        decode_header(r["AccessToken"].as_str().unwrap()).unwrap().kid
     );
 
     assert_eq!(id["token_use"], "id");
@@ -97,15 +86,9 @@ async fn password_sign_in_issues_verifiable_tokens() {
     assert_eq!(id["email"], "alice@example.com");
     assert_eq!(id["email_verified"], true);
     assert_eq!(id["custom:tenant"], "acme");
-    assert_eq!(
-        id["custom:level"], "3",
-        "custom attributes are strings in tokens"
-    );
+    assert_eq!(id["custom:level"], "3", "custom attributes are strings in tokens");
     assert_eq!(id["updated_at"], 1700000000);
-    assert_eq!(
-        id["exp"].as_i64().unwrap() - id["iat"].as_i64().unwrap(),
-        3600
-    );
+    assert_eq!(id["exp"].as_i64().unwrap() - id["iat"].as_i64().unwrap(), 3600);
     assert_eq!(id["auth_time"], id["iat"]);
     assert_eq!(access["token_use"], "access");
     assert_eq!(access["client_id"], client);
@@ -118,48 +101,47 @@ async fn password_sign_in_issues_verifiable_tokens() {
     assert_eq!(access["event_id"], id["event_id"]);
     assert_ne!(access["jti"], id["jti"]);
 
-    let me = emu
-        .call("GetUser", json!({"AccessToken": r["AccessToken"]}))
-        .await
-        .ok();
+    let me = get_user(&emu, &r["AccessToken"]).await.ok();
     assert_eq!(me["Username"], "alice");
     let attrs = me["UserAttributes"].as_array().unwrap();
     assert!(attrs.contains(&json!({"Name": "email_verified", "Value": "true"})));
     assert!(attrs.contains(&json!({"Name": "custom:tenant", "Value": "acme"})));
+}
 
-    // Refresh: new ID and access tokens, no refresh token, same origin_jti and auth_time.
+#[tokio::test]
+async fn refresh_issues_new_tokens_with_the_same_origin_jti_and_auth_time() {
+    let emu = start().await;
+    let (pool, client) = alice(&emu).await;
+    let r = signed_in(&emu, &client, "alice", "Passw0rd!").await;
+    let refresh = token(&r, "RefreshToken");
+    let (jwks, issuer) = jwks_and_issuer(&emu, &pool).await;
+    let id = verify_with_jwks(&jwks, r["IdToken"].as_str().unwrap(), &issuer);
+
+    // New ID and access tokens, no refresh token.
     emu.app.clock.advance_ms(5000);
-    let out = emu
-        .call("InitiateAuth", json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": client, "AuthParameters": {"REFRESH_TOKEN": refresh}}))
-        .await
-        .ok();
+    let out = refresh_auth(&emu, &client, &refresh).await.ok();
     let rr = &out["AuthenticationResult"];
     assert!(rr.get("RefreshToken").is_none());
     let id2 = verify_with_jwks(&jwks, rr["IdToken"].as_str().unwrap(), &issuer);
     assert_eq!(id2["origin_jti"], id["origin_jti"]);
     assert_eq!(id2["auth_time"], id["auth_time"]);
     assert!(id2["iat"].as_i64() > id["iat"].as_i64());
-    let out = emu
-        .call("InitiateAuth", json!({"AuthFlow": "REFRESH_TOKEN", "ClientId": client, "AuthParameters": {"REFRESH_TOKEN": refresh}}))
-        .await
-        .ok();
+    // The legacy name of the flow.
+    let legacy = json!({"AuthFlow": "REFRESH_TOKEN", "ClientId": client, "AuthParameters": {"REFRESH_TOKEN": refresh}});
+    let out = emu.ok("InitiateAuth", legacy).await;
     assert!(out["AuthenticationResult"]["AccessToken"].is_string());
+}
 
-    let (status, discovery) = emu
-        .get(&format!("/{pool}/.well-known/openid-configuration"))
-        .await;
+#[tokio::test]
+async fn openid_configuration_names_the_issuer_and_its_jwks() {
+    let emu = start().await;
+    let (pool, _) = alice(&emu).await;
+    let issuer = format!("{}/{pool}", emu.url);
+    let (status, discovery) = emu.get(&format!("/{pool}/.well-known/openid-configuration")).await;
     assert_eq!(status, 200);
     assert_eq!(discovery["issuer"], issuer);
-    assert_eq!(
-        discovery["jwks_uri"],
-        format!("{issuer}/.well-known/jwks.json")
-    );
-    assert_eq!(
-        emu.get("/us-east-1_nothere00/.well-known/jwks.json")
-            .await
-            .0,
-        404
-    );
+    assert_eq!(discovery["jwks_uri"], format!("{issuer}/.well-known/jwks.json"));
+    assert_eq!(emu.get("/us-east-1_nothere00/.well-known/jwks.json").await.0, 404);
 }
 
 #[tokio::test]
@@ -168,31 +150,24 @@ async fn the_order_of_password_checks() {
     let (pool, client, _) = password_pool(&emu, false).await;
     let a = password_auth(&emu, &client, None, "nobody", "Passw0rd!").await;
     assert_eq!(a.err("UserNotFoundException"), "User does not exist.");
-    emu.call("SignUp", json!({"ClientId": client, "Username": "uncf", "Password": "Passw0rd!", "UserAttributes": [{"Name": "email", "Value": "u@example.com"}]}))
-        .await
-        .ok();
+    sign_up(&emu, &client, "uncf", "Passw0rd!", &[("email", "u@example.com")]).await.ok();
     // AWS answers "not confirmed" even when the password is wrong.
     let a = password_auth(&emu, &client, None, "uncf", "Wrong0ne!").await;
     assert_eq!(a.err("UserNotConfirmedException"), "User is not confirmed.");
     confirmed_user(&emu, &client, None, "bob", "bob@example.com", "Passw0rd!").await;
     let a = password_auth(&emu, &client, None, "bob", "Wrong0ne!").await;
+    assert_eq!(a.err("NotAuthorizedException"), "Incorrect username or password.");
     assert_eq!(
-        a.err("NotAuthorizedException"),
-        "Incorrect username or password."
-    );
-    let a = emu.call("InitiateAuth", json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client, "AuthParameters": {"USERNAME": "bob"}})).await;
-    assert_eq!(
-        a.err("InvalidParameterException"),
+        emu.err("InitiateAuth", json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client, "AuthParameters": {"USERNAME": "bob"}}), "InvalidParameterException").await,
         "Missing required parameter PASSWORD"
     );
-    let a = emu
-        .call(
+    assert_eq!(
+        emu.err(
             "InitiateAuth",
             json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client}),
+            "InvalidParameterException"
         )
-        .await;
-    assert_eq!(
-        a.err("InvalidParameterException"),
+        .await,
         "Missing required parameter USERNAME"
     );
 
@@ -200,10 +175,7 @@ async fn the_order_of_password_checks() {
         .client(&pool, json!({"PreventUserExistenceErrors": "ENABLED", "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH"]}))
         .await;
     let a = password_auth(&emu, &quiet, None, "nobody", "Passw0rd!").await;
-    assert_eq!(
-        a.err("NotAuthorizedException"),
-        "Incorrect username or password."
-    );
+    assert_eq!(a.err("NotAuthorizedException"), "Incorrect username or password.");
 
     let (srp_only, _) = emu.client(&pool, json!({})).await;
     let a = password_auth(&emu, &srp_only, None, "bob", "Passw0rd!").await;
@@ -211,16 +183,12 @@ async fn the_order_of_password_checks() {
         a.err("InvalidParameterException"),
         "USER_PASSWORD_AUTH flow not enabled for this client"
     );
-    let a = emu
-        .call("InitiateAuth", json!({"AuthFlow": "ADMIN_USER_PASSWORD_AUTH", "ClientId": client, "AuthParameters": {"USERNAME": "bob", "PASSWORD": "Passw0rd!"}}))
-        .await;
     assert_eq!(
-        a.err("InvalidParameterException"),
+        emu.err("InitiateAuth", json!({"AuthFlow": "ADMIN_USER_PASSWORD_AUTH", "ClientId": client, "AuthParameters": {"USERNAME": "bob", "PASSWORD": "Passw0rd!"}}), "InvalidParameterException").await,
         "Initiate Auth method not supported."
     );
-    let a = emu.call("InitiateAuth", json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": "nosuchclient0000000000000a", "AuthParameters": {}})).await;
     assert_eq!(
-        a.err("ResourceNotFoundException"),
+        emu.err("InitiateAuth", json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": "nosuchclient0000000000000a", "AuthParameters": {}}), "ResourceNotFoundException").await,
         "User pool client nosuchclient0000000000000a does not exist."
     );
 }
@@ -234,29 +202,19 @@ async fn secret_hash_on_sign_in_and_refresh() {
         .await;
     let secret = secret.unwrap();
     let email = "sam@example.com";
-    emu.call("SignUp", json!({"ClientId": client, "Username": email, "Password": "Passw0rd!", "SecretHash": secret_hash(&secret, email, &client)}))
-        .await
-        .ok();
+    emu.ok("SignUp", json!({"ClientId": client, "Username": email, "Password": "Passw0rd!", "SecretHash": secret_hash(&secret, email, &client)})).await;
     let code = emu.last_code(email).await;
-    emu.call("ConfirmSignUp", json!({"ClientId": client, "Username": email, "ConfirmationCode": code, "SecretHash": secret_hash(&secret, email, &client)}))
-        .await
-        .ok();
+    emu.ok("ConfirmSignUp", json!({"ClientId": client, "Username": email, "ConfirmationCode": code, "SecretHash": secret_hash(&secret, email, &client)})).await;
     let a = password_auth(&emu, &client, None, email, "Passw0rd!").await;
     assert_eq!(
         a.err("NotAuthorizedException"),
         format!("Client {client} is configured with secret but SECRET_HASH was not received")
     );
-    let a = emu
-        .call("InitiateAuth", json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client,
-              "AuthParameters": {"USERNAME": email, "PASSWORD": "Passw0rd!", "SECRET_HASH": secret_hash("wrong-secret-wrong-secret", email, &client)}}))
-        .await;
     assert_eq!(
-        a.err("NotAuthorizedException"),
+        emu.err("InitiateAuth", json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client, "AuthParameters": {"USERNAME": email, "PASSWORD": "Passw0rd!", "SECRET_HASH": secret_hash("wrong-secret-wrong-secret", email, &client)}}), "NotAuthorizedException").await,
         format!("Unable to verify secret hash for client {client}")
     );
-    let out = password_auth(&emu, &client, Some(&secret), email, "Passw0rd!")
-        .await
-        .ok();
+    let out = password_auth(&emu, &client, Some(&secret), email, "Passw0rd!").await.ok();
     let refresh = token(&out["AuthenticationResult"], "RefreshToken");
     let username =
         claims(out["AuthenticationResult"]["IdToken"].as_str().unwrap())["cognito:username"]
@@ -271,31 +229,19 @@ async fn secret_hash_on_sign_in_and_refresh() {
         }
         json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": client, "AuthParameters": params})
     };
-    let a = emu.call("InitiateAuth", refresh_with(None)).await;
-    a.err("NotAuthorizedException");
-    let a = emu
-        .call(
+    emu.err("InitiateAuth", refresh_with(None), "NotAuthorizedException").await;
+    assert_eq!(
+        emu.err(
             "InitiateAuth",
             refresh_with(Some(secret_hash(&secret, "someone", &client))),
+            "NotAuthorizedException"
         )
-        .await;
-    assert_eq!(
-        a.err("NotAuthorizedException"),
+        .await,
         format!("SecretHash does not match for the client: {client}")
     );
     // The internal username (the UUID) is what AWS expects; the email works too.
-    emu.call(
-        "InitiateAuth",
-        refresh_with(Some(secret_hash(&secret, &username, &client))),
-    )
-    .await
-    .ok();
-    emu.call(
-        "InitiateAuth",
-        refresh_with(Some(secret_hash(&secret, email, &client))),
-    )
-    .await
-    .ok();
+    emu.ok("InitiateAuth", refresh_with(Some(secret_hash(&secret, &username, &client)))).await;
+    emu.ok("InitiateAuth", refresh_with(Some(secret_hash(&secret, email, &client)))).await;
 }
 
 #[tokio::test]
@@ -303,42 +249,40 @@ async fn refresh_tokens_are_bound_checked_and_expire() {
     let emu = start().await;
     let (pool, client, _) = password_pool(&emu, false).await;
     confirmed_user(&emu, &client, None, "rita", "rita@example.com", "Passw0rd!").await;
-    let refresh = token(
-        &signed_in(&emu, &client, "rita", "Passw0rd!").await,
-        "RefreshToken",
-    );
-    let (other, _) = emu
-        .client(
-            &pool,
-            json!({"ExplicitAuthFlows": ["ALLOW_REFRESH_TOKEN_AUTH"]}),
-        )
-        .await;
+    let refresh = token(&signed_in(&emu, &client, "rita", "Passw0rd!").await, "RefreshToken");
+    let (other, _) =
+        emu.client(&pool, json!({"ExplicitAuthFlows": ["ALLOW_REFRESH_TOKEN_AUTH"]})).await;
     let call = |client: &str, token: &str| json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": client, "AuthParameters": {"REFRESH_TOKEN": token}});
-    let a = emu.call("InitiateAuth", call(&other, &refresh)).await;
-    assert_eq!(a.err("NotAuthorizedException"), "Invalid Refresh Token.");
-    let a = emu
-        .call(
+    assert_eq!(
+        emu.err("InitiateAuth", call(&other, &refresh), "NotAuthorizedException").await,
+        "Invalid Refresh Token."
+    );
+    assert_eq!(
+        emu.err(
             "InitiateAuth",
             call(
                 &client,
-                "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ.forged.x.y.z",
+                "eyJjdHkiOiJKV1QiLCJlbmMiOiJBMjU2R0NNIiwiYWxnIjoiUlNBLU9BRVAifQ.forged.x.y.z"
             ),
+            "NotAuthorizedException"
         )
-        .await;
-    assert_eq!(a.err("NotAuthorizedException"), "Invalid Refresh Token.");
-    let a = emu
-        .call(
+        .await,
+        "Invalid Refresh Token."
+    );
+    assert_eq!(
+        emu.err(
             "InitiateAuth",
             json!({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": client, "AuthParameters": {}}),
+            "InvalidParameterException"
         )
-        .await;
-    assert_eq!(
-        a.err("InvalidParameterException"),
+        .await,
         "Missing required parameter REFRESH_TOKEN"
     );
     emu.app.clock.advance_ms(30 * 86400 * 1000 + 1000);
-    let a = emu.call("InitiateAuth", call(&client, &refresh)).await;
-    assert_eq!(a.err("NotAuthorizedException"), "Refresh Token has expired");
+    assert_eq!(
+        emu.err("InitiateAuth", call(&client, &refresh), "NotAuthorizedException").await,
+        "Refresh Token has expired"
+    );
 }
 
 #[tokio::test]
@@ -349,9 +293,7 @@ async fn access_tokens_are_verified_on_every_use() {
     let auth = signed_in(&emu, &client, "tess", "Passw0rd!").await;
     let access = token(&auth, "AccessToken");
     let id_token = token(&auth, "IdToken");
-    emu.call("GetUser", json!({"AccessToken": access}))
-        .await
-        .ok();
+    get_user(&emu, &access).await.ok();
 
     // A flipped character in the signature, a payload edited to another user, an ID token, garbage.
     let mut parts: Vec<String> = access.split('.').map(str::to_string).collect();
@@ -368,40 +310,26 @@ async fn access_tokens_are_verified_on_every_use() {
     payload["username"] = json!("admin");
     parts[1] = b64.encode(payload.to_string());
     let tampered_payload = parts.join(".");
-    for bad in [
-        tampered_sig.as_str(),
-        tampered_payload.as_str(),
-        id_token.as_str(),
-        "abc.def.ghi",
-    ] {
-        let a = emu.call("GetUser", json!({"AccessToken": bad})).await;
-        assert_eq!(
-            a.err("NotAuthorizedException"),
-            "Invalid Access Token",
-            "token {bad}"
-        );
+    for bad in [tampered_sig.as_str(), tampered_payload.as_str(), id_token.as_str(), "abc.def.ghi"]
+    {
+        let message = get_user(&emu, bad).await.err("NotAuthorizedException");
+        assert_eq!(message, "Invalid Access Token", "token {bad}");
     }
     // A token signed by another emulator's keys (a foreign token).
     let foreign = common::start_with(|c| c.keys = c.keys.join("other")).await;
     let (_, fclient, _) = password_pool(&foreign, false).await;
-    confirmed_user(
-        &foreign,
-        &fclient,
-        None,
-        "tess",
-        "tess@example.com",
-        "Passw0rd!",
-    )
-    .await;
+    confirmed_user(&foreign, &fclient, None, "tess", "tess@example.com", "Passw0rd!").await;
     let fout = signed_in(&foreign, &fclient, "tess", "Passw0rd!").await;
-    let a = emu
-        .call("GetUser", json!({"AccessToken": fout["AccessToken"]}))
-        .await;
-    assert_eq!(a.err("NotAuthorizedException"), "Invalid Access Token");
+    assert_eq!(
+        get_user(&emu, &fout["AccessToken"]).await.err("NotAuthorizedException"),
+        "Invalid Access Token"
+    );
 
     emu.app.clock.advance_ms(3600 * 1000 + 1000);
-    let a = emu.call("GetUser", json!({"AccessToken": access})).await;
-    assert_eq!(a.err("NotAuthorizedException"), "Access Token has expired");
+    assert_eq!(
+        get_user(&emu, &access).await.err("NotAuthorizedException"),
+        "Access Token has expired"
+    );
 }
 
 #[tokio::test]
@@ -419,19 +347,10 @@ async fn token_lifetimes_and_read_attributes_follow_the_client() {
     let r = &signed_in(&emu, &narrow, "una", "Passw0rd!").await;
     assert_eq!(r["ExpiresIn"], 300);
     let id = claims(r["IdToken"].as_str().unwrap());
-    assert_eq!(
-        id["exp"].as_i64().unwrap() - id["iat"].as_i64().unwrap(),
-        600
-    );
-    assert!(
-        id.get("email_verified").is_none(),
-        "email_verified is not readable by this client"
-    );
+    assert_eq!(id["exp"].as_i64().unwrap() - id["iat"].as_i64().unwrap(), 600);
+    assert!(id.get("email_verified").is_none(), "email_verified is not readable by this client");
     assert_eq!(id["email"], "una@example.com");
-    let me = emu
-        .call("GetUser", json!({"AccessToken": r["AccessToken"]}))
-        .await
-        .ok();
+    let me = get_user(&emu, &r["AccessToken"]).await.ok();
     let names: Vec<&str> = me["UserAttributes"]
         .as_array()
         .unwrap()

@@ -1,13 +1,13 @@
 //! The binary itself: a write answered 200 survives `kill -9`, the keys survive a restart (tokens issued
 //! before still verify), the start-up line says where things are, `--help` and `--version` work.
 
-mod common;
-
 use std::ffi::OsStr;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 use serde_json::{Value, json};
+
+use crate::common;
 
 /// A running emulator process; killed (and reaped) when dropped, so a failed assertion leaks none.
 struct Proc {
@@ -28,14 +28,7 @@ fn spawn(data: &str, keys: &str) -> Proc {
     spawn_with(
         data,
         keys,
-        &[
-            "--log-level",
-            "warn",
-            "--argon2-memory-kib",
-            "1024",
-            "--argon2-iterations",
-            "1",
-        ],
+        &["--log-level", "warn", "--argon2-memory-kib", "1024", "--argon2-iterations", "1"],
         Stdio::null(),
     )
 }
@@ -59,20 +52,14 @@ fn spawn_with(
         .spawn()
         .expect("spawn emulator");
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .expect("start-up line");
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).expect("start-up line");
     let url = line
         .split("listening on ")
         .nth(1)
         .and_then(|r| r.split_whitespace().next())
         .expect("url")
         .to_string();
-    Proc {
-        child,
-        url,
-        first_line: line,
-    }
+    Proc { child, url, first_line: line }
 }
 
 fn call(url: &str, op: &str, body: Value) -> (u16, Value) {
@@ -97,11 +84,7 @@ mod http {
         .unwrap();
         let mut raw = String::new();
         s.read_to_string(&mut raw).unwrap();
-        let status = raw
-            .split(' ')
-            .nth(1)
-            .and_then(|c| c.parse().ok())
-            .unwrap_or(0);
+        let status = raw.split(' ').nth(1).and_then(|c| c.parse().ok()).unwrap_or(0);
         let json = raw
             .split("\r\n\r\n")
             .nth(1)
@@ -118,23 +101,9 @@ fn writes_survive_kill_9_and_keys_survive_restarts() {
     let keys = dir.path().join("keys").display().to_string();
 
     let mut first = spawn(&data, &keys);
-    assert!(
-        first
-            .first_line
-            .contains(&format!("data: {data}/cognito.db")),
-        "{}",
-        first.first_line
-    );
-    assert!(
-        first.first_line.contains(&format!("keys: {keys}")),
-        "{}",
-        first.first_line
-    );
-    assert!(
-        first.first_line.contains("mail: outbox only"),
-        "{}",
-        first.first_line
-    );
+    assert!(first.first_line.contains(&format!("data: {data}/cognito.db")), "{}", first.first_line);
+    assert!(first.first_line.contains(&format!("keys: {keys}")), "{}", first.first_line);
+    assert!(first.first_line.contains("mail: outbox only"), "{}", first.first_line);
     let (s, pool) = call(&first.url, "CreateUserPool", json!({"PoolName": "durable"}));
     assert_eq!(s, 200);
     let pool_id = pool["UserPool"]["Id"].as_str().unwrap().to_string();
@@ -143,41 +112,29 @@ fn writes_survive_kill_9_and_keys_survive_restarts() {
         "CreateUserPoolClient",
         json!({"UserPoolId": pool_id, "ClientName": "c", "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH"]}),
     );
-    let client = c["UserPoolClient"]["ClientId"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let client = c["UserPoolClient"]["ClientId"].as_str().unwrap().to_string();
     let (s, _) = call(
         &first.url,
         "SignUp",
         json!({"ClientId": client, "Username": "kept", "Password": "Passw0rd!"}),
     );
     assert_eq!(s, 200);
-    let (s, _) = call(
-        &first.url,
-        "AdminConfirmSignUp",
-        json!({"UserPoolId": pool_id, "Username": "kept"}),
-    );
+    let (s, _) =
+        call(&first.url, "AdminConfirmSignUp", json!({"UserPoolId": pool_id, "Username": "kept"}));
     assert_eq!(s, 200);
     let (_, auth) = call(
         &first.url,
         "InitiateAuth",
         json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client, "AuthParameters": {"USERNAME": "kept", "PASSWORD": "Passw0rd!"}}),
     );
-    let access = auth["AuthenticationResult"]["AccessToken"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let access = auth["AuthenticationResult"]["AccessToken"].as_str().unwrap().to_string();
     // No graceful shutdown: SIGKILL right after the last 200.
     first.child.kill().unwrap();
     first.child.wait().unwrap();
 
     let mut second = spawn(&data, &keys);
-    let (s, user) = call(
-        &second.url,
-        "AdminGetUser",
-        json!({"UserPoolId": pool_id, "Username": "kept"}),
-    );
+    let (s, user) =
+        call(&second.url, "AdminGetUser", json!({"UserPoolId": pool_id, "Username": "kept"}));
     assert_eq!(s, 200, "{user}");
     assert_eq!(user["UserStatus"], "CONFIRMED");
     // Same keys: the access token from before the crash still verifies.
@@ -216,19 +173,10 @@ fn in_memory_mode_and_cli_basics() {
     ] {
         assert!(text.contains(flag), "--help lists {flag}");
     }
-    assert!(
-        text.contains("COGNITO_EMULATOR_SMTP_URL"),
-        "--help shows env twins"
-    );
-    let version = common::emulator_command()
-        .arg("--version")
-        .output()
-        .unwrap();
+    assert!(text.contains("COGNITO_EMULATOR_SMTP_URL"), "--help shows env twins");
+    let version = common::emulator_command().arg("--version").output().unwrap();
     assert!(String::from_utf8_lossy(&version.stdout).starts_with("cognito-emulator "));
-    let bad = common::emulator_command()
-        .args(["--fixed-code", "12ab"])
-        .output()
-        .unwrap();
+    let bad = common::emulator_command().args(["--fixed-code", "12ab"]).output().unwrap();
     assert!(!bad.status.success());
 }
 
@@ -249,19 +197,14 @@ fn sigterm_finishes_cleanly_and_json_logs_carry_the_request() {
     assert_eq!(s, 200);
 
     // `kill` is a shell builtin: no external binary needed.
-    let status = Command::new("sh")
-        .args(["-c", &format!("kill -TERM {}", p.child.id())])
-        .status()
-        .unwrap();
+    let status =
+        Command::new("sh").args(["-c", &format!("kill -TERM {}", p.child.id())]).status().unwrap();
     assert!(status.success());
     let exit = p.child.wait().unwrap();
     assert!(exit.success(), "SIGTERM ends with status 0, got {exit:?}");
     // The WAL was folded into the database file at shutdown.
     let wal = data.join("cognito.db-wal");
-    assert!(
-        !wal.exists() || std::fs::metadata(&wal).unwrap().len() == 0,
-        "WAL left behind"
-    );
+    assert!(!wal.exists() || std::fs::metadata(&wal).unwrap().len() == 0, "WAL left behind");
 
     let mut logs = String::new();
     std::io::Read::read_to_string(&mut p.child.stderr.take().unwrap(), &mut logs).unwrap();
@@ -274,9 +217,7 @@ fn sigterm_finishes_cleanly_and_json_logs_carry_the_request() {
     assert_eq!(request["outcome"], "ok");
     assert!(
         request["elapsed_ms"].is_number()
-            && request["request_id"]
-                .as_str()
-                .is_some_and(|r| r.len() == 36)
+            && request["request_id"].as_str().is_some_and(|r| r.len() == 36)
     );
 }
 
@@ -291,17 +232,11 @@ fn healthcheck_subcommand() {
         .status()
         .unwrap();
     assert!(ok.success(), "0.0.0.0 is checked on the loopback");
-    let ok = common::emulator_command()
-        .args(["healthcheck", "--url", &p.url])
-        .status()
-        .unwrap();
+    let ok = common::emulator_command().args(["healthcheck", "--url", &p.url]).status().unwrap();
     assert!(ok.success());
     p.child.kill().unwrap();
     p.child.wait().unwrap();
-    let down = common::emulator_command()
-        .args(["--port", &port, "healthcheck"])
-        .output()
-        .unwrap();
+    let down = common::emulator_command().args(["--port", &port, "healthcheck"]).output().unwrap();
     assert!(!down.status.success());
     assert!(String::from_utf8_lossy(&down.stderr).contains("/health"));
 }

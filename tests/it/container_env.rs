@@ -9,7 +9,7 @@ use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 
-mod common;
+use crate::common;
 
 /// The emulator's command with none of the caller's `COGNITO_EMULATOR_*` variables and the given ones.
 fn command(vars: &[(&str, String)]) -> Command {
@@ -32,11 +32,8 @@ impl Drop for Running {
 
 fn get(port: u16, path: &str) -> (u16, String) {
     let mut s = TcpStream::connect(("127.0.0.1", port)).expect("connect");
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
+    write!(s, "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n")
+        .unwrap();
     let mut answer = String::new();
     s.read_to_string(&mut answer).unwrap();
     let status = answer[9..12].parse().expect("status");
@@ -50,36 +47,19 @@ fn runs_from_the_images_environment_with_the_compose_seed_and_issuer() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     // The image's variables need a fixed port (the HEALTHCHECK reads it): take a free one.
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let vars = [
         ("COGNITO_EMULATOR_HOST", "127.0.0.1".to_string()),
         ("COGNITO_EMULATOR_PORT", port.to_string()),
         ("COGNITO_EMULATOR_DATA", data.display().to_string()),
-        (
-            "COGNITO_EMULATOR_KEYS",
-            data.join("keys").display().to_string(),
-        ),
-        (
-            "COGNITO_EMULATOR_SEED",
-            root.join("examples/seed.json").display().to_string(),
-        ),
-        (
-            "COGNITO_EMULATOR_ISSUER_URL",
-            "http://localhost:9229".to_string(),
-        ),
+        ("COGNITO_EMULATOR_KEYS", data.join("keys").display().to_string()),
+        ("COGNITO_EMULATOR_SEED", root.join("examples/seed.json").display().to_string()),
+        ("COGNITO_EMULATOR_ISSUER_URL", "http://localhost:9229".to_string()),
         ("COGNITO_EMULATOR_LOG_LEVEL", "warn".to_string()),
     ];
 
     // Nothing listens yet: the healthcheck fails.
-    let status = command(&vars)
-        .arg("healthcheck")
-        .stderr(Stdio::null())
-        .status()
-        .unwrap();
+    let status = command(&vars).arg("healthcheck").stderr(Stdio::null()).status().unwrap();
     assert!(!status.success());
 
     let mut child = command(&vars)
@@ -91,28 +71,16 @@ fn runs_from_the_images_environment_with_the_compose_seed_and_issuer() {
     let running = Running(child);
     let mut line = String::new();
     BufReader::new(stdout).read_line(&mut line).unwrap();
-    assert!(
-        line.contains(&format!("listening on http://127.0.0.1:{port}")),
-        "{line}"
-    );
+    assert!(line.contains(&format!("listening on http://127.0.0.1:{port}")), "{line}");
 
     let status = command(&vars).arg("healthcheck").status().unwrap();
-    assert!(
-        status.success(),
-        "healthcheck failed against a running emulator"
-    );
+    assert!(status.success(), "healthcheck failed against a running emulator");
 
     // The seed applied (its fixed pool id) and the issuer is the configured one, not the listen address.
-    let (code, body) = get(
-        port,
-        "/us-east-1_Example01/.well-known/openid-configuration",
-    );
+    let (code, body) = get(port, "/us-east-1_Example01/.well-known/openid-configuration");
     assert_eq!(code, 200, "{body}");
     let config: serde_json::Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(
-        config["issuer"],
-        "http://localhost:9229/us-east-1_Example01"
-    );
+    assert_eq!(config["issuer"], "http://localhost:9229/us-east-1_Example01");
     assert_eq!(
         config["jwks_uri"],
         "http://localhost:9229/us-east-1_Example01/.well-known/jwks.json"

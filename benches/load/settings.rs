@@ -1,0 +1,79 @@
+//! The knobs of the run, from `LOAD_*` environment variables (see the crate documentation).
+
+use std::path::PathBuf;
+
+pub struct Settings {
+    pub quick: bool,
+    pub seq_signups: usize,
+    pub seq_samples: usize,
+    pub connections: usize,
+    pub seconds: f64,
+    pub warmup: f64,
+    pub pool_sizes: Vec<usize>,
+    pub signup_samples: usize,
+    pub fill_connections: usize,
+    pub fill_argon2: (u32, u32),
+    pub quiet_wait: f64,
+    pub srp_max_rate: f64,
+    pub bin: PathBuf,
+}
+
+/// `LOAD_QUICK` set to anything but empty or `0`.
+pub fn quick_requested() -> bool {
+    std::env::var("LOAD_QUICK").is_ok_and(|v| !v.is_empty() && v != "0")
+}
+
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
+    match std::env::var(name) {
+        Ok(v) if !v.trim().is_empty() => v
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("{name}={v:?} is not a valid value")),
+        _ => default,
+    }
+}
+
+impl Settings {
+    pub fn from_env() -> Settings {
+        let quick = quick_requested();
+        fn pick<T>(quick: bool, full: T, small: T) -> T {
+            if quick { small } else { full }
+        }
+        let sizes = std::env::var("LOAD_POOL_SIZES")
+            .unwrap_or_else(|_| pick(quick, "0,10000,100000", "0,300").to_string());
+        let mut pool_sizes: Vec<usize> = sizes
+            .split(',')
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| {
+                s.trim()
+                    .parse()
+                    .unwrap_or_else(|_| panic!("LOAD_POOL_SIZES: {s:?} is not a number"))
+            })
+            .collect();
+        pool_sizes.sort_unstable();
+        pool_sizes.dedup();
+        let fill = std::env::var("LOAD_FILL_ARGON2").unwrap_or_else(|_| "1024,1".into());
+        let fill_argon2 = fill
+            .split_once(',')
+            .and_then(|(m, t)| Some((m.trim().parse().ok()?, t.trim().parse().ok()?)))
+            .unwrap_or_else(|| panic!("LOAD_FILL_ARGON2={fill:?}: expected `<KiB>,<iterations>`"));
+        let bin = std::env::var_os("LOAD_BIN")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_cognito-emulator")));
+        Settings {
+            quick,
+            seq_signups: env_or("LOAD_SEQ_SIGNUPS", pick(quick, 200, 20)),
+            seq_samples: env_or("LOAD_SEQ_SAMPLES", pick(quick, 2000, 100)),
+            connections: env_or("LOAD_CONNECTIONS", 16),
+            seconds: env_or("LOAD_SECONDS", pick(quick, 10.0, 1.0)),
+            warmup: env_or("LOAD_WARMUP_SECONDS", pick(quick, 2.0, 0.5)),
+            pool_sizes,
+            signup_samples: env_or("LOAD_SIGNUP_SAMPLES", pick(quick, 200, 20)),
+            fill_connections: env_or("LOAD_FILL_CONNECTIONS", 32),
+            fill_argon2,
+            quiet_wait: env_or("LOAD_QUIET_WAIT_SECONDS", pick(quick, 120.0, 10.0)),
+            srp_max_rate: env_or("LOAD_SRP_MAX_RATE", 800.0),
+            bin,
+        }
+    }
+}

@@ -1,0 +1,280 @@
+//! Workloads 3 and 4: SignUp latency, then AdminGetUser and ListUsers lookups, against pool size (the
+//! same pool, filled between the sizes).
+
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::bodies::{admin_get_user_body, list_users_body, make_pool, sign_up_body};
+use crate::http::Conn;
+use crate::measure::{ErrorLog, Samples, Stats, lookup_outcome};
+use crate::server::{CpuMeter, CpuUse, Server, wait_quiet};
+use crate::settings::Settings;
+use crate::workloads::throughput::{Throughput, Work, throughput};
+
+pub struct SizeRow {
+    pub users_before: usize,
+    pub stats: Stats,
+    pub rss_after: Option<u64>,
+    pub cpu: CpuUse,
+    pub fill: Option<String>,
+}
+
+pub const SIZE_WARMUP: usize = 10;
+
+/// Sequential SignUps on one fresh connection: `SIZE_WARMUP` untimed, then `samples` timed.
+async fn measure_sign_ups(
+    server: &Server,
+    client: &str,
+    tag: usize,
+    s: &Settings,
+    log: &mut ErrorLog,
+) -> (Samples, usize, CpuUse) {
+    let samples = s.signup_samples;
+    wait_quiet(server, s).await;
+    let mut conn = Conn::open(&server.addr).await;
+    let mut added = 0;
+    let mut warm = Samples::default();
+    for i in 0..SIZE_WARMUP {
+        let r = conn
+            .call(
+                "SignUp",
+                &sign_up_body(client, &format!("warm{tag}-{i:04}")),
+            )
+            .await;
+        warm.record(Duration::ZERO, &r);
+    }
+    added += warm.latencies.len();
+    log.add(&format!("pool-size {tag}: warm-up SignUp"), &warm.errors);
+    let mut samples_out = Samples::default();
+    let meter = CpuMeter::start(server);
+    for i in 0..samples {
+        let body = sign_up_body(client, &format!("size{tag}-{i:05}"));
+        let t = Instant::now();
+        let r = conn.call("SignUp", &body).await;
+        samples_out.record(t.elapsed(), &r);
+    }
+    let cpu = meter.stop(server);
+    added += samples_out.latencies.len();
+    log.add(
+        &format!("pool-size {tag}: measured SignUp"),
+        &samples_out.errors,
+    );
+    (samples_out, added, cpu)
+}
+
+/// Adds `count` users with SignUp at `connections` concurrency; returns (added, seconds).
+pub async fn fill(
+    addr: &str,
+    client: &str,
+    first: usize,
+    count: usize,
+    connections: usize,
+    log: &mut ErrorLog,
+) -> (usize, f64) {
+    let next = Arc::new(AtomicUsize::new(0));
+    let t = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..connections.max(1) {
+        let (next, addr, client) = (next.clone(), addr.to_string(), client.to_string());
+        tasks.push(tokio::spawn(async move {
+            let mut conn = Conn::open(&addr).await;
+            let mut samples = Samples::default();
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                if i >= count {
+                    break;
+                }
+                let r = conn
+                    .call(
+                        "SignUp",
+                        &sign_up_body(&client, &format!("fill{:08}", first + i)),
+                    )
+                    .await;
+                samples.record(Duration::ZERO, &r);
+            }
+            samples
+        }));
+    }
+    let mut all = Samples::default();
+    for task in tasks {
+        all.merge(task.await.expect("fill task"));
+    }
+    log.add("pool fill SignUp", &all.errors);
+    (all.latencies.len(), t.elapsed().as_secs_f64())
+}
+
+/// AdminGetUser or ListUsers at one pool size.
+pub struct LookupRow {
+    pub users: usize,
+    pub op: &'static str,
+    pub seq: Stats,
+    pub tp: Throughput,
+}
+
+/// A spread-out order over `len` users (consecutive requests ask for distant users).
+fn spread(i: usize, len: usize) -> usize {
+    ((i as u128 * 1_000_003) % len.max(1) as u128) as usize
+}
+
+/// Sequential samples, then a throughput run, of AdminGetUser and of ListUsers `email = "..."`, each
+/// request for another of `names` (all in the pool).
+async fn measure_lookups(
+    server: &Server,
+    pool: &str,
+    names: &Arc<Vec<String>>,
+    s: &Settings,
+    log: &mut ErrorLog,
+) -> Vec<LookupRow> {
+    let mut rows = Vec::new();
+    type MakeBody = fn(&str, &str) -> Vec<u8>;
+    let ops: [(&'static str, &'static str, MakeBody); 2] = [
+        ("AdminGetUser", "AdminGetUser", admin_get_user_body),
+        (
+            "ListUsers",
+            "ListUsers Filter email = \"…\"",
+            list_users_body,
+        ),
+    ];
+    for (op, label, make_body) in ops {
+        wait_quiet(server, s).await;
+        let mut conn = Conn::open(&server.addr).await;
+        let mut seq = Samples::default();
+        for i in 0..s.seq_samples {
+            let name = &names[spread(i, names.len())];
+            let body = make_body(pool, name);
+            let t = Instant::now();
+            let r = conn.call(op, &body).await;
+            seq.record_outcome(t.elapsed(), lookup_outcome(&r, name));
+        }
+        drop(conn);
+        log.add(
+            &format!("{} users: sequential {label}", names.len()),
+            &seq.errors,
+        );
+        let (pool_id, list) = (pool.to_string(), names.clone());
+        let conns = s.connections;
+        let tp = throughput(
+            server,
+            s,
+            label,
+            format!("each request another of the {} users", names.len()),
+            Work::Lookup(Arc::new(move |c, i| {
+                let name = &list[spread(c + i * conns + 7, list.len())];
+                (op, make_body(&pool_id, name), name.clone())
+            })),
+        )
+        .await;
+        log.add(
+            &format!("{} users: throughput {label} (warm-up)", names.len()),
+            &tp.warmup_errors,
+        );
+        log.add(
+            &format!("{} users: throughput {label}", names.len()),
+            &tp.measured.errors,
+        );
+        rows.push(LookupRow {
+            users: names.len(),
+            op: label,
+            seq: seq.stats(),
+            tp,
+        });
+    }
+    rows
+}
+
+pub async fn pool_sizes(
+    s: &Settings,
+    keys: &Path,
+    log: &mut ErrorLog,
+    logged: &mut usize,
+) -> (Vec<SizeRow>, Vec<LookupRow>, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let mut rows = Vec::new();
+    let mut lookups = Vec::new();
+    // Every user signed up in this pool, for the lookups.
+    let mut names: Vec<String> = Vec::new();
+    let mut server = Server::start(&s.bin, &data, keys, None, "pool-size");
+    let (pool, client) = {
+        let mut conn = Conn::open(&server.addr).await;
+        make_pool(&mut conn, "load-sizes").await
+    };
+    let mut users = 0usize;
+    let mut fill_notes = Vec::new();
+    let mut filled_total = 0usize;
+    for &size in &s.pool_sizes {
+        let mut fill_note = None;
+        // Fill so that the timed SignUps start at `size` users (the untimed warm-up ones included).
+        let target = size.saturating_sub(SIZE_WARMUP);
+        if target > users {
+            *logged += server.logged.load(Ordering::Relaxed);
+            server.stop();
+            let filler = Server::start(&s.bin, &data, keys, Some(s.fill_argon2), "pool-fill");
+            eprintln!("load: filling the pool from {users} to {target} users...");
+            let (added, secs) = fill(
+                &filler.addr,
+                &client,
+                filled_total,
+                target - users,
+                s.fill_connections,
+                log,
+            )
+            .await;
+            names.extend(
+                (filled_total..filled_total + (target - users)).map(|i| format!("fill{i:08}")),
+            );
+            filled_total += target - users;
+            users += added;
+            fill_note = Some(format!(
+                "+{added} in {secs:.0} s ({:.0}/s)",
+                added as f64 / secs
+            ));
+            fill_notes.push(format!(
+                "{added} users in {secs:.1} s ({:.0} SignUp/s)",
+                added as f64 / secs
+            ));
+            *logged += filler.logged.load(Ordering::Relaxed);
+            filler.stop();
+            server = Server::start(&s.bin, &data, keys, None, "pool-size");
+        }
+        eprintln!("load: SignUp latency with {users} users in the pool...");
+        let (samples, added, cpu) = measure_sign_ups(&server, &client, size, s, log).await;
+        let users_before = users + added - samples.latencies.len();
+        users += added;
+        rows.push(SizeRow {
+            users_before,
+            stats: samples.stats(),
+            rss_after: server.rss_kib(),
+            cpu,
+            fill: fill_note,
+        });
+        names.extend((0..SIZE_WARMUP).map(|i| format!("warm{size}-{i:04}")));
+        names.extend((0..s.signup_samples).map(|i| format!("size{size}-{i:05}")));
+        eprintln!(
+            "load: AdminGetUser and ListUsers with {} users in the pool...",
+            names.len()
+        );
+        let list = Arc::new(names.clone());
+        lookups.extend(measure_lookups(&server, &pool, &list, s, log).await);
+    }
+    *logged += server.logged.load(Ordering::Relaxed);
+    server.stop();
+    let note = if fill_notes.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "Filled with real SignUp calls ({} connections) to an emulator started with `--argon2-memory-kib {} --argon2-iterations {}` \
+             on the same data directory, then restarted with the OWASP defaults for the timed SignUps (the fill users, left UNCONFIRMED, have \
+             cheaper stored hashes, which does not change the cost of a new SignUp; their rows, indexes and outbox entries are \
+             those of any SignUp). \
+             Fills: {}.",
+            s.fill_connections,
+            s.fill_argon2.0,
+            s.fill_argon2.1,
+            fill_notes.join("; ")
+        )
+    };
+    (rows, lookups, note)
+}

@@ -1,0 +1,19 @@
+//! The Rust integration tests, as one test binary: each module below used to be a file of its own under
+//! tests/, and so a binary of its own that linked the crate again. `cargo test --test it <filter>` runs
+//! a part of them (`cargo test --test it accounts::` for one module).
+//!
+//! Most modules start an emulator in-process (`common::start`); durability and container_env run the
+//! binary cargo built for this package (`common::emulator_command`).
+
+mod common;
+
+mod accounts;
+mod auth;
+mod challenges;
+mod container_env;
+mod durability;
+mod pools;
+mod sdk;
+mod seed_control;
+mod sign_up;
+mod wire;
