@@ -39,6 +39,7 @@ import path from "node:path";
 import { pathToFileURL, fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 
+const SYNC_GRACE_MS = 100;
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations\/?$/;
 const FUNCTION_NAME =
   /^(?:arn:(aws[a-zA-Z-]*):lambda:)?(?:([a-z]{2}(?:-gov)?-[a-z]+-\d{1}):)?(?:(\d{12}):)?(?:function:)?([a-zA-Z0-9\-_.]+)(?::(\$LATEST|[a-zA-Z0-9\-_]+))?$/;
@@ -393,9 +394,10 @@ export class LambdaHost {
       if (returned && typeof returned.then === "function") {
         returned.then(succeed, fail);
       } else if (fn.handler.length < 3) {
-        // Not async and not callback-style: the runtime ignores the return value and answers null
-        // once nothing is left to run; give a synchronous context.succeed/done a chance first.
-        setImmediate(() => succeed(null));
+        // Not async and not callback-style: the runtime ignores the return value and answers null once
+        // the event loop is empty, unless context.succeed/done/fail is called first. A shared host cannot
+        // see "empty", so it waits SYNC_GRACE_MS for a context.* call, then answers null.
+        setTimeout(() => succeed(null), SYNC_GRACE_MS).unref();
       }
     } catch (err) {
       fail(err);
