@@ -111,20 +111,15 @@ pub fn pre_sign_up(ctx: &Ctx, pool: &PoolRow, e: PreSignUpEvent<'_>) -> Result<P
     });
     let response =
         json!({"autoConfirmUser": false, "autoVerifyEmail": false, "autoVerifyPhone": false});
-    let Some(r) = run(
-        ctx,
-        &env,
-        with_client_metadata(request, e.client_metadata),
-        response,
-    )?
-    else {
-        return Ok(PreSignUp::default());
+    let request = with_client_metadata(request, e.client_metadata);
+    let read = |r: &Map<String, Value>| {
+        Ok(PreSignUp {
+            auto_confirm: flag(r, "autoConfirmUser")?,
+            auto_verify_email: flag(r, "autoVerifyEmail")?,
+            auto_verify_phone: flag(r, "autoVerifyPhone")?,
+        })
     };
-    Ok(PreSignUp {
-        auto_confirm: flag(&r, "autoConfirmUser")?,
-        auto_verify_email: flag(&r, "autoVerifyEmail")?,
-        auto_verify_phone: flag(&r, "autoVerifyPhone")?,
-    })
+    Ok(run(ctx, &env, request, response, read)?.unwrap_or_default())
 }
 
 /// PostConfirmation (`PostConfirmation_ConfirmSignUp` / `_ConfirmForgotPassword`), after the
@@ -140,12 +135,8 @@ pub fn post_confirmation(
 ) -> Result<()> {
     let env = envelope(pool, Trigger::PostConfirmation, source, user_name, caller);
     let request = json!({"userAttributes": user_attributes});
-    run(
-        ctx,
-        &env,
-        with_client_metadata(request, client_metadata),
-        json!({}),
-    )?;
+    let request = with_client_metadata(request, client_metadata);
+    run(ctx, &env, request, json!({}), |_| Ok(()))?;
     Ok(())
 }
 
@@ -199,7 +190,7 @@ pub fn pre_authentication(
         "validationData": string_map(validation_data),
         "userNotFound": not_found,
     });
-    run(ctx, &env, request, json!({}))?;
+    run(ctx, &env, request, json!({}), |_| Ok(()))?;
     Ok(())
 }
 
@@ -222,12 +213,8 @@ pub fn post_authentication(
         Caller::client(client_id),
     );
     let request = json!({"userAttributes": user_attributes, "newDeviceUsed": new_device_used});
-    run(
-        ctx,
-        &env,
-        with_client_metadata(request, client_metadata),
-        json!({}),
-    )?;
+    let request = with_client_metadata(request, client_metadata);
+    run(ctx, &env, request, json!({}), |_| Ok(()))?;
     Ok(())
 }
 
@@ -277,25 +264,22 @@ pub fn user_migration(
         "userAttributes": null, "finalUserStatus": null, "messageAction": null,
         "desiredDeliveryMediums": null, "forceAliasCreation": null, "enableSMSMFA": null,
     });
-    let Some(r) = run(
-        ctx,
-        &env,
-        with_client_metadata(request, client_metadata),
-        response,
-    )?
-    else {
-        return Ok(None);
-    };
-    let attributes = string_pairs(&r, "userAttributes")?;
+    let request = with_client_metadata(request, client_metadata);
+    Ok(run(ctx, &env, request, response, read_migrated)?.flatten())
+}
+
+/// UserMigration's answer: `None` when it returned no user attributes (no such user).
+fn read_migrated(r: &Map<String, Value>) -> Result<Option<Migrated>> {
+    let attributes = string_pairs(r, "userAttributes")?;
     if attributes.is_empty() {
         return Ok(None);
     }
-    let status = match text(&r, "finalUserStatus")?.as_deref() {
+    let status = match text(r, "finalUserStatus")?.as_deref() {
         Some("CONFIRMED") => UserStatus::Confirmed,
         None | Some("RESET_REQUIRED") => UserStatus::ResetRequired,
         Some(_) => return Err(unrecognizable()),
     };
-    let suppress = match text(&r, "messageAction")?.as_deref() {
+    let suppress = match text(r, "messageAction")?.as_deref() {
         Some("SUPPRESS") => true,
         None | Some("RESEND") => false,
         Some(_) => return Err(unrecognizable()),
@@ -317,8 +301,8 @@ pub fn user_migration(
         status,
         suppress,
         mediums,
-        force_alias_creation: flag(&r, "forceAliasCreation")?,
-        enable_sms_mfa: flag(&r, "enableSMSMFA")?,
+        force_alias_creation: flag(r, "forceAliasCreation")?,
+        enable_sms_mfa: flag(r, "enableSMSMFA")?,
     }))
 }
 
@@ -370,20 +354,15 @@ pub fn custom_message(
         "usernameParameter": username_parameter,
     });
     let response = json!({"smsMessage": null, "emailMessage": null, "emailSubject": null});
-    let Some(r) = run(
-        ctx,
-        &env,
-        with_client_metadata(request, e.client_metadata),
-        response,
-    )?
-    else {
-        return Ok(None);
+    let request = with_client_metadata(request, e.client_metadata);
+    let read = |r: &Map<String, Value>| {
+        Ok(CustomMessage {
+            sms: text(r, "smsMessage")?,
+            email: text(r, "emailMessage")?,
+            subject: text(r, "emailSubject")?,
+        })
     };
-    Ok(Some(CustomMessage {
-        sms: text(&r, "smsMessage")?,
-        email: text(&r, "emailMessage")?,
-        subject: text(&r, "emailSubject")?,
-    }))
+    run(ctx, &env, request, response, read)
 }
 
 /// CustomEmailSender / CustomSMSSender, invoked asynchronously with the code. AWS encrypts the code
@@ -509,18 +488,20 @@ pub fn define_auth_challenge(
         Caller::client(e.client_id),
     );
     let response = json!({"challengeName": null, "issueTokens": null, "failAuthentication": null});
-    let r = run(ctx, &env, custom_request(e, Map::new()), response)?
-        .ok_or_else(|| not_configured(Trigger::DefineAuthChallenge))?;
-    if flag(&r, "failAuthentication")? {
-        return Ok(Decision::Fail);
-    }
-    if flag(&r, "issueTokens")? {
-        return Ok(Decision::IssueTokens);
-    }
-    match text(&r, "challengeName")? {
-        Some(name) => Ok(Decision::Challenge(name)),
-        None => Err(unrecognizable()),
-    }
+    let read = |r: &Map<String, Value>| {
+        if flag(r, "failAuthentication")? {
+            return Ok(Decision::Fail);
+        }
+        if flag(r, "issueTokens")? {
+            return Ok(Decision::IssueTokens);
+        }
+        match text(r, "challengeName")? {
+            Some(name) => Ok(Decision::Challenge(name)),
+            None => Err(unrecognizable()),
+        }
+    };
+    run(ctx, &env, custom_request(e, Map::new()), response, read)?
+        .ok_or_else(|| not_configured(Trigger::DefineAuthChallenge))
 }
 
 /// A challenge CreateAuthChallenge made.
@@ -551,19 +532,21 @@ pub fn create_auth_challenge(
     let mut extra = Map::new();
     extra.insert("challengeName".into(), json!(challenge_name));
     let response = json!({"publicChallengeParameters": null, "privateChallengeParameters": null, "challengeMetadata": null});
-    let r = run(ctx, &env, custom_request(e, extra), response)?
-        .ok_or_else(|| not_configured(Trigger::CreateAuthChallenge))?;
-    let map = |key: &str| -> Result<Map<String, Value>> {
-        Ok(string_pairs(&r, key)?
-            .into_iter()
-            .map(|(k, v)| (k, Value::String(v)))
-            .collect())
+    let read = |r: &Map<String, Value>| {
+        let map = |key: &str| -> Result<Map<String, Value>> {
+            Ok(string_pairs(r, key)?
+                .into_iter()
+                .map(|(k, v)| (k, Value::String(v)))
+                .collect())
+        };
+        Ok(CreatedChallenge {
+            public: map("publicChallengeParameters")?,
+            private: map("privateChallengeParameters")?,
+            metadata: text(r, "challengeMetadata")?,
+        })
     };
-    Ok(CreatedChallenge {
-        public: map("publicChallengeParameters")?,
-        private: map("privateChallengeParameters")?,
-        metadata: text(&r, "challengeMetadata")?,
-    })
+    run(ctx, &env, custom_request(e, extra), response, read)?
+        .ok_or_else(|| not_configured(Trigger::CreateAuthChallenge))
 }
 
 /// VerifyAuthChallengeResponse: whether `answer` is right.
@@ -587,12 +570,9 @@ pub fn verify_auth_challenge(
         Value::Object(private.clone()),
     );
     extra.insert("challengeAnswer".into(), json!(answer));
-    let r = run(
-        ctx,
-        &env,
-        custom_request(e, extra),
-        json!({"answerCorrect": null}),
-    )?
-    .ok_or_else(|| not_configured(Trigger::VerifyAuthChallengeResponse))?;
-    flag(&r, "answerCorrect")
+    let response = json!({"answerCorrect": null});
+    run(ctx, &env, custom_request(e, extra), response, |r| {
+        flag(r, "answerCorrect")
+    })?
+    .ok_or_else(|| not_configured(Trigger::VerifyAuthChallengeResponse))
 }

@@ -191,13 +191,16 @@ fn failure(trigger: Trigger, answer: &Answer) -> CognitoError {
 }
 
 /// Invokes the pool's `trigger` synchronously with the event `env` + `request` + initial `response`,
-/// and returns the function's `response` object. `None` when the pool does not configure the trigger.
-pub fn run(
+/// and reads the function's `response` object with `read` (whose error, AWS's "Unrecognizable lambda
+/// output" for a member of the wrong type, is logged as the outcome too). `None` when the pool does not
+/// configure the trigger.
+pub fn run<T>(
     ctx: &Ctx,
     env: &Envelope<'_>,
     request: Value,
     response: Value,
-) -> Result<Option<Map<String, Value>>> {
+    read: impl FnOnce(&Map<String, Value>) -> Result<T>,
+) -> Result<Option<T>> {
     let Some(function) = env.pool.config.lambda_config.function(env.trigger) else {
         return Ok(None);
     };
@@ -205,8 +208,8 @@ pub fn run(
     let (answer, entry) = call(ctx, env, function, &event, false);
     let outcome = match &answer {
         Answer::Returned(Ok(returned)) => match returned.get("response") {
-            Some(Value::Object(r)) => Ok(r.clone()),
-            Some(Value::Null) => Ok(Map::new()),
+            Some(Value::Object(r)) => read(r),
+            Some(Value::Null) => read(&Map::new()),
             _ => Err(failure(env.trigger, &answer)),
         },
         Answer::Returned(Err(_)) => Err(err!(

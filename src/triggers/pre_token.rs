@@ -276,10 +276,8 @@ pub fn pre_token_generation(
         "claimsAndScopeOverrideDetails"
     };
     let request = with_client_metadata(request, e.client_metadata);
-    let Some(response) = run(ctx, &env, request, json!({ response_key: null }))? else {
-        return Ok(None);
-    };
-    read_overrides(version, &response).map(Some)
+    let response = json!({ response_key: null });
+    run(ctx, &env, request, response, |r| read_overrides(version, r))
 }
 
 fn set_groups(id: &mut Map<String, Value>, access: &mut Map<String, Value>, g: Option<&Groups>) {

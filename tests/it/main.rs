@@ -16,4 +16,5 @@ mod pools;
 mod sdk;
 mod seed_control;
 mod sign_up;
+mod triggers;
 mod wire;
