@@ -11,7 +11,8 @@ use crate::crypto::keys::Keys;
 use crate::crypto::password::Passwords;
 use crate::mail;
 use crate::store::{self, Store};
-use crate::triggers;
+use crate::triggers::invoke::Invoker;
+use crate::triggers::log::InvocationLog;
 
 /// Everything a request may touch, shared by all requests.
 pub struct App {
@@ -30,9 +31,9 @@ pub struct App {
     /// One permit per core for running handlers (see `protocol`).
     pub workers: Arc<Semaphore>,
     /// The Lambda Invoke client (triggers).
-    pub lambda: triggers::invoke::Invoker,
+    pub lambda: Invoker,
     /// The last trigger invocations.
-    pub invocations: triggers::log::InvocationLog,
+    pub invocations: InvocationLog,
 }
 
 /// Why an `App` could not be built.
@@ -69,7 +70,7 @@ impl App {
             passwords,
             mail: mail::Mailer::default(),
             workers: Arc::new(Semaphore::new(cores)),
-            lambda: triggers::invoke::Invoker::new(&config),
+            lambda: Invoker::new(&config),
             invocations: Default::default(),
             config,
         })

@@ -12,7 +12,7 @@ use crate::auth::checks::{Wording, identify, incorrect, unknown_user};
 use crate::auth::flow::Attempt;
 use crate::auth::request::InitiateRequest;
 use crate::auth::session::{self, CustomState, State, Step};
-use crate::auth::{Caller, Outcome, Params, required, srp_auth};
+use crate::auth::{Caller, Outcome, Params, required, srp_challenge};
 use crate::domain::UserStatus;
 use crate::domain::challenge::ChallengeName;
 use crate::err;
@@ -202,9 +202,9 @@ fn next(
                     "Missing required parameter SRP_A"
                 )
             })?;
-            let a = srp_auth::parse_a(&a_hex)?;
+            let a = srp_challenge::parse_a(&a_hex)?;
             attempt.custom = Some(state);
-            srp_auth::password_verifier(*attempt, &a)
+            srp_challenge::password_verifier(*attempt, &a)
         }
         Decision::Challenge(name) if name == "CUSTOM_CHALLENGE" => {
             let created = {

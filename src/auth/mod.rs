@@ -12,6 +12,7 @@ pub mod request;
 pub mod respond;
 pub mod session;
 pub mod srp_auth;
+pub mod srp_challenge;
 pub mod start;
 pub mod tokens;
 pub mod user_auth;

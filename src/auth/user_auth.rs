@@ -9,7 +9,7 @@ use crate::auth::flow::{Attempt, CodeStage};
 use crate::auth::password;
 use crate::auth::request::InitiateRequest;
 use crate::auth::session::{self, Handle, Kind, Step};
-use crate::auth::{Outcome, Params, required, srp_auth};
+use crate::auth::{Outcome, Params, required, srp_challenge};
 use crate::domain::challenge::{ChallengeName, FirstFactor};
 use crate::domain::mfa::Factor;
 use crate::domain::{UserStatus, attributes};
@@ -144,8 +144,8 @@ fn go(attempt: Attempt<'_>, factor: FirstFactor, params: &Params) -> Result<Outc
             attempt.after_first_factor()
         }
         FirstFactor::PasswordSrp => {
-            let a = srp_auth::parse_a(required(params, "SRP_A")?)?;
-            srp_auth::password_verifier(attempt, &a)
+            let a = srp_challenge::parse_a(required(params, "SRP_A")?)?;
+            srp_challenge::password_verifier(attempt, &a)
         }
         FirstFactor::EmailOtp => attempt.ask(Factor::Email, CodeStage::FirstFactor),
         FirstFactor::SmsOtp => attempt.ask(Factor::Sms, CodeStage::FirstFactor),

@@ -1,0 +1,94 @@
+//! The PASSWORD_VERIFIER challenge: the client's `SRP_A` checked, the server's ephemeral, and the
+//! challenge parameters (SALT, SRP_B, SECRET_BLOCK, USER_ID_FOR_SRP, USERNAME). Issued by
+//! USER_SRP_AUTH, USER_AUTH's PASSWORD_SRP and custom auth started with SRP; answered in `srp_auth`.
+
+use std::collections::HashMap;
+
+use num_bigint::BigUint;
+
+use crate::auth::Outcome;
+use crate::auth::checks::incorrect;
+use crate::auth::flow::Attempt;
+use crate::auth::password::check_lockout;
+use crate::auth::session::{self, Handle, Step};
+use crate::crypto::srp::{self, ServerEphemeral};
+use crate::domain::UserStatus;
+use crate::domain::challenge::ChallengeName;
+use crate::err;
+use crate::error::Result;
+
+/// The client's SRP_A, checked (hexadecimal, not a multiple of N).
+pub fn parse_a(hex: &str) -> Result<BigUint> {
+    let a = srp::parse_hex(hex).ok_or_else(|| {
+        err!(
+            InvalidParameterException,
+            "SRP_A is not a hexadecimal number"
+        )
+    })?;
+    srp::check_a(&a).map_err(|_| {
+        err!(
+            InvalidParameterException,
+            "SRP_A is invalid: it is a multiple of N"
+        )
+    })?;
+    Ok(a)
+}
+
+pub fn hex(x: &BigUint) -> String {
+    x.to_str_radix(16)
+}
+
+/// The PASSWORD_VERIFIER challenge for a user already identified (USER_SRP_AUTH, or USER_AUTH's
+/// PASSWORD_SRP) with the client's checked `A`.
+pub fn password_verifier(attempt: Attempt<'_>, a: &BigUint) -> Result<Outcome> {
+    let ctx = attempt.ctx;
+    if attempt.user.status == UserStatus::Unconfirmed {
+        return Err(err!(UserNotConfirmedException, "User is not confirmed."));
+    }
+    check_lockout(ctx, &attempt.user)?;
+    let (Some(salt), Some(verifier)) = (&attempt.user.srp_salt, &attempt.user.srp_verifier) else {
+        return Err(incorrect());
+    };
+    let eph = srp::server_ephemeral(verifier);
+    let salt = BigUint::from_bytes_be(salt);
+    let state = attempt.state(Step::PasswordVerifier {
+        b: hex(&eph.b),
+        big_b: hex(&eph.big_b),
+        a: hex(a),
+        fake: false,
+        custom: attempt.custom.clone(),
+    });
+    let handle = session::create(
+        ctx,
+        attempt.client,
+        Some(attempt.user.pk),
+        ChallengeName::PasswordVerifier,
+        &state,
+    )?;
+    Ok(verifier_challenge(
+        &handle,
+        &salt,
+        &eph,
+        &attempt.user.username,
+    ))
+}
+
+pub fn verifier_challenge(
+    handle: &Handle,
+    salt: &BigUint,
+    eph: &ServerEphemeral,
+    user_id: &str,
+) -> Outcome {
+    let parameters = HashMap::from([
+        ("SALT".to_string(), srp::pad_hex(salt)),
+        ("SRP_B".to_string(), hex(&eph.big_b)),
+        ("SECRET_BLOCK".to_string(), handle.secret_block()),
+        ("USER_ID_FOR_SRP".to_string(), user_id.to_string()),
+        ("USERNAME".to_string(), user_id.to_string()),
+    ]);
+    Outcome::Challenge {
+        name: ChallengeName::PasswordVerifier,
+        session: handle.session(),
+        parameters,
+    }
+}
