@@ -109,3 +109,27 @@ def test_node_example(seeded):
     assert done.returncode == 0, f"sign-in.mjs failed:\n{done.stdout}\n{done.stderr}"
     assert "node: OK" in done.stdout
     assert "ID token verified by aws-jwt-verify" in done.stdout
+
+
+def test_triggers_example(start_emulator):
+    """examples/triggers as its README runs it: the repository's Lambda-compatible host serving the
+    example handlers, an emulator pointed at it, and the demo script."""
+    port = free_port()
+    host = subprocess.Popen(
+        [sys.executable, str(REPO_ROOT / "tests" / "e2e" / "lambda" / "host.py"), "--port", str(port),
+         "--handlers", str(EXAMPLES / "triggers" / "handlers")],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    try:
+        line = host.stdout.readline().decode()
+        assert line.startswith("LAMBDA_HOST_URL="), line
+        emu = start_emulator(extra_args=["--lambda-endpoint", f"http://127.0.0.1:{port}"])
+        out = subprocess.run([sys.executable, str(EXAMPLES / "triggers" / "demo.py")],
+                             env=dict(os.environ, EMULATOR_URL=emu.url), capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, out.stdout + out.stderr
+        assert "refused: PreSignUp failed with error Sign-ups from blocked.example are not allowed." in out.stdout
+        assert "UserConfirmed: True" in out.stdout
+        assert "tenant claim: example.com" in out.stdout
+    finally:
+        host.terminate()
+        host.wait(10)
