@@ -175,7 +175,11 @@ pub fn export(app: &Arc<App>) -> Result<Value> {
         };
         out.push(serde_json::to_value(entry)?);
     }
-    let mut doc = serde_json::to_value(SeedFile { user_pools: out })?;
+    let file = SeedFile {
+        user_pools: out,
+        lambda_functions: Vec::new(),
+    };
+    let mut doc = serde_json::to_value(file)?;
     ops::strip_nulls(&mut doc);
     Ok(doc)
 }

@@ -10,6 +10,7 @@ use serde_json::{Map, Value, json};
 
 use super::{SeedClient, SeedError, SeedFile, SeedPool, SeedUser, Summary, fail};
 use crate::app::{App, Ctx};
+use crate::config::LambdaFunction;
 use crate::domain::{UserStatus, ids};
 use crate::error::CognitoError;
 use crate::ops::admin_create_user::{Preset, PresetPassword};
@@ -66,7 +67,20 @@ pub fn apply(app: &Arc<App>, doc: Value, only_pool: Option<&str>) -> Result<Summ
     if !doc.is_object() {
         return Err(fail("(document)", "must be an object"));
     }
-    let file: SeedFile = typed(doc, "(document)", "UserPools")?;
+    let file: SeedFile = typed(doc, "(document)", "UserPools, LambdaFunctions")?;
+    for (i, f) in file.lambda_functions.iter().enumerate() {
+        if !(f.endpoint.starts_with("http://") || f.endpoint.starts_with("https://")) {
+            return Err(fail(
+                &format!("LambdaFunctions[{i}] ({})", f.function),
+                "Endpoint must be an http:// URL",
+            ));
+        }
+        app.lambda.add_function(LambdaFunction {
+            function: f.function.clone(),
+            endpoint: f.endpoint.trim_end_matches('/').to_string(),
+            invoke_as: f.invoke_as.clone(),
+        });
+    }
     let mut summary = Summary::default();
     for (i, pool) in file.user_pools.into_iter().enumerate() {
         let at = format!("UserPools[{i}]");

@@ -20,6 +20,21 @@ pub struct SeedFile {
     /// The pools.
     #[serde(default)]
     pub user_pools: Vec<Value>,
+    /// Where Lambda functions run (as `--lambda-function` does).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lambda_functions: Vec<SeedLambdaFunction>,
+}
+
+/// One `LambdaFunctions` entry: where a function named in a LambdaConfig runs.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase", deny_unknown_fields)]
+pub struct SeedLambdaFunction {
+    /// The ARN (or name) the pools' LambdaConfig uses.
+    pub function: String,
+    /// Base URL of the host (the Lambda Invoke API).
+    pub endpoint: String,
+    /// The name to invoke on that host, when it differs.
+    pub invoke_as: Option<String>,
 }
 
 /// One pool of a seed document.

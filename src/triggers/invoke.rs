@@ -3,6 +3,7 @@
 //! when it threw; 404 for an unknown function). Holds no database handle: callers invoke between
 //! transactions.
 
+use std::sync::RwLock;
 use std::time::{Duration, Instant};
 
 use http_body_util::{BodyExt, Full};
@@ -58,7 +59,7 @@ pub enum Answer {
 pub struct Invoker {
     client: Client<HttpConnector, Full<Bytes>>,
     endpoint: Option<String>,
-    functions: Vec<LambdaFunction>,
+    functions: RwLock<Vec<LambdaFunction>>,
     timeout: Duration,
     access_key: String,
     secret_key: String,
@@ -91,7 +92,7 @@ impl Invoker {
                 .lambda_endpoint
                 .as_ref()
                 .map(|e| e.trim_end_matches('/').to_string()),
-            functions: config.lambda_functions.clone(),
+            functions: RwLock::new(config.lambda_functions.clone()),
             timeout: Duration::from_secs_f64(config.lambda_timeout_seconds.max(0.001)),
             access_key: config.lambda_access_key.clone(),
             secret_key: config.lambda_secret_key.clone(),
@@ -103,7 +104,8 @@ impl Invoker {
     pub fn target(&self, function: &str) -> Option<Target> {
         let name = parse_arn(function).map(|(_, n)| n);
         let unqualified = function.rsplit_once(':').map(|(a, _)| a);
-        let own = self.functions.iter().find(|f| {
+        let functions = self.functions.read().unwrap_or_else(|e| e.into_inner());
+        let own = functions.iter().find(|f| {
             f.function == function
                 || Some(f.function.as_str()) == name
                 || (unqualified.is_some() && Some(f.function.as_str()) == unqualified)
@@ -118,6 +120,13 @@ impl Invoker {
                 name: function.to_string(),
             }),
         }
+    }
+
+    /// Adds (or replaces) where one function runs (seed files).
+    pub fn add_function(&self, f: LambdaFunction) {
+        let mut functions = self.functions.write().unwrap_or_else(|e| e.into_inner());
+        functions.retain(|g| g.function != f.function);
+        functions.push(f);
     }
 
     /// Invokes `target` with `event`; `asynchronous` uses the `Event` invocation type. Blocks the

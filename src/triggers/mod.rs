@@ -207,6 +207,11 @@ pub fn run<T>(
     let event = env.event(ctx, request, response);
     let (answer, entry) = call(ctx, env, function, &event, false);
     let outcome = match &answer {
+        // `null` (a handler returning nothing) is no JSON document to Cognito.
+        Answer::Returned(Ok(Value::Null)) => Err(err!(
+            InvalidLambdaResponseException,
+            "Invalid lambda function output : Invalid JSON"
+        )),
         Answer::Returned(Ok(returned)) => match returned.get("response") {
             Some(Value::Object(r)) => read(r),
             Some(Value::Null) => read(&Map::new()),

@@ -698,3 +698,44 @@ async fn invocations_are_signed_with_sigv4() {
     assert!(auth.contains("/us-east-1/lambda/aws4_request"), "{auth}");
     assert_eq!(host.calls_of("pre")[0].invocation_type, "RequestResponse");
 }
+
+#[tokio::test]
+async fn a_seed_file_says_where_a_function_runs() {
+    let host = LambdaHost::start().await;
+    host.add("renamed-on-host", |e| respond(e, json!({"autoConfirmUser": true})));
+    let dir = tempfile::tempdir().unwrap();
+    let seed = dir.path().join("seed.json");
+    let doc = json!({
+        "LambdaFunctions": [{"Function": arn("pre"), "Endpoint": host.url, "InvokeAs": "renamed-on-host"}],
+        "UserPools": [{"Id": "us-east-1_Seeded001", "PoolName": "seeded", "LambdaConfig": {"PreSignUp": arn("pre")},
+                       "Clients": [{"ClientId": "seededclient00000000000001", "ClientName": "app"}]}]
+    });
+    std::fs::write(&seed, doc.to_string()).unwrap();
+    let path = seed.clone();
+    let emu = start_with(move |c| c.seed = Some(path)).await;
+    cognito_emulator::apply_seed(&emu.app).unwrap();
+    let out = sign_up(&emu, "seededclient00000000000001", "sam", PW, &[]).await.ok();
+    assert_eq!(out["UserConfirmed"], true);
+    assert_eq!(host.calls_of("renamed-on-host").len(), 1);
+    let bad = json!({"LambdaFunctions": [{"Function": "f", "Endpoint": "ftp://x"}]});
+    std::fs::write(&seed, bad.to_string()).unwrap();
+    let err = cognito_emulator::apply_seed(&emu.app).unwrap_err().to_string();
+    assert!(err.contains("LambdaFunctions[0] (f)") && err.contains("http://"), "{err}");
+}
+
+#[tokio::test]
+async fn custom_sms_sender_gets_sms_codes() {
+    let (host, emu) = setup().await;
+    host.add("sms-sender", unchanged);
+    let lambda = json!({"CustomSMSSender": {"LambdaVersion": "V1_0", "LambdaArn": arn("sms-sender")},
+                        "KMSKeyID": "arn:aws:kms:us-east-1:123456789012:key/local"});
+    let pool = emu
+        .pool(json!({"PoolName": "sms", "AutoVerifiedAttributes": ["phone_number"], "LambdaConfig": lambda}))
+        .await;
+    let (client, _) = emu.client(&pool, json!({})).await;
+    sign_up(&emu, &client, "tia", PW, &[("phone_number", "+15555550123")]).await.ok();
+    let calls = host.wait_for("sms-sender", 1).await;
+    assert_eq!(calls[0].event["triggerSource"], "CustomSMSSender_SignUp");
+    assert_eq!(calls[0].event["request"]["type"], "customSMSSenderRequestV1");
+    assert_eq!(calls[0].event["callerContext"]["clientId"], client);
+}

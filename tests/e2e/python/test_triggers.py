@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import sys
+import urllib.error
 from pathlib import Path
 
 import pytest
@@ -315,3 +316,104 @@ def test_custom_email_sender_receives_the_code(emu, idp, host):
     code = base64.b64decode(request["code"]).decode()
     assert emu.messages(email) == [], "the sender delivers the message, not the pool"
     idp.confirm_sign_up(ClientId=client, Username="sender-user", ConfirmationCode=code)
+
+
+SLS_DIR = Path(__file__).resolve().parents[3] / "examples" / "triggers" / "serverless-offline"
+
+
+@pytest.fixture(scope="module")
+def serverless_offline():
+    """serverless-offline (a third-party Lambda host, no Docker) serving examples/triggers/serverless-offline
+    on a free Lambda port; tests/run installs it with `npm ci`."""
+    import os
+    import subprocess
+    import time
+    import urllib.request
+
+    binary = SLS_DIR / "node_modules" / ".bin" / "serverless"
+    if not binary.exists():
+        pytest.fail(f"serverless-offline is not installed: run `npm ci` in {SLS_DIR}", pytrace=False)
+    lambda_port, http_port = free_port(), free_port()
+    env = dict(os.environ, SLS_TELEMETRY_DISABLED="1", SLS_NOTIFICATIONS_MODE="off")
+    proc = subprocess.Popen([str(binary), "offline", "start", "--lambdaPort", str(lambda_port),
+                             "--httpPort", str(http_port)],
+                            cwd=SLS_DIR, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{lambda_port}"
+    for _ in range(300):
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            break
+        except urllib.error.HTTPError:
+            break  # it answers (404 for /): listening
+        except OSError:
+            time.sleep(0.1)
+    else:
+        proc.kill()
+        pytest.fail(f"serverless-offline did not start: {proc.stdout.read().decode()}")
+    yield url
+    proc.terminate()
+    proc.wait(15)
+
+
+def test_serverless_offline_as_the_lambda_host(start_emulator, serverless_offline):
+    # serverless-offline knows functions as <service>-<stage>-<key>: each ARN is mapped to its name.
+    arn = "arn:aws:lambda:us-east-1:123456789012:function:{}"
+    emu = start_emulator(extra_args=[
+        "--lambda-function", f"{arn.format('pre-signup')}={serverless_offline}#triggers-dev-preSignUp",
+        "--lambda-function", f"{arn.format('custom-message')}={serverless_offline}#triggers-dev-customMessage",
+        "--lambda-function", f"{arn.format('throws')}={serverless_offline}#triggers-dev-throws",
+    ])
+    idp = emu.client()
+    pool, client = pool_with(idp, {"PreSignUp": arn.format("pre-signup")})
+    out = idp.sign_up(ClientId=client, Username="sls-user", Password=PW,
+                      UserAttributes=[{"Name": "email", "Value": "sls@example.com"}])
+    assert out["UserConfirmed"] is True  # the Node handler auto-confirmed
+    pool, client = pool_with(idp, {"CustomMessage": arn.format("custom-message")})
+    idp.sign_up(ClientId=client, Username="sls-msg", Password=PW,
+                UserAttributes=[{"Name": "email", "Value": "sls-msg@example.com"}])
+    (message,) = emu.messages("sls-msg@example.com")
+    assert message["subject"] == "Welcome to the service"  # the Python handler's subject
+    assert message["body"] == f"Thank you for signing up. {message['code']} is your verification code"
+    pool, client = pool_with(idp, {"PreSignUp": arn.format("throws")})
+    with raises(idp, "UserLambdaValidationException"):
+        idp.sign_up(ClientId=client, Username="sls-throw", Password=PW)
+
+
+def deny_blocked_users(event, context):
+    """PreAuthentication after AWS's example: refuse a user by name, and any caller that says so in
+    ClientMetadata (which InitiateAuth passes as validationData)."""
+    if event["userName"] == "blocked-signin" or (event["request"].get("validationData") or {}).get("deny") == "1":
+        raise Exception("This user cannot sign in")
+    return event
+
+
+def audit_sign_in(event, context):
+    """PostAuthentication: records the sign-in; refuses when the audit store is 'down' for this user."""
+    if event["request"]["userAttributes"].get("custom:audit") == "down":
+        raise Exception("Audit store is down")
+    return event
+
+
+def test_pre_and_post_authentication_on_password_and_srp_sign_in(emu, idp, host):
+    host.add("pre_auth", deny_blocked_users)
+    host.add("post_auth", audit_sign_in)
+    pool, client = pool_with(idp, {"PreAuthentication": host.arn("pre_auth"),
+                                   "PostAuthentication": host.arn("post_auth")},
+                             Schema=[{"Name": "audit", "AttributeDataType": "String", "Mutable": True}])
+    for name in ["ok-signin", "blocked-signin", "audit-down"]:
+        confirmed(idp, emu, client, name, unique_email(name))
+    idp.admin_update_user_attributes(UserPoolId=pool, Username="audit-down",
+                                     UserAttributes=[{"Name": "custom:audit", "Value": "down"}])
+    sign_in(idp, client, "ok-signin")
+    assert host.last("post_auth").event["triggerSource"] == "PostAuthentication_Authentication"
+    with raises(idp, "UserLambdaValidationException", "PreAuthentication failed with error This user cannot sign in."):
+        sign_in(idp, client, "blocked-signin")
+    with raises(idp, "UserLambdaValidationException", "PreAuthentication failed with error This user cannot sign in."):
+        idp.initiate_auth(ClientId=client, AuthFlow="USER_PASSWORD_AUTH", ClientMetadata={"deny": "1"},
+                          AuthParameters={"USERNAME": "ok-signin", "PASSWORD": PW})
+    with raises(idp, "UserLambdaValidationException", "PostAuthentication failed with error Audit store is down."):
+        sign_in(idp, client, "audit-down")
+    # SRP: PreAuthentication runs at InitiateAuth, before the PASSWORD_VERIFIER challenge.
+    srp = AWSSRP(username="blocked-signin", password=PW, pool_id=pool, client_id=client, client=idp)
+    with raises(idp, "UserLambdaValidationException"):
+        idp.initiate_auth(ClientId=client, AuthFlow="USER_SRP_AUTH", AuthParameters=srp.get_auth_params())
