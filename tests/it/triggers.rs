@@ -739,3 +739,100 @@ async fn custom_sms_sender_gets_sms_codes() {
     assert_eq!(calls[0].event["request"]["type"], "customSMSSenderRequestV1");
     assert_eq!(calls[0].event["callerContext"]["clientId"], client);
 }
+
+#[tokio::test]
+async fn custom_message_runs_for_every_message_source() {
+    let (host, emu) = setup().await;
+    host.add("msg", |e| {
+        let source = e["triggerSource"].as_str().unwrap_or_default().to_string();
+        respond(e, json!({"emailSubject": source, "emailMessage": "code {####}"}))
+    });
+    let (pool, client) = pool_with(&emu, json!({"CustomMessage": arn("msg")})).await;
+    emu.ok(
+        "SetUserPoolMfaConfig",
+        json!({"UserPoolId": pool, "MfaConfiguration": "OPTIONAL", "EmailMfaConfiguration": {}}),
+    )
+    .await;
+    confirmed_user(&emu, &client, None, "uma", "uma@example.com", PW).await;
+    emu.ok(
+        "ForgotPassword",
+        json!({"ClientId": client, "Username": "uma", "ClientMetadata": {"why": "forgot"}}),
+    )
+    .await;
+    let auth = signed_in(&emu, &client, "uma", PW).await;
+    let access = token(&auth, "AccessToken");
+    emu.ok(
+        "GetUserAttributeVerificationCode",
+        json!({"AccessToken": access, "AttributeName": "email"}),
+    )
+    .await;
+    emu.ok(
+        "UpdateUserAttributes",
+        json!({"AccessToken": access, "UserAttributes": [{"Name": "email", "Value": "uma2@example.com"}]}),
+    )
+    .await;
+    emu.ok(
+        "AdminSetUserMFAPreference",
+        json!({"UserPoolId": pool, "Username": "uma", "EmailMfaSettings": {"Enabled": true, "PreferredMfa": true}}),
+    )
+    .await;
+    let challenge = password_auth(&emu, &client, None, "uma", PW).await.ok();
+    assert_eq!(challenge["ChallengeName"], "EMAIL_OTP");
+    let sources: Vec<String> = host
+        .calls_of("msg")
+        .iter()
+        .map(|c| c.event["triggerSource"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        sources,
+        [
+            "CustomMessage_SignUp",
+            "CustomMessage_ForgotPassword",
+            "CustomMessage_VerifyUserAttribute",
+            "CustomMessage_UpdateUserAttribute",
+            "CustomMessage_Authentication"
+        ]
+    );
+    let forgot = &host.calls_of("msg")[1].event;
+    assert_eq!(forgot["request"]["clientMetadata"], json!({"why": "forgot"}));
+    let (_, m) = emu.get("/_emulator/messages?destination=uma2%40example.com").await;
+    let mail = m["messages"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(mail["subject"], "CustomMessage_Authentication");
+    assert_eq!(mail["body"], format!("code {}", mail["code"].as_str().unwrap()));
+}
+
+#[tokio::test]
+async fn admin_initiate_auth_runs_custom_auth_too() {
+    let (host, emu) = setup().await;
+    let (pool, client) = custom_pool(&host, &emu).await;
+    confirmed_user(&emu, &client, None, "vic", "vic@example.com", PW).await;
+    let first = emu
+        .ok(
+            "AdminInitiateAuth",
+            json!({"UserPoolId": pool, "ClientId": client, "AuthFlow": "CUSTOM_AUTH", "AuthParameters": {"USERNAME": "vic"}}),
+        )
+        .await;
+    assert_eq!(first["ChallengeName"], "CUSTOM_CHALLENGE");
+    // The session belongs to the admin flow: the public RespondToAuthChallenge refuses it.
+    let answer = json!({"USERNAME": "vic", "ANSWER": "4"});
+    emu.err(
+        "RespondToAuthChallenge",
+        json!({"ClientId": client, "ChallengeName": "CUSTOM_CHALLENGE", "Session": first["Session"], "ChallengeResponses": answer}),
+        "NotAuthorizedException",
+    )
+    .await;
+    let first = emu
+        .ok(
+            "AdminInitiateAuth",
+            json!({"UserPoolId": pool, "ClientId": client, "AuthFlow": "CUSTOM_AUTH", "AuthParameters": {"USERNAME": "vic"}}),
+        )
+        .await;
+    let done = emu
+        .ok(
+            "AdminRespondToAuthChallenge",
+            json!({"UserPoolId": pool, "ClientId": client, "ChallengeName": "CUSTOM_CHALLENGE",
+                   "Session": first["Session"], "ChallengeResponses": answer}),
+        )
+        .await;
+    assert!(done["AuthenticationResult"]["AccessToken"].is_string());
+}
