@@ -82,6 +82,24 @@ impl NewPassword {
     }
 }
 
+/// A new user's attributes: the `sub`, the requested ones, and the email or phone number its username
+/// fills.
+pub fn initial_attributes(
+    sub: &str,
+    requested: Vec<(String, Option<String>)>,
+    plan: &UsernamePlan,
+) -> Attributes {
+    let mut attrs = Attributes::new();
+    attributes::set(&mut attrs, "sub", sub);
+    for (name, value) in requested {
+        attributes::set(&mut attrs, &name, value.unwrap_or_default());
+    }
+    if let Some((attr, value)) = &plan.fills {
+        attributes::set(&mut attrs, attr, value.clone());
+    }
+    attrs
+}
+
 /// A user about to be created.
 pub struct NewAccount<'a> {
     /// The pool.

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use serde_json::json;
 
 use crate::app::Ctx;
-use crate::auth::checks::{Wording, identify, incorrect, unknown_user};
+use crate::auth::checks::{incorrect, unknown_user};
 use crate::auth::flow::Attempt;
 use crate::auth::request::InitiateRequest;
 use crate::auth::session::{self, CustomState, State, Step};
@@ -85,15 +85,7 @@ impl Subject<'_> {
 pub fn start(req: &InitiateRequest<'_>) -> Result<Outcome> {
     let (ctx, pool, client) = (req.ctx, req.pool, req.client);
     let username = required(req.params, "USERNAME")?;
-    let secret_hash = req.param("SECRET_HASH");
-    let found = identify(
-        ctx,
-        pool,
-        client,
-        username,
-        secret_hash,
-        Wording::AuthParameters,
-    )?;
+    let found = req.identify(username)?;
     if !triggers::configured(pool, Trigger::DefineAuthChallenge) {
         return Err(err!(
             InvalidParameterException,

@@ -7,7 +7,7 @@ use crate::accounts::{self, NewAccount, NewPassword};
 use crate::app::Ctx;
 use crate::auth::request::InitiateRequest;
 use crate::codes;
-use crate::domain::attributes::{self, Attributes, Writer};
+use crate::domain::attributes::{self, Writer};
 use crate::domain::ids;
 use crate::domain::mfa::Factor;
 use crate::domain::usernames::{self, Creator, UsernamePlan};
@@ -120,14 +120,7 @@ fn create(
         .map(|(k, v)| (k.clone(), Some(v.clone())))
         .collect();
     attributes::check_new(&pool.config, Writer::Admin, &requested)?;
-    let mut attrs = Attributes::new();
-    attributes::set(&mut attrs, "sub", sub.clone());
-    for (name, value) in requested {
-        attributes::set(&mut attrs, &name, value.unwrap_or_default());
-    }
-    if let Some((attr, value)) = &plan.fills {
-        attributes::set(&mut attrs, attr, value.clone());
-    }
+    let attrs = accounts::initial_attributes(&sub, requested, &plan);
     if m.enable_sms_mfa && attributes::get(&attrs, "phone_number").is_none() {
         return Err(err!(
             InvalidLambdaResponseException,

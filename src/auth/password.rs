@@ -3,7 +3,7 @@
 //! reset-required, then the rest of the sign-in. Also the lockout shared with SRP.
 
 use crate::app::Ctx;
-use crate::auth::checks::{Wording, identify, incorrect, unknown_user};
+use crate::auth::checks::{incorrect, unknown_user};
 use crate::auth::request::InitiateRequest;
 use crate::auth::{Outcome, migration, required};
 use crate::domain::UserStatus;
@@ -75,18 +75,10 @@ pub fn verify(ctx: &Ctx, user: &UserRow, password: &str) -> Result<()> {
 /// Signs a user in with a password (USER_PASSWORD_AUTH, ADMIN_USER_PASSWORD_AUTH): UserMigration for an
 /// unknown user, PreAuthentication, then the password.
 pub fn sign_in(req: &InitiateRequest<'_>) -> Result<Outcome> {
-    let (ctx, pool, client) = (req.ctx, req.pool, req.client);
+    let (ctx, client) = (req.ctx, req.client);
     let username = required(req.params, "USERNAME")?;
     let password = required(req.params, "PASSWORD")?;
-    let secret_hash = req.param("SECRET_HASH");
-    let found = identify(
-        ctx,
-        pool,
-        client,
-        username,
-        secret_hash,
-        Wording::AuthParameters,
-    )?;
+    let found = req.identify(username)?;
     let user = match found {
         Some(u) => u,
         None => match migration::on_sign_in(req, username, password)? {

@@ -3,6 +3,7 @@
 //! `validationData`).
 
 use crate::app::Ctx;
+use crate::auth::checks::{self, Wording};
 use crate::auth::flow::Attempt;
 use crate::auth::{Caller, Params};
 use crate::error::Result;
@@ -33,6 +34,18 @@ impl<'a> InitiateRequest<'a> {
     /// An AuthParameters entry.
     pub fn param(&self, name: &str) -> Option<&'a str> {
         self.params.get(name).map(String::as_str)
+    }
+
+    /// The user `username` names, with the request's SECRET_HASH checked (see [`checks::identify`]).
+    pub fn identify(&self, username: &str) -> Result<Option<UserRow>> {
+        checks::identify(
+            self.ctx,
+            self.pool,
+            self.client,
+            username,
+            self.param("SECRET_HASH"),
+            Wording::AuthParameters,
+        )
     }
 
     /// The sign-in of `user`, who was named `typed`.

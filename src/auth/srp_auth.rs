@@ -11,7 +11,7 @@ use num_bigint::BigUint;
 use sha2::Sha256;
 
 use crate::app::Ctx;
-use crate::auth::checks::{Wording, identify, incorrect, require_secret_hash, unknown_user};
+use crate::auth::checks::{Wording, incorrect, require_secret_hash, unknown_user};
 use crate::auth::flow::Attempt;
 use crate::auth::password::{check_lockout, record_failure, record_success};
 use crate::auth::request::InitiateRequest;
@@ -46,14 +46,7 @@ pub fn start(req: &InitiateRequest<'_>) -> Result<Outcome> {
     let secret_hash = req.param("SECRET_HASH");
     require_secret_hash(client, secret_hash, Wording::AuthParameters)?;
     let a = parse_a(a_hex)?;
-    let user = match identify(
-        ctx,
-        pool,
-        client,
-        username,
-        secret_hash,
-        Wording::AuthParameters,
-    )? {
+    let user = match req.identify(username)? {
         Some(u) => u,
         None => {
             if !client.config.prevents_user_existence_errors() {

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::auth::checks::{Wording, check_can_sign_in, identify, unknown_user};
+use crate::auth::checks::{check_can_sign_in, unknown_user};
 use crate::auth::flow::{Attempt, CodeStage};
 use crate::auth::password;
 use crate::auth::request::InitiateRequest;
@@ -53,16 +53,9 @@ pub fn start(req: &InitiateRequest<'_>) -> Result<Outcome> {
     let (ctx, pool, client) = (req.ctx, req.pool, req.client);
     let params = req.params;
     let username = required(params, "USERNAME")?;
-    let secret_hash = req.param("SECRET_HASH");
-    let user = identify(
-        ctx,
-        pool,
-        client,
-        username,
-        secret_hash,
-        Wording::AuthParameters,
-    )?
-    .ok_or_else(|| unknown_user(client))?;
+    let user = req
+        .identify(username)?
+        .ok_or_else(|| unknown_user(client))?;
     if let Some(s) = req.session {
         // Sign-in right after ConfirmSignUp: the confirmation proved the user.
         let (_, user_pk, state) = session::take(

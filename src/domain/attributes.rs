@@ -42,6 +42,17 @@ pub enum Writer<'a> {
     Admin,
 }
 
+/// The (name, value) map of an attribute list such as ValidationData (absent values are empty).
+pub fn as_map(
+    list: Option<&Vec<AttributeType>>,
+) -> Option<std::collections::HashMap<String, String>> {
+    list.map(|l| {
+        l.iter()
+            .map(|a| (a.name.clone(), a.value.clone().unwrap_or_default()))
+            .collect()
+    })
+}
+
 /// The value of an attribute as a string slice.
 pub fn get<'a>(attrs: &'a Attributes, name: &str) -> Option<&'a str> {
     attrs.get(name).and_then(Value::as_str)

@@ -70,6 +70,16 @@ impl Medium {
         }
     }
 
+    /// The medium of an attribute a user may verify (`email`, `phone_number`), or AWS's refusal.
+    pub fn verifiable(attribute: &str) -> crate::error::Result<Medium> {
+        Medium::of_attribute(attribute).ok_or_else(|| {
+            crate::err!(
+                InvalidParameterException,
+                "Invalid attribute name: {attribute} cannot be verified."
+            )
+        })
+    }
+
     /// `EMAIL` / `SMS` as API requests spell them (DesiredDeliveryMediums).
     pub fn parse(s: &str) -> Option<Medium> {
         match s {

@@ -20,7 +20,7 @@ use crate::ops::{load, shapes};
 use crate::store::pools::PoolRow;
 use crate::store::users::{self, UserRow};
 use crate::triggers::events::{self, PreSignUpEvent};
-use crate::triggers::{self, Caller, ClientMetadata, Trigger};
+use crate::triggers::{self, Caller, Trigger};
 
 /// AdminCreateUserRequest.
 #[derive(Debug, Deserialize)]
@@ -205,23 +205,11 @@ pub fn create(ctx: &Ctx, req: Request, preset: Option<Preset>) -> Result<UserRow
     let plan = usernames::plan(cfg, &req.username, &sub, Creator::Admin)?;
     let requested = attributes::pairs(req.user_attributes.as_ref());
     attributes::check_new(cfg, Writer::Admin, &requested)?;
-    let mut attrs = Attributes::new();
-    attributes::set(&mut attrs, "sub", sub.clone());
-    for (name, value) in requested {
-        attributes::set(&mut attrs, &name, value.unwrap_or_default());
-    }
-    if let Some((attr, value)) = &plan.fills {
-        attributes::set(&mut attrs, attr, value.clone());
-    }
+    let attrs = accounts::initial_attributes(&sub, requested, &plan);
     // PreSignUp_AdminCreateUser may refuse (its auto-confirm and auto-verify answers are ignored, as AWS
     // ignores them here).
     if preset.is_none() && triggers::configured(&pool, Trigger::PreSignUp) {
-        let validation = req.validation_data.as_ref().map(|v| {
-            attributes::pairs(Some(v))
-                .into_iter()
-                .map(|(k, v)| (k, v.unwrap_or_default()))
-                .collect::<ClientMetadata>()
-        });
+        let validation = attributes::as_map(req.validation_data.as_ref());
         let event = PreSignUpEvent {
             source: "PreSignUp_AdminCreateUser",
             user_name: &plan.username,

@@ -27,10 +27,7 @@ pub struct Request {
 /// Sends the code.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let (claims, pool, user) = load::token_user(ctx, &req.access_token)?;
-    let other = &req.attribute_name;
-    let medium = Medium::of_attribute(other).ok_or_else(|| {
-        err!(InvalidParameterException, "Invalid attribute name: {other} cannot be verified.")
-    })?;
+    let medium = Medium::verifiable(&req.attribute_name)?;
     let attr = medium.attribute();
     let purpose = Purpose::Verify(medium);
     // A value waiting for verification (AttributesRequireVerificationBeforeUpdate) gets the code.

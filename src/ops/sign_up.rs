@@ -13,7 +13,7 @@ use crate::auth::Caller;
 use crate::auth::checks::{Wording, check_secret_hash};
 use crate::auth::session::{self, State, Step};
 use crate::codes::{self, Purpose};
-use crate::domain::attributes::{self, AttributeType, Attributes, Writer};
+use crate::domain::attributes::{self, AttributeType, Writer};
 use crate::domain::client::Flow;
 use crate::domain::usernames::{self, Creator};
 use crate::domain::{UserStatus, ids, password_policy};
@@ -23,7 +23,7 @@ use crate::mail::Kind;
 use crate::ops::load;
 use crate::store::users;
 use crate::triggers::events::{self, PreSignUp, PreSignUpEvent};
-use crate::triggers::{self, Caller as TriggerCaller, ClientMetadata, Trigger};
+use crate::triggers::{self, Caller as TriggerCaller, Trigger};
 
 /// SignUpRequest.
 #[derive(Debug, Deserialize)]
@@ -63,14 +63,7 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let plan = usernames::plan(&pool.config, &req.username, &sub, Creator::SignUp)?;
     let requested = attributes::pairs(req.user_attributes.as_ref());
     attributes::check_new(&pool.config, Writer::Client(&client.config), &requested)?;
-    let mut attrs = Attributes::new();
-    attributes::set(&mut attrs, "sub", sub.clone());
-    for (name, value) in requested {
-        attributes::set(&mut attrs, &name, value.unwrap_or_default());
-    }
-    if let Some((attr, value)) = &plan.fills {
-        attributes::set(&mut attrs, attr, value.clone());
-    }
+    let mut attrs = accounts::initial_attributes(&sub, requested, &plan);
     attributes::check_required(&pool.config, &attrs)?;
     password_policy::check(&pool.config.policies.password_policy, password)?;
 
@@ -95,12 +88,7 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
 
     // PreSignUp may refuse (nothing is written then), auto-confirm or auto-verify.
     let decided = if triggers::configured(&pool, Trigger::PreSignUp) {
-        let validation = req.validation_data.as_ref().map(|v| {
-            attributes::pairs(Some(v))
-                .into_iter()
-                .map(|(k, v)| (k, v.unwrap_or_default()))
-                .collect::<ClientMetadata>()
-        });
+        let validation = attributes::as_map(req.validation_data.as_ref());
         let event = PreSignUpEvent {
             source: "PreSignUp_SignUp",
             user_name: &plan.username,

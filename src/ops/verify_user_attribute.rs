@@ -7,7 +7,6 @@ use serde_json::{Value, json};
 use crate::app::Ctx;
 use crate::codes::{self, Action, Purpose};
 use crate::domain::attributes;
-use crate::err;
 use crate::error::Result;
 use crate::mail::Medium;
 use crate::ops::{load, user_attributes};
@@ -24,10 +23,7 @@ pub struct Request {
 /// Verifies the attribute.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let (_, pool, mut user) = load::token_user(ctx, &req.access_token)?;
-    let other = &req.attribute_name;
-    let medium = Medium::of_attribute(other).ok_or_else(|| {
-        err!(InvalidParameterException, "Invalid attribute name: {other} cannot be verified.")
-    })?;
+    let medium = Medium::verifiable(&req.attribute_name)?;
     let attr = medium.attribute();
     let purpose = Purpose::Verify(medium);
     let now = ctx.now();
