@@ -6,6 +6,7 @@ pub mod checks;
 pub mod custom;
 pub mod flow;
 pub mod migration;
+pub mod passkeys;
 pub mod password;
 pub mod refresh;
 pub mod request;

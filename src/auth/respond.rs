@@ -8,7 +8,7 @@ use crate::auth::checks::{
 };
 use crate::auth::flow::{Attempt, CodeStage};
 use crate::auth::session::{self, Handle, State, Step};
-use crate::auth::{Caller, Outcome, Params, custom, required, srp_auth, user_auth};
+use crate::auth::{Caller, Outcome, Params, custom, passkeys, required, srp_auth, user_auth};
 use crate::codes;
 use crate::crypto::totp;
 use crate::domain::challenge::ChallengeName;
@@ -271,6 +271,9 @@ impl Answer<'_> {
                     responses,
                     self.client_metadata,
                 )?)
+            }
+            (ChallengeName::WebAuthn, Step::WebAuthn { .. }) => {
+                Ok(passkeys::answer(attempt, responses, step)?)
             }
             (ChallengeName::SelectChallenge, Step::SelectChallenge { available }) => {
                 Ok(user_auth::select(attempt, responses, available)?)

@@ -139,6 +139,15 @@ pub enum Step {
         /// AvailableChallenges.
         available: Vec<FirstFactor>,
     },
+    /// USER_AUTH: a passkey assertion for this challenge (base64url) is expected.
+    WebAuthn {
+        /// The challenge sent in CREDENTIAL_REQUEST_OPTIONS.
+        challenge: String,
+        /// The relying party the assertion must be scoped to.
+        rp_id: String,
+        /// The UV flag is required.
+        user_verification: bool,
+    },
     /// CUSTOM_AUTH: a challenge of the pool's CreateAuthChallenge trigger.
     Custom(CustomState),
     /// SignUp's session, exchanged by ConfirmSignUp for a sign-in session.

@@ -1,5 +1,5 @@
 //! USER_AUTH, choice-based sign-in: PREFERRED_CHALLENGE or SELECT_CHALLENGE among the
-//! pool's allowed first factors (PASSWORD, PASSWORD_SRP, EMAIL_OTP, SMS_OTP), and the Session that
+//! pool's allowed first factors (PASSWORD, PASSWORD_SRP, EMAIL_OTP, SMS_OTP, WEB_AUTHN), and the Session that
 //! ConfirmSignUp hands out for signing in right after confirmation.
 
 use serde_json::Value;
@@ -9,7 +9,7 @@ use crate::auth::flow::{Attempt, CodeStage};
 use crate::auth::password;
 use crate::auth::request::InitiateRequest;
 use crate::auth::session::{self, Handle, Kind, Step};
-use crate::auth::{Outcome, Params, required, srp_challenge};
+use crate::auth::{Outcome, Params, passkeys, required, srp_challenge};
 use crate::domain::challenge::{ChallengeName, FirstFactor};
 use crate::domain::mfa::Factor;
 use crate::domain::{UserStatus, attributes};
@@ -18,8 +18,9 @@ use crate::error::Result;
 use crate::store::pools::PoolRow;
 use crate::store::users::UserRow;
 
-/// The first factors this user can use in this pool, in AWS's order.
-pub fn available(pool: &PoolRow, user: &UserRow) -> Vec<FirstFactor> {
+/// The first factors this user can use in this pool, in AWS's order (`has_passkey`: the user has a
+/// passkey usable in the pool, see `passkeys::usable`).
+pub fn available(pool: &PoolRow, user: &UserRow, has_passkey: bool) -> Vec<FirstFactor> {
     let allowed: Vec<FirstFactor> = pool
         .config
         .policies
@@ -44,6 +45,9 @@ pub fn available(pool: &PoolRow, user: &UserRow) -> Vec<FirstFactor> {
     }
     if allowed.contains(&FirstFactor::SmsOtp) && has("phone_number") {
         out.push(FirstFactor::SmsOtp);
+    }
+    if allowed.contains(&FirstFactor::WebAuthn) && has_passkey {
+        out.push(FirstFactor::WebAuthn);
     }
     out
 }
@@ -79,7 +83,8 @@ pub fn start(req: &InitiateRequest<'_>) -> Result<Outcome> {
         return Err(err!(UserNotConfirmedException, "User is not confirmed."));
     }
     req.pre_authentication(Some(&user), username)?;
-    let choices = available(pool, &user);
+    let has_passkey = passkeys::usable(ctx, pool, &user)?;
+    let choices = available(pool, &user, has_passkey);
     let attempt = req.attempt(user, username);
     let preferred = params
         .get("PREFERRED_CHALLENGE")
@@ -142,9 +147,6 @@ fn go(attempt: Attempt<'_>, factor: FirstFactor, params: &Params) -> Result<Outc
         }
         FirstFactor::EmailOtp => attempt.ask(Factor::Email, CodeStage::FirstFactor),
         FirstFactor::SmsOtp => attempt.ask(Factor::Sms, CodeStage::FirstFactor),
-        FirstFactor::WebAuthn => Err(err!(
-            InvalidParameterException,
-            "WEB_AUTHN is not supported by cognito-emulator yet."
-        )),
+        FirstFactor::WebAuthn => passkeys::challenge(attempt),
     }
 }

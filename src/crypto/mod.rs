@@ -1,6 +1,8 @@
 //! Cryptography: signing keys and the JWKS, JWT signing/verification, SECRET_HASH, password hashes,
-//! SRP-6a, SigV4 signing.
+//! SRP-6a, SigV4 signing, TOTP, WebAuthn (COSE keys, attestation, assertions).
 
+pub mod attestation;
+pub mod cose;
 pub mod jwt;
 pub mod keys;
 pub mod modexp;
@@ -9,3 +11,4 @@ pub mod secret_hash;
 pub mod sigv4;
 pub mod srp;
 pub mod totp;
+pub mod webauthn;

@@ -128,7 +128,8 @@ pub struct UserMfa {
 }
 
 impl UserMfa {
-    fn flags(&self, f: Factor) -> (bool, bool) {
+    /// (enabled, preferred) of one factor.
+    pub fn flags(&self, f: Factor) -> (bool, bool) {
         match f {
             Factor::Sms => (self.sms_enabled, self.sms_preferred),
             Factor::Totp => (

@@ -12,6 +12,7 @@ pub mod password_policy;
 pub mod pool;
 pub mod schema;
 pub mod usernames;
+pub mod webauthn;
 
 use serde::{Deserialize, Serialize};
 

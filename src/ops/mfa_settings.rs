@@ -48,11 +48,23 @@ pub struct Preferences {
     pub software_token_mfa_settings: Option<Settings>,
     /// Email.
     pub email_mfa_settings: Option<Settings>,
+    /// Passkey MFA (after a password): not implemented, so turning it on is refused.
+    pub web_authn_mfa_settings: Option<Settings>,
 }
 
 impl Preferences {
     /// Applies the settings to a user's MFA.
     pub fn apply(&self, user: &mut UserRow) -> Result<()> {
+        if self
+            .web_authn_mfa_settings
+            .as_ref()
+            .is_some_and(|s| s.enabled == Some(true))
+        {
+            return Err(crate::err!(
+                InvalidParameterException,
+                "WebAuthnMfaSettings (passkeys as MFA after a password) is not implemented by cognito-emulator yet."
+            ));
+        }
         for (factor, s) in [
             (Factor::Sms, &self.sms_mfa_settings),
             (Factor::Totp, &self.software_token_mfa_settings),

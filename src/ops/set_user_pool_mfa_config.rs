@@ -4,6 +4,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::domain::mfa::Factor;
+use crate::domain::webauthn::WebAuthnConfig;
 use crate::error::Result;
 use crate::ops::{load, shapes};
 use crate::app::Ctx;
@@ -33,6 +34,9 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     }
     if req.email_mfa_configuration.is_some() {
         mfa.email_mfa_configuration = req.email_mfa_configuration;
+    }
+    if let Some(c) = &req.web_authn_configuration {
+        WebAuthnConfig::check(c)?;
     }
     if req.web_authn_configuration.is_some() {
         mfa.web_authn_configuration = req.web_authn_configuration;

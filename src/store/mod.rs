@@ -10,6 +10,7 @@ pub mod codes;
 pub mod devices;
 pub mod groups;
 pub mod outbox;
+pub mod passkeys;
 pub mod pools;
 pub mod sessions;
 pub mod tokens;
@@ -35,6 +36,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     migration!("0002_challenges_mfa_devices.sql"),
     migration!("0003_groups_revocation_listing.sql"),
     migration!("0004_revocation_indexes.sql"),
+    migration!("0005_webauthn.sql"),
 ];
 
 const READERS: usize = 4;

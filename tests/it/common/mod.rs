@@ -1,6 +1,7 @@
 //! Test harness: an emulator in-process on port 0 with its own temporary database, plus small clients
 //! for raw x-amz-json-1.1 calls and the official Rust SDK.
 
+pub mod authenticator;
 pub mod lambda;
 pub mod srp;
 
