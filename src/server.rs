@@ -16,7 +16,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use serde_json::json;
 use tokio::net::TcpListener;
 
-use crate::app::App;
+use crate::app::{App, PeerAddr};
 use crate::http::{Body, json_error, json_ok};
 use crate::{control, protocol, wellknown};
 
@@ -82,7 +82,7 @@ pub async fn serve(
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let (stream, _) = match accepted {
+                let (stream, peer) = match accepted {
                     Ok(s) => s,
                     Err(e) => {
                         // Out of file descriptors and the like: back off instead of spinning.
@@ -95,7 +95,10 @@ pub async fn serve(
                 let app = app.clone();
                 let conn = http1::Builder::new()
                     .keep_alive(true)
-                    .serve_connection(TokioIo::new(stream), service_fn(move |req| route(app.clone(), req)));
+                    .serve_connection(TokioIo::new(stream), service_fn(move |mut req: Request<Incoming>| {
+                        req.extensions_mut().insert(PeerAddr(peer));
+                        route(app.clone(), req)
+                    }));
                 let conn = graceful.watch(conn);
                 tokio::spawn(async move {
                     if let Err(e) = conn.await {

@@ -5,6 +5,7 @@
 pub mod checks;
 pub mod custom;
 pub mod flow;
+pub mod history;
 pub mod migration;
 pub mod password;
 pub mod refresh;

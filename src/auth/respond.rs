@@ -316,7 +316,12 @@ impl Answer<'_> {
             Some(sent) => {
                 code_expires_at.is_none_or(|t| self.ctx.now() < t) && codes::matches(sent, given)
             }
-            None => check_totp(&mut attempt, given)?,
+            // A code already used (at VerifySoftwareToken or a sign-in) is not a wrong guess: the
+            // session stays usable for the next code.
+            None => check_totp(&mut attempt, given).map_err(|e| match e {
+                CognitoError::ExpiredCodeException(_) => retryable(e),
+                e => e.into(),
+            })?,
         };
         if !ok {
             if attempts + 1 < CODE_ATTEMPTS {
@@ -353,7 +358,10 @@ fn check_totp(attempt: &mut Attempt<'_>, code: &str) -> Result<bool> {
         .totp_last_step
         .is_some_and(|last| step <= last)
     {
-        return Ok(false);
+        return Err(err!(
+            ExpiredCodeException,
+            "Your software token has already been used once."
+        ));
     }
     attempt.user.mfa.totp_last_step = Some(step);
     let now = attempt.ctx.now();

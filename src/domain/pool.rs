@@ -5,10 +5,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use crate::domain::lambda::LambdaConfig;
-use crate::domain::schema::check_schema;
 pub use crate::domain::schema::{
-    NumberConstraints, STANDARD_ATTRIBUTES, SchemaAttribute, StringConstraints, build_schema,
-    standard_schema_attribute,
+    NumberConstraints, STANDARD_ATTRIBUTES, SchemaAttribute, SchemaInput, StringConstraints,
+    bare_name, build_schema, is_custom, resolve, standard_schema_attribute,
 };
 
 /// Everything `CreateUserPool` / `UpdateUserPool` set, as `DescribeUserPool` returns it. Members the
@@ -69,9 +68,9 @@ pub struct PoolConfig {
     pub dcr_configuration: Option<Value>,
     /// Whether usernames are case sensitive.
     pub username_configuration: Option<UsernameConfiguration>,
-    /// Which verified channel account recovery uses.
-    #[serde(default)]
-    pub account_recovery_setting: AccountRecoverySetting,
+    /// Which verified channel account recovery uses; absent when the pool was created without one
+    /// (recovery then follows AWS's legacy order, [`AccountRecoverySetting::legacy`]).
+    pub account_recovery_setting: Option<AccountRecoverySetting>,
     /// LITE, ESSENTIALS or PLUS.
     #[serde(default = "essentials")]
     pub user_pool_tier: String,
@@ -238,7 +237,7 @@ pub struct UsernameConfiguration {
     pub case_sensitive: bool,
 }
 
-/// `AccountRecoverySettingType`; AWS's default is verified email first, then verified phone.
+/// `AccountRecoverySettingType`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct AccountRecoverySetting {
@@ -247,16 +246,18 @@ pub struct AccountRecoverySetting {
     pub recovery_mechanisms: Vec<RecoveryOption>,
 }
 
-impl Default for AccountRecoverySetting {
-    fn default() -> Self {
+impl AccountRecoverySetting {
+    /// What a pool without the setting does: "the legacy behavior to determine the recovery method
+    /// where SMS is preferred through email" (the UserPoolType.AccountRecoverySetting documentation).
+    pub fn legacy() -> AccountRecoverySetting {
         let option = |priority, name: &str| RecoveryOption {
             priority,
             name: name.into(),
         };
         AccountRecoverySetting {
             recovery_mechanisms: vec![
-                option(1, "verified_email"),
-                option(2, "verified_phone_number"),
+                option(1, "verified_phone_number"),
+                option(2, "verified_email"),
             ],
         }
     }
@@ -409,8 +410,8 @@ pub struct PoolIdentity {
     pub alias_attributes: Option<Vec<String>>,
     /// UsernameAttributes.
     pub username_attributes: Option<Vec<String>>,
-    /// Schema (standard overrides and custom attributes).
-    pub schema: Vec<SchemaAttribute>,
+    /// Schema (standard overrides and custom attributes) as requested.
+    pub schema: Vec<SchemaInput>,
     /// UsernameConfiguration.
     pub username_configuration: Option<UsernameConfiguration>,
 }
@@ -421,7 +422,7 @@ impl PoolConfig {
         settings: PoolSettingsInput,
         identity: PoolIdentity,
     ) -> crate::error::Result<PoolConfig> {
-        check_schema(&identity.schema)?;
+        let requested = resolve(&identity.schema, false)?;
         if identity
             .alias_attributes
             .as_ref()
@@ -437,7 +438,7 @@ impl PoolConfig {
             ));
         }
         let base = PoolConfig {
-            schema_attributes: build_schema(&identity.schema),
+            schema_attributes: build_schema(&requested),
             alias_attributes: identity.alias_attributes.filter(|a| !a.is_empty()),
             username_attributes: identity.username_attributes.filter(|u| !u.is_empty()),
             username_configuration: identity.username_configuration,
@@ -455,6 +456,15 @@ impl PoolConfig {
         if template.default_email_option.is_none() {
             template.default_email_option = Some("CONFIRM_WITH_CODE".into());
         }
+        if template.sms_message.is_none() {
+            template.sms_message = s.sms_verification_message.clone();
+        }
+        if template.email_message.is_none() {
+            template.email_message = s.email_verification_message.clone();
+        }
+        if template.email_subject.is_none() {
+            template.email_subject = s.email_verification_subject.clone();
+        }
         let config = PoolConfig {
             policies: s.policies.unwrap_or_default(),
             deletion_protection: s
@@ -462,9 +472,14 @@ impl PoolConfig {
                 .unwrap_or(defaults.deletion_protection),
             lambda_config: s.lambda_config.unwrap_or_default().checked()?,
             auto_verified_attributes: s.auto_verified_attributes.filter(|a| !a.is_empty()),
-            sms_verification_message: s.sms_verification_message,
-            email_verification_message: s.email_verification_message,
-            email_verification_subject: s.email_verification_subject,
+            // AWS mirrors the legacy members and the template both ways (DescribeUserPool shows both).
+            sms_verification_message: s.sms_verification_message.or(template.sms_message.clone()),
+            email_verification_message: s
+                .email_verification_message
+                .or(template.email_message.clone()),
+            email_verification_subject: s
+                .email_verification_subject
+                .or(template.email_subject.clone()),
             verification_message_template: template,
             sms_authentication_message: s.sms_authentication_message,
             user_attribute_update_settings: s.user_attribute_update_settings.unwrap_or_default(),
@@ -478,7 +493,7 @@ impl PoolConfig {
             admin_create_user_config: s.admin_create_user_config.unwrap_or_default(),
             user_pool_add_ons: s.user_pool_add_ons,
             dcr_configuration: s.dcr_configuration,
-            account_recovery_setting: s.account_recovery_setting.unwrap_or_default(),
+            account_recovery_setting: s.account_recovery_setting,
             user_pool_tier: s.user_pool_tier.unwrap_or(defaults.user_pool_tier),
             key_configuration: s.key_configuration,
             issuer_configuration: s.issuer_configuration,

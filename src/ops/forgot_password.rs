@@ -50,6 +50,7 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     if !user.enabled {
         return Err(err!(NotAuthorizedException, "User is disabled."));
     }
+    codes::check_resettable(&user)?;
     let delivery = codes::recovery_delivery(&pool, &user)?;
     let context = codes::Context::new(Caller::client(&client.id), req.client_metadata.as_ref())
         .with_user(&pool, &user);

@@ -5,9 +5,11 @@
 //! reads never wait for a write. Callers hold a connection only for the SQL: hashing, signing and SRP
 //! math happen before or after, never inside.
 
+pub mod auth_events;
 pub mod clients;
 pub mod codes;
 pub mod devices;
+pub mod documents;
 pub mod groups;
 pub mod outbox;
 pub mod pools;
@@ -35,6 +37,8 @@ const MIGRATIONS: &[(&str, &str)] = &[
     migration!("0002_challenges_mfa_devices.sql"),
     migration!("0003_groups_revocation_listing.sql"),
     migration!("0004_revocation_indexes.sql"),
+    // 0005 belongs to another branch; numbers are unique across branches, order is the list's.
+    migration!("0006_operations.sql"),
 ];
 
 const READERS: usize = 4;

@@ -430,6 +430,9 @@ async fn mfa_setup_when_mfa_is_required() {
     );
 }
 
+/// The SNS role an SMS factor names (never called: SMS lands in the outbox).
+const SNS_ROLE: &str = "arn:aws:iam::123456789012:role/cognito-sms";
+
 /// A pool with optional SMS and email MFA (their own message templates), and the confirmed user "two"
 /// with an email and a phone number and both factors enabled. Returns (pool, client).
 async fn two_factor_user(emu: &Emulator) -> (String, String) {
@@ -437,7 +440,7 @@ async fn two_factor_user(emu: &Emulator) -> (String, String) {
     emu.ok(
         "SetUserPoolMfaConfig",
         json!({"UserPoolId": pool, "MfaConfiguration": "OPTIONAL",
-        "SmsMfaConfiguration": {"SmsAuthenticationMessage": "Code: {####}"},
+        "SmsMfaConfiguration": {"SmsAuthenticationMessage": "Code: {####}", "SmsConfiguration": {"SnsCallerArn": SNS_ROLE}},
         "EmailMfaConfiguration": {"Message": "Your code is {####}", "Subject": "Sign-in code"}}),
     )
     .await;
@@ -523,8 +526,7 @@ async fn remembered_device(emu: &Emulator) -> Device {
         json!({}),
     )
     .await;
-    let mfa =
-        json!({"UserPoolId": pool, "MfaConfiguration": "OPTIONAL", "SmsMfaConfiguration": {}});
+    let mfa = json!({"UserPoolId": pool, "MfaConfiguration": "OPTIONAL", "SmsMfaConfiguration": {"SmsConfiguration": {"SnsCallerArn": SNS_ROLE}}});
     emu.ok("SetUserPoolMfaConfig", mfa).await;
     sign_up(emu, &client, "dev", PW, &[("phone_number", "+15557654321")]).await.ok();
     emu.ok("AdminConfirmSignUp", json!({"UserPoolId": pool, "Username": "dev"})).await;
