@@ -92,3 +92,12 @@ CREATE TABLE import_jobs (
     message          TEXT
 ) STRICT;
 CREATE INDEX import_jobs_by_pool ON import_jobs(pool_id, created_at);
+
+-- Account-level settings that belong to no pool (UpdateProvisionedLimit).
+CREATE TABLE account_documents (
+    kind       TEXT NOT NULL,
+    key        TEXT NOT NULL,
+    body       TEXT NOT NULL,            -- JSON
+    updated_at REAL NOT NULL,
+    PRIMARY KEY (kind, key)
+) STRICT, WITHOUT ROWID;

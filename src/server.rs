@@ -18,7 +18,7 @@ use tokio::net::TcpListener;
 
 use crate::app::{App, PeerAddr};
 use crate::http::{Body, json_error, json_ok};
-use crate::{control, protocol, wellknown};
+use crate::{assets, control, protocol, user_import, wellknown};
 
 fn add_cors(resp: &mut Response<Body>, request_headers: Option<&HeaderValue>) {
     let h = resp.headers_mut();
@@ -60,6 +60,13 @@ async fn route(app: Arc<App>, req: Request<Incoming>) -> Result<Response<Body>, 
         (Method::GET, [pool, ".well-known", "jwks.json"]) => wellknown::jwks(&app, pool),
         (Method::GET, [pool, ".well-known", "openid-configuration"]) => {
             wellknown::openid_configuration(&app, req.headers(), pool)
+        }
+        (Method::PUT, ["_emulator", "user-import", job]) => {
+            let job = job.to_string();
+            user_import::upload(app, req, &job).await
+        }
+        (Method::GET, ["_emulator", "assets", pool, scope, version, _file]) => {
+            assets::logo(&app, pool, scope, version)
         }
         (_, ["_emulator", ..]) => control::handle(&app, req).await,
         (Method::POST, _) | (Method::GET, _) => {

@@ -12,6 +12,7 @@ pub mod refresh;
 pub mod request;
 pub mod respond;
 pub mod session;
+pub mod sessions;
 pub mod srp_auth;
 pub mod start;
 pub mod tokens;

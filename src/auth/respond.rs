@@ -7,6 +7,7 @@ use crate::auth::checks::{
     Wording, check_can_sign_in, check_secret_hash, incorrect, require_secret_hash,
 };
 use crate::auth::flow::{Attempt, CodeStage};
+use crate::auth::history;
 use crate::auth::session::{self, Handle, State, Step};
 use crate::auth::{Caller, Outcome, Params, custom, required, srp_auth, user_auth};
 use crate::codes;
@@ -324,6 +325,21 @@ impl Answer<'_> {
             })?,
         };
         if !ok {
+            if !first_factor {
+                let failed = [
+                    (history::Challenge::Password, true),
+                    (history::Challenge::Mfa, false),
+                ];
+                let (pool, pk) = (attempt.pool, attempt.user.pk);
+                history::record(
+                    self.ctx,
+                    pool,
+                    pk,
+                    history::EventType::SignIn,
+                    false,
+                    &failed,
+                );
+            }
             if attempts + 1 < CODE_ATTEMPTS {
                 let mut retry = state.clone();
                 if let Step::Code { attempts, .. } = &mut retry.step {
@@ -339,6 +355,8 @@ impl Answer<'_> {
         if *first_factor {
             // Passwordless sign-in: the code was the first factor; MFA does not apply.
             check_can_sign_in(&attempt.user)?;
+        } else {
+            attempt.mfa_passed = true;
         }
         Ok(attempt.finish()?)
     }

@@ -9,3 +9,4 @@ pub mod secret_hash;
 pub mod sigv4;
 pub mod srp;
 pub mod totp;
+pub mod x509;

@@ -4,6 +4,7 @@
 pub mod attributes;
 pub mod challenge;
 pub mod client;
+pub mod csv;
 pub mod filter;
 pub mod ids;
 pub mod lambda;

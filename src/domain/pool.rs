@@ -10,6 +10,9 @@ pub use crate::domain::schema::{
     bare_name, build_schema, is_custom, resolve, standard_schema_attribute,
 };
 
+/// AWS's limit of tags per user pool.
+pub const MAX_TAGS: usize = 50;
+
 /// Everything `CreateUserPool` / `UpdateUserPool` set, as `DescribeUserPool` returns it. Members the
 /// emulator does not interpret (Lambda, SES, SNS settings...) are kept verbatim as JSON.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -503,6 +506,30 @@ impl PoolConfig {
             username_attributes: self.username_attributes.clone(),
             username_configuration: self.username_configuration.clone(),
         };
+        let protection = config
+            .user_pool_add_ons
+            .as_ref()
+            .and_then(|a| a.get("AdvancedSecurityMode"))
+            .and_then(Value::as_str)
+            .unwrap_or("OFF");
+        // Threat protection "requires the Plus tier" (UserPoolAddOnsType's documentation).
+        if protection != "OFF" && config.user_pool_tier != "PLUS" {
+            return Err(
+                crate::error::CognitoError::FeatureUnavailableInTierException(format!(
+                    "Threat protection (AdvancedSecurityMode {protection}) requires the PLUS tier; this pool is {}.",
+                    config.user_pool_tier
+                )),
+            );
+        }
+        if config
+            .user_pool_tags
+            .as_ref()
+            .is_some_and(|t| t.len() > MAX_TAGS)
+        {
+            return Err(crate::error::CognitoError::InvalidParameterException(
+                format!("A user pool can have at most {MAX_TAGS} tags."),
+            ));
+        }
         let before_update = &config
             .user_attribute_update_settings
             .attributes_require_verification_before_update;

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 
 use crate::domain::pool::{SchemaInput, bare_name, is_custom, resolve};
 use crate::error::Result;
-use crate::ops::load;
+use crate::ops::{import_jobs, load};
 use crate::app::Ctx;
 use crate::{err, store};
 
@@ -23,6 +23,7 @@ const CUSTOM_ATTRIBUTES: usize = 50;
 /// Adds the attributes.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let pool = load::pool(ctx, &req.user_pool_id)?;
+    import_jobs::check_not_importing(ctx, &pool.id)?;
     let mut config = pool.config.clone();
     for attr in resolve(&req.custom_attributes, true)? {
         let bare = bare_name(&attr.name);

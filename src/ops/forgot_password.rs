@@ -7,6 +7,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::app::Ctx;
+use crate::auth::history::{self, EventType};
 use crate::auth::checks::{Wording, identify};
 use crate::auth::migration;
 use crate::triggers::Caller;
@@ -62,5 +63,6 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
         codes::store_and_queue(c, &message, user.pk, Purpose::ForgotPassword, None, now)
     })?;
     codes::sent(ctx, std::slice::from_ref(&message));
+    history::record(ctx, &pool, user.pk, EventType::ForgotPassword, true, &[]);
     Ok(json!({"CodeDeliveryDetails": message.delivery().details()}))
 }

@@ -19,8 +19,10 @@ pub enum Kind {
     LogDelivery,
     /// SetUserPoolSessionConfiguration / SetUserPoolClientSessionConfiguration.
     SessionConfiguration,
-    /// GetSigningCertificate's certificate and key.
+    /// GetSigningCertificate's certificate.
     SigningCertificate,
+    /// The replicas of a pool (CreateUserPoolReplica).
+    Replicas,
 }
 
 impl Kind {
@@ -31,6 +33,7 @@ impl Kind {
             Kind::LogDelivery => "log_delivery",
             Kind::SessionConfiguration => "session_configuration",
             Kind::SigningCertificate => "signing_certificate",
+            Kind::Replicas => "replicas",
         }
     }
 }
@@ -113,5 +116,35 @@ pub fn put<T: Serialize>(
 pub fn delete(c: &Connection, pool_id: &str, kind: Kind, scope: Scope<'_>) -> Result<()> {
     c.prepare_cached("DELETE FROM pool_documents WHERE pool_id = ?1 AND kind = ?2 AND scope = ?3")?
         .execute(params![pool_id, kind.as_str(), scope.key()])?;
+    Ok(())
+}
+
+/// An account-level document (`kind`, `key`), if any.
+pub fn account_get<T: DeserializeOwned>(
+    c: &Connection,
+    kind: &str,
+    key: &str,
+) -> Result<Option<T>> {
+    let body: Option<String> = c
+        .prepare_cached("SELECT body FROM account_documents WHERE kind = ?1 AND key = ?2")?
+        .query_row(params![kind, key], |r| r.get(0))
+        .optional()?;
+    body.map(|b| Ok(serde_json::from_str(&b)?)).transpose()
+}
+
+/// Writes an account-level document.
+pub fn account_put<T: Serialize>(
+    c: &Connection,
+    kind: &str,
+    key: &str,
+    body: &T,
+    now: f64,
+) -> Result<()> {
+    let body = serde_json::to_string(body)?;
+    c.prepare_cached(
+        "INSERT INTO account_documents (kind, key, body, updated_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (kind, key) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at",
+    )?
+    .execute(params![kind, key, body, now])?;
     Ok(())
 }

@@ -6,14 +6,17 @@
 //! math happen before or after, never inside.
 
 pub mod auth_events;
+pub mod branding;
 pub mod clients;
 pub mod codes;
 pub mod devices;
 pub mod documents;
 pub mod groups;
+pub mod import_jobs;
 pub mod outbox;
 pub mod pools;
 pub mod sessions;
+pub mod terms;
 pub mod tokens;
 pub mod users;
 
@@ -239,7 +242,9 @@ impl Store {
     /// Deletes every pool (and by cascade everything in it), the outbox and the revocation list.
     pub fn reset_all(&self) -> Result<(), CognitoError> {
         self.write(|c| {
-            c.execute_batch("DELETE FROM pools; DELETE FROM outbox; DELETE FROM revoked_origins;")?;
+            c.execute_batch(
+                "DELETE FROM pools; DELETE FROM outbox; DELETE FROM revoked_origins; DELETE FROM account_documents;",
+            )?;
             Ok(())
         })
     }

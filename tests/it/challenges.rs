@@ -383,14 +383,22 @@ async fn totp_mfa_from_association_to_challenge() {
     let ok =
         emu.ok("RespondToAuthChallenge", answer(&totp_now(&emu, &secret, 0), &ch["Session"])).await;
     assert!(ok["AuthenticationResult"]["AccessToken"].is_string());
-    // The same code is not accepted twice.
+    // The same code is not accepted twice (AWS: "Your software token has already been used once."),
+    // and the session stays usable for the next code.
     let ch = password_auth(&emu, &client, None, "otp", PW).await.ok();
-    emu.err(
-        "RespondToAuthChallenge",
-        answer(&totp_now(&emu, &secret, 0), &ch["Session"]),
-        "CodeMismatchException",
-    )
-    .await;
+    assert_eq!(
+        emu.err(
+            "RespondToAuthChallenge",
+            answer(&totp_now(&emu, &secret, 0), &ch["Session"]),
+            "ExpiredCodeException",
+        )
+        .await,
+        "Your software token has already been used once."
+    );
+    emu.app.clock.advance_ms(30_000);
+    let ok =
+        emu.ok("RespondToAuthChallenge", answer(&totp_now(&emu, &secret, 0), &ch["Session"])).await;
+    assert!(ok["AuthenticationResult"]["AccessToken"].is_string());
     let user = emu.admin_get_user(&pool, "otp").await;
     assert_eq!(user["PreferredMfaSetting"], "SOFTWARE_TOKEN_MFA");
 }
