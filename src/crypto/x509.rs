@@ -156,7 +156,7 @@ mod tests {
         assert_eq!(civil(0), (1970, 1, 1));
         assert_eq!(civil(19_723), (2024, 1, 1));
         assert_eq!(time(1_700_000_000), tlv(0x17, b"231114221320Z"));
-        assert_eq!(time(2_600_000_000), tlv(0x18, b"20520520044000Z"));
+        assert_eq!(time(2_600_000_000), tlv(0x18, b"20520522141320Z"));
     }
 
     #[test]
