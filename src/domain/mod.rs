@@ -11,6 +11,7 @@ pub mod lambda;
 pub mod mfa;
 pub mod password_policy;
 pub mod pool;
+pub mod pool_input;
 pub mod schema;
 pub mod usernames;
 

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::domain::pool::PoolSettingsInput;
+use crate::domain::pool_input::PoolSettingsInput;
 use crate::error::Result;
 use crate::ops::{import_jobs, load};
 use crate::app::Ctx;
