@@ -91,6 +91,10 @@ def test_client_secret_rotation(cognito, pool):
         UserPoolId=pool_id, ClientId=custom_id, ClientSecret="MyOwnSecretValue0123456789"
     )["ClientSecretDescriptor"]
     assert "ClientSecretValue" not in descriptor
+    with raises(cognito, "InvalidParameterException"):
+        cognito.create_user_pool_client(
+            UserPoolId=pool_id, ClientName="both", GenerateSecret=True, ClientSecret="MyOwnSecretValue0123456789"
+        )
     public = cognito.create_user_pool_client(UserPoolId=pool_id, ClientName="public")["UserPoolClient"]["ClientId"]
     with raises(cognito, "InvalidParameterException"):
         cognito.add_user_pool_client_secret(UserPoolId=pool_id, ClientId=public)
