@@ -116,6 +116,42 @@ pub struct Ctx {
     /// The handler slot this request holds, released while it waits on something outside the
     /// emulator (a Lambda trigger).
     pub worker: Option<Arc<WorkerSlot>>,
+    /// Where the request came from (auth events record it).
+    pub origin: Origin,
+}
+
+/// Where a request came from: the client's address and its `User-Agent`.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    /// The first `X-Forwarded-For` address, else the peer address of the connection.
+    pub ip: Option<String>,
+    /// The `User-Agent` header.
+    pub user_agent: Option<String>,
+}
+
+/// The peer address of a connection, put in each request's extensions by the server.
+#[derive(Debug, Clone, Copy)]
+pub struct PeerAddr(pub std::net::SocketAddr);
+
+impl Origin {
+    /// The origin of a request with these headers on a connection from `peer`.
+    pub fn of(headers: &hyper::HeaderMap, peer: Option<PeerAddr>) -> Origin {
+        let header = |name: &str| {
+            headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(|v| v.chars().take(1024).collect::<String>())
+        };
+        let forwarded = header("x-forwarded-for")
+            .and_then(|v| v.split(',').next().map(|ip| ip.trim().to_string()))
+            .filter(|ip| ip.parse::<std::net::IpAddr>().is_ok());
+        Origin {
+            ip: forwarded.or_else(|| peer.map(|p| p.0.ip().to_string())),
+            user_agent: header("user-agent"),
+        }
+    }
 }
 
 /// One of the per-core handler slots, held by a request while it computes.
@@ -150,6 +186,7 @@ impl Ctx {
             request_id: request_id.to_string(),
             sdk: UNKNOWN_SDK.into(),
             worker: None,
+            origin: Origin::default(),
         }
     }
 

@@ -129,13 +129,26 @@ pub fn sign_up_delivery(pool: &PoolRow, attrs: &Attributes) -> Option<Delivery> 
     None
 }
 
+/// A user with a temporary password (FORCE_CHANGE_PASSWORD) cannot reset it: ForgotPassword and
+/// AdminResetUserPassword refuse (AWS's answer, as an AWS-verified moto test records it).
+pub fn check_resettable(user: &UserRow) -> Result<()> {
+    if user.status == crate::domain::UserStatus::ForceChangePassword {
+        return Err(err!(
+            NotAuthorizedException,
+            "User password cannot be reset in the current state."
+        ));
+    }
+    Ok(())
+}
+
 /// The verified channel a reset code goes to, by the pool's AccountRecoverySetting priorities.
 pub fn recovery_delivery(pool: &PoolRow, user: &UserRow) -> Result<Delivery> {
     let mut mechanisms = pool
         .config
         .account_recovery_setting
-        .recovery_mechanisms
-        .clone();
+        .clone()
+        .unwrap_or_else(crate::domain::pool::AccountRecoverySetting::legacy)
+        .recovery_mechanisms;
     mechanisms.sort_by_key(|m| m.priority);
     for m in &mechanisms {
         let medium = match m.name.as_str() {

@@ -8,7 +8,9 @@
 //!   `{"advanceSeconds": n}` moves it forward (every expiry follows it);
 //! - `GET  /_emulator/export` — the current state as a seed file;
 //! - `GET  /_emulator/invocations?pool=&trigger=&after=` — the last Lambda trigger invocations (event,
-//!   answer, duration, outcome), oldest first.
+//!   answer, duration, outcome), oldest first;
+//! - `GET  /_emulator/auth-events?pool=&username=` — a user's auth events (AdminListUserAuthEvents)
+//!   with the feedback token a risk notification email would carry (for UpdateAuthEventFeedback).
 
 use std::sync::Arc;
 
@@ -28,6 +30,7 @@ pub async fn handle(app: &Arc<App>, req: Request<Incoming>) -> Response<Body> {
     match (req.method().clone(), path.as_str()) {
         (Method::GET, "/_emulator/messages") => messages(app, &req),
         (Method::GET, "/_emulator/invocations") => invocations(app, &req),
+        (Method::GET, "/_emulator/auth-events") => auth_events(app, &req),
         (Method::POST, "/_emulator/reset") => reset(app, &req).await,
         (Method::GET, "/_emulator/clock") => clock(app),
         (Method::POST, "/_emulator/clock") => advance(app, req).await,
@@ -40,6 +43,46 @@ pub async fn handle(app: &Arc<App>, req: Request<Incoming>) -> Response<Body> {
             }
         }
         (m, p) => json_error(StatusCode::NOT_FOUND, &format!("No control route {m} {p}")),
+    }
+}
+
+fn auth_events(app: &App, req: &Request<Incoming>) -> Response<Body> {
+    let mut pool_id = None;
+    let mut username = None;
+    for (k, v) in query_pairs(req.uri()) {
+        match k.as_str() {
+            "pool" | "poolId" => pool_id = Some(v),
+            "username" => username = Some(v),
+            other => {
+                return json_error(StatusCode::BAD_REQUEST, &format!("unknown filter {other}"));
+            }
+        }
+    }
+    let (Some(pool_id), Some(username)) = (pool_id, username) else {
+        return json_error(StatusCode::BAD_REQUEST, "pool and username are required");
+    };
+    let found = app.store.read(|c| {
+        let Some(pool) = store::pools::get(c, &pool_id)? else {
+            return Ok(None);
+        };
+        let Some(user) = store::users::resolve(c, &pool.id, &pool.config, &username)? else {
+            return Ok(None);
+        };
+        Ok(Some(store::auth_events::list(c, user.pk, 0, 100)?))
+    });
+    match found {
+        Ok(Some(events)) => {
+            let list: Vec<Value> = events
+                .iter()
+                .map(|e| {
+                    json!({"eventId": e.id, "eventType": e.event_type, "eventResponse": e.response,
+                           "creationDate": e.created_at, "feedbackToken": e.feedback_token})
+                })
+                .collect();
+            json_ok(json!({"events": list}))
+        }
+        Ok(None) => json_error(StatusCode::NOT_FOUND, "no such pool or user"),
+        Err(e) => json_error(StatusCode::INTERNAL_SERVER_ERROR, e.message()),
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod app;
+pub mod assets;
 pub mod auth;
 pub mod clock;
 pub mod codes;
@@ -22,6 +23,7 @@ pub mod seed;
 pub mod server;
 pub mod store;
 pub mod triggers;
+pub mod user_import;
 pub mod wellknown;
 
 use std::future::Future;

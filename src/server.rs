@@ -16,9 +16,9 @@ use hyper_util::server::graceful::GracefulShutdown;
 use serde_json::json;
 use tokio::net::TcpListener;
 
-use crate::app::App;
+use crate::app::{App, PeerAddr};
 use crate::http::{Body, json_error, json_ok};
-use crate::{control, protocol, wellknown};
+use crate::{assets, control, protocol, user_import, wellknown};
 
 fn add_cors(resp: &mut Response<Body>, request_headers: Option<&HeaderValue>) {
     let h = resp.headers_mut();
@@ -61,6 +61,13 @@ async fn route(app: Arc<App>, req: Request<Incoming>) -> Result<Response<Body>, 
         (Method::GET, [pool, ".well-known", "openid-configuration"]) => {
             wellknown::openid_configuration(&app, req.headers(), pool)
         }
+        (Method::PUT, ["_emulator", "user-import", job]) => {
+            let job = job.to_string();
+            user_import::upload(app, req, &job).await
+        }
+        (Method::GET, ["_emulator", "assets", pool, scope, version, _file]) => {
+            assets::logo(&app, pool, scope, version)
+        }
         (_, ["_emulator", ..]) => control::handle(&app, req).await,
         (Method::POST, _) | (Method::GET, _) => {
             json_error(StatusCode::NOT_FOUND, &format!("No route for {path}"))
@@ -82,7 +89,7 @@ pub async fn serve(
     loop {
         tokio::select! {
             accepted = listener.accept() => {
-                let (stream, _) = match accepted {
+                let (stream, peer) = match accepted {
                     Ok(s) => s,
                     Err(e) => {
                         // Out of file descriptors and the like: back off instead of spinning.
@@ -95,7 +102,10 @@ pub async fn serve(
                 let app = app.clone();
                 let conn = http1::Builder::new()
                     .keep_alive(true)
-                    .serve_connection(TokioIo::new(stream), service_fn(move |req| route(app.clone(), req)));
+                    .serve_connection(TokioIo::new(stream), service_fn(move |mut req: Request<Incoming>| {
+                        req.extensions_mut().insert(PeerAddr(peer));
+                        route(app.clone(), req)
+                    }));
                 let conn = graceful.watch(conn);
                 tokio::spawn(async move {
                     if let Err(e) = conn.await {

@@ -62,14 +62,15 @@ pub fn require_secret_hash(
     provided: Option<&str>,
     wording: Wording,
 ) -> Result<()> {
-    if client.secret.is_some() && provided.is_none_or(str::is_empty) {
+    if client.has_secret() && provided.is_none_or(str::is_empty) {
         return Err(wording.missing(client));
     }
     Ok(())
 }
 
 /// Checks SECRET_HASH for a client with a secret. Cognito computes it over the name the caller typed;
-/// SDKs use the internal username after a challenge or for refresh, so any of `usernames` is accepted.
+/// SDKs use the internal username after a challenge or for refresh, so any of `usernames` is accepted,
+/// computed with any current secret of the client (two during a rotation, AddUserPoolClientSecret).
 /// A hash sent to a client without a secret is ignored.
 pub fn check_secret_hash(
     client: &ClientRow,
@@ -77,36 +78,51 @@ pub fn check_secret_hash(
     usernames: &[&str],
     wording: Wording,
 ) -> Result<()> {
-    let Some(secret) = &client.secret else {
+    if !client.has_secret() {
         return Ok(());
-    };
+    }
     require_secret_hash(client, provided, wording)?;
     let provided = provided.unwrap_or_default();
-    if usernames
-        .iter()
-        .any(|u| secret_hash::matches(secret, u, &client.id, provided))
-    {
+    let mut matched = false;
+    // Every combination is computed (no early exit), so the time taken does not tell which matched.
+    for secret in client.current_secrets() {
+        for u in usernames {
+            matched |= secret_hash::matches(secret, u, &client.id, provided);
+        }
+    }
+    if matched {
         Ok(())
     } else {
         Err(wording.mismatch(client))
     }
 }
 
-/// Checks a client secret sent as is (GetTokensFromRefreshToken, RevokeToken) in constant time: missing
-/// is the top-level member's answer, wrong is "Unable to verify client secret for client …" (AWS's
-/// wording for these two is not confirmed).
+/// Checks a client secret sent as is (GetTokensFromRefreshToken, RevokeToken, the token endpoint) in
+/// constant time against every current secret of the client: missing is the top-level member's answer,
+/// wrong is "Unable to verify client secret for client …" (AWS's wording for these two is not confirmed).
 pub fn check_client_secret(client: &ClientRow, given: Option<&str>) -> Result<()> {
     require_secret_hash(client, given, Wording::Member)?;
-    match (&client.secret, given) {
-        (Some(secret), Some(given)) if !bool::from(secret.as_bytes().ct_eq(given.as_bytes())) => {
-            Err(err!(
-                NotAuthorizedException,
-                "Unable to verify client secret for client {}",
-                client.id
-            ))
-        }
-        _ => Ok(()),
+    let Some(given) = given.filter(|_| client.has_secret()) else {
+        return Ok(());
+    };
+    if secret_matches(client, given) {
+        Ok(())
+    } else {
+        Err(err!(
+            NotAuthorizedException,
+            "Unable to verify client secret for client {}",
+            client.id
+        ))
     }
+}
+
+/// Whether `given` equals one of the client's current secrets (constant time for each, all compared).
+pub fn secret_matches(client: &ClientRow, given: &str) -> bool {
+    let mut matched = subtle::Choice::from(0);
+    for secret in client.current_secrets() {
+        matched |= secret.as_bytes().ct_eq(given.as_bytes());
+    }
+    bool::from(matched)
 }
 
 /// The user a request names, with SECRET_HASH required and checked over the name typed (and, once

@@ -8,6 +8,7 @@ use serde_json::{Map, Value};
 
 use crate::app::Ctx;
 use crate::auth::checks::check_can_sign_in;
+use crate::auth::history;
 use crate::auth::session::{self, CustomState, State, Step};
 use crate::auth::tokens::{self, Issue, Session, TokenSet};
 use crate::auth::{Caller, Outcome};
@@ -57,6 +58,8 @@ pub struct Attempt<'a> {
     pub client_metadata: Option<ClientMetadata>,
     /// The custom-auth loop a password step belongs to.
     pub custom: Option<CustomState>,
+    /// An MFA code was answered on the way (recorded in the auth event).
+    pub mfa_passed: bool,
 }
 
 impl<'a> Attempt<'a> {
@@ -81,6 +84,7 @@ impl<'a> Attempt<'a> {
             source: TokenSource::Authentication,
             client_metadata: None,
             custom: None,
+            mfa_passed: false,
         }
     }
 
@@ -103,6 +107,7 @@ impl<'a> Attempt<'a> {
             source: TokenSource::Authentication,
             client_metadata: None,
             custom: None,
+            mfa_passed: false,
         }
     }
 
@@ -394,6 +399,19 @@ impl<'a> Attempt<'a> {
             Ok(())
         })?;
         let refresh = tokens::store_refresh(ctx, self.client, &self.user, &session)?;
+        let mut challenges = vec![(history::Challenge::Password, true)];
+        if self.mfa_passed {
+            challenges.push((history::Challenge::Mfa, true));
+        }
+        history::record(
+            ctx,
+            self.pool,
+            self.user.pk,
+            history::EventType::SignIn,
+            true,
+            &challenges,
+        );
+        crate::auth::sessions::after_sign_in(ctx, self.pool, &self.user, &session.origin_jti);
         Ok(Outcome::Tokens(TokenSet {
             id_token,
             access_token,

@@ -5,6 +5,7 @@
 pub mod checks;
 pub mod custom;
 pub mod flow;
+pub mod history;
 pub mod migration;
 pub mod passkeys;
 pub mod password;
@@ -12,6 +13,7 @@ pub mod refresh;
 pub mod request;
 pub mod respond;
 pub mod session;
+pub mod sessions;
 pub mod srp_auth;
 pub mod srp_challenge;
 pub mod start;

@@ -4,6 +4,7 @@
 
 use crate::app::Ctx;
 use crate::auth::checks::{incorrect, unknown_user};
+use crate::auth::history;
 use crate::auth::request::InitiateRequest;
 use crate::auth::{Outcome, migration, required};
 use crate::domain::UserStatus;
@@ -27,6 +28,15 @@ pub fn check_lockout(ctx: &Ctx, user: &UserRow) -> Result<()> {
 /// quiet minutes (AWS's documented lockout: 1 s after five failures, doubling). The count is read inside the write transaction, so wrong passwords
 /// sent in parallel each count.
 pub fn record_failure(ctx: &Ctx, user: &UserRow) -> Result<()> {
+    let failed = [(history::Challenge::Password, false)];
+    history::record_for_pool_id(
+        ctx,
+        &user.pool_id,
+        user.pk,
+        history::EventType::SignIn,
+        false,
+        &failed,
+    );
     let now = ctx.now();
     let after = ctx.app.config.lockout_after as i64;
     let max = ctx.app.config.lockout_max_seconds as f64;

@@ -7,6 +7,7 @@ use crate::auth::checks::{
     Wording, check_can_sign_in, check_secret_hash, incorrect, require_secret_hash,
 };
 use crate::auth::flow::{Attempt, CodeStage};
+use crate::auth::history;
 use crate::auth::session::{self, Handle, State, Step};
 use crate::auth::{Caller, Outcome, Params, custom, passkeys, required, srp_auth, user_auth};
 use crate::codes;
@@ -319,9 +320,29 @@ impl Answer<'_> {
             Some(sent) => {
                 code_expires_at.is_none_or(|t| self.ctx.now() < t) && codes::matches(sent, given)
             }
-            None => check_totp(&mut attempt, given)?,
+            // A code already used (at VerifySoftwareToken or a sign-in) is not a wrong guess: the
+            // session stays usable for the next code.
+            None => check_totp(&mut attempt, given).map_err(|e| match e {
+                CognitoError::ExpiredCodeException(_) => retryable(e),
+                e => e.into(),
+            })?,
         };
         if !ok {
+            if !first_factor {
+                let failed = [
+                    (history::Challenge::Password, true),
+                    (history::Challenge::Mfa, false),
+                ];
+                let (pool, pk) = (attempt.pool, attempt.user.pk);
+                history::record(
+                    self.ctx,
+                    pool,
+                    pk,
+                    history::EventType::SignIn,
+                    false,
+                    &failed,
+                );
+            }
             if attempts + 1 < CODE_ATTEMPTS {
                 let mut retry = state.clone();
                 if let Step::Code { attempts, .. } = &mut retry.step {
@@ -337,6 +358,8 @@ impl Answer<'_> {
         if *first_factor {
             // Passwordless sign-in: the code was the first factor; MFA does not apply.
             check_can_sign_in(&attempt.user)?;
+        } else {
+            attempt.mfa_passed = true;
         }
         Ok(attempt.finish()?)
     }
@@ -356,7 +379,10 @@ fn check_totp(attempt: &mut Attempt<'_>, code: &str) -> Result<bool> {
         .totp_last_step
         .is_some_and(|last| step <= last)
     {
-        return Ok(false);
+        return Err(err!(
+            ExpiredCodeException,
+            "Your software token has already been used once."
+        ));
     }
     attempt.user.mfa.totp_last_step = Some(step);
     let now = attempt.ctx.now();

@@ -15,9 +15,10 @@ pub fn start(req: &InitiateRequest<'_>, flow: &str) -> Result<Outcome> {
             "Initiate Auth method not supported: {flow}"
         ));
     };
-    if matches!(parsed, AuthFlow::AdminUserPassword | AuthFlow::AdminNoSrp)
-        && !req.caller.is_admin()
-    {
+    // The admin flows belong to AdminInitiateAuth, USER_PASSWORD_AUTH to InitiateAuth.
+    let admin_only = matches!(parsed, AuthFlow::AdminUserPassword | AuthFlow::AdminNoSrp);
+    let client_only = matches!(parsed, AuthFlow::UserPassword);
+    if (admin_only && !req.caller.is_admin()) || (client_only && req.caller.is_admin()) {
         return Err(err!(
             InvalidParameterException,
             "Initiate Auth method not supported."

@@ -12,3 +12,4 @@ pub mod sigv4;
 pub mod srp;
 pub mod totp;
 pub mod webauthn;
+pub mod x509;

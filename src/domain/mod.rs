@@ -4,12 +4,14 @@
 pub mod attributes;
 pub mod challenge;
 pub mod client;
+pub mod csv;
 pub mod filter;
 pub mod ids;
 pub mod lambda;
 pub mod mfa;
 pub mod password_policy;
 pub mod pool;
+pub mod pool_input;
 pub mod schema;
 pub mod usernames;
 pub mod webauthn;

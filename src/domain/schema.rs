@@ -114,8 +114,185 @@ pub fn standard_schema_attribute(name: &str) -> SchemaAttribute {
     }
 }
 
+/// A `SchemaAttributeType` as CreateUserPool / AddCustomAttributes receive it: every member optional,
+/// so that what the request left out can be told from a default.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(rename_all = "PascalCase")]
+pub struct SchemaInput {
+    /// Attribute name (custom ones without their `custom:` prefix, which is accepted too).
+    pub name: Option<String>,
+    /// String, Number, DateTime or Boolean.
+    pub attribute_data_type: Option<String>,
+    /// Only writable through admin APIs (custom attributes become `dev:custom:<name>`).
+    pub developer_only_attribute: Option<bool>,
+    /// Can be changed after creation.
+    pub mutable: Option<bool>,
+    /// Must be given at sign-up.
+    pub required: Option<bool>,
+    /// Number bounds.
+    pub number_attribute_constraints: Option<NumberConstraints>,
+    /// String length bounds.
+    pub string_attribute_constraints: Option<StringConstraints>,
+}
+
+fn invalid(m: String) -> crate::error::CognitoError {
+    crate::error::CognitoError::InvalidParameterException(m)
+}
+
+/// A constraint bound: absent, or a non-negative integer written as a string.
+fn bound(value: Option<&str>, kind: &str, name: &str) -> crate::error::Result<Option<u64>> {
+    match value {
+        None | Some("") => Ok(None),
+        Some(v) => v
+            .parse::<u64>()
+            .map(Some)
+            .map_err(|_| invalid(format!("Invalid {kind} for schema attribute {name}"))),
+    }
+}
+
+/// Checks the constraints of `attr` (whose name is final) for its data type and drops the ones of the
+/// other type, as AWS does (AWS's texts as moto's test suite records them).
+fn constrain(attr: &mut SchemaAttribute) -> crate::error::Result<()> {
+    let name = attr.name.clone();
+    match attr.attribute_data_type.as_str() {
+        "String" => {
+            attr.number_attribute_constraints = None;
+            if let Some(c) = &attr.string_attribute_constraints {
+                let kind = "StringAttributeConstraints";
+                let min = bound(c.min_length.as_deref(), kind, &name)?;
+                let max = bound(c.max_length.as_deref(), kind, &name)?;
+                if min.is_some_and(|m| m > 2048) || max.is_some_and(|m| m > 2048) {
+                    return Err(invalid(format!(
+                        "user.{name}: String attributes cannot have a length of more than 2048"
+                    )));
+                }
+                if let (Some(min), Some(max)) = (min, max) {
+                    if min > max {
+                        return Err(invalid(format!(
+                            "user.{name}: Max length cannot be less than min length."
+                        )));
+                    }
+                }
+            }
+        }
+        "Number" => {
+            attr.string_attribute_constraints = None;
+            if let Some(c) = &attr.number_attribute_constraints {
+                let kind = "NumberAttributeConstraints";
+                let min = bound(c.min_value.as_deref(), kind, &name)?;
+                let max = bound(c.max_value.as_deref(), kind, &name)?;
+                if let (Some(min), Some(max)) = (min, max) {
+                    if min > max {
+                        return Err(invalid(format!(
+                            "user.{name}: Max value cannot be less than min value."
+                        )));
+                    }
+                }
+            }
+        }
+        _ => {
+            attr.string_attribute_constraints = None;
+            attr.number_attribute_constraints = None;
+        }
+    }
+    Ok(())
+}
+
+/// Turns the requested schema entries into schema attributes with their final names, checking what
+/// AWS checks: a custom attribute needs a data type, cannot be required, and is named
+/// `custom:<name>` (`dev:custom:<name>` when developer-only); a standard attribute keeps its data type
+/// and cannot become developer-only; constraint bounds are non-negative integers within 2048 for
+/// strings and min <= max; constraints of the other data type are dropped.
+/// With `custom_only` (AddCustomAttributes) every entry is a custom attribute, whatever its name.
+pub fn resolve(
+    inputs: &[SchemaInput],
+    custom_only: bool,
+) -> crate::error::Result<Vec<SchemaAttribute>> {
+    let mut out: Vec<SchemaAttribute> = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        let raw = input.name.clone().unwrap_or_default();
+        let standard = !custom_only && STANDARD_ATTRIBUTES.contains(&raw.as_str());
+        let mut attr = if standard {
+            let base = standard_schema_attribute(&raw);
+            let changed_type = input
+                .attribute_data_type
+                .as_ref()
+                .is_some_and(|t| *t != base.attribute_data_type);
+            if changed_type || input.developer_only_attribute == Some(true) {
+                return Err(invalid(format!(
+                    "You can not change AttributeDataType or set developerOnlyAttribute for standard schema attribute {raw}"
+                )));
+            }
+            if raw == "sub" {
+                return Err(invalid(
+                    "sub is a system attribute and cannot be changed in the schema.".into(),
+                ));
+            }
+            SchemaAttribute {
+                mutable: input.mutable.unwrap_or(base.mutable),
+                required: input.required.unwrap_or(base.required),
+                string_attribute_constraints: input
+                    .string_attribute_constraints
+                    .clone()
+                    .or(base.string_attribute_constraints.clone()),
+                number_attribute_constraints: input
+                    .number_attribute_constraints
+                    .clone()
+                    .or(base.number_attribute_constraints.clone()),
+                ..base
+            }
+        } else {
+            let Some(data_type) = input.attribute_data_type.clone() else {
+                return Err(invalid(
+                    "Invalid AttributeDataType input, consider using the provided AttributeDataType enum."
+                        .into(),
+                ));
+            };
+            if input.required == Some(true) {
+                return Err(invalid(
+                    "Required custom attributes are not supported currently.".into(),
+                ));
+            }
+            let bare = bare_name(&raw);
+            let developer_only = input.developer_only_attribute.unwrap_or(false);
+            let name = if developer_only {
+                format!("dev:custom:{bare}")
+            } else {
+                format!("custom:{bare}")
+            };
+            SchemaAttribute {
+                name,
+                string_attribute_constraints: match (
+                    &input.string_attribute_constraints,
+                    data_type.as_str(),
+                ) {
+                    (None, "String") => Some(StringConstraints::default()),
+                    (c, _) => c.clone(),
+                },
+                number_attribute_constraints: input.number_attribute_constraints.clone(),
+                attribute_data_type: data_type,
+                developer_only_attribute: developer_only,
+                mutable: input.mutable.unwrap_or(true),
+                required: false,
+            }
+        };
+        constrain(&mut attr)?;
+        if out
+            .iter()
+            .any(|a| bare_name(&a.name) == bare_name(&attr.name))
+        {
+            return Err(invalid(format!(
+                "Duplicate attribute in schema: {}",
+                bare_name(&attr.name)
+            )));
+        }
+        out.push(attr);
+    }
+    Ok(out)
+}
+
 /// Builds the pool's schema: the standard attributes (overridden where the request names them) followed
-/// by the custom attributes of the request, `custom:` prefixed.
+/// by the custom attributes of the request (already resolved: final names, checked constraints).
 pub fn build_schema(requested: &[SchemaAttribute]) -> Vec<SchemaAttribute> {
     let mut schema: Vec<SchemaAttribute> = STANDARD_ATTRIBUTES
         .iter()
@@ -124,49 +301,35 @@ pub fn build_schema(requested: &[SchemaAttribute]) -> Vec<SchemaAttribute> {
     for attr in requested {
         if let Some(std) = schema.iter_mut().find(|s| s.name == attr.name) {
             // Standard attributes keep their type; the request may make them required or immutable
-            // and narrow the string length.
+            // and narrow the constraints.
             std.required = attr.required;
             std.mutable = attr.mutable;
             if attr.string_attribute_constraints.is_some() {
                 std.string_attribute_constraints = attr.string_attribute_constraints.clone();
             }
+            if attr.number_attribute_constraints.is_some() {
+                std.number_attribute_constraints = attr.number_attribute_constraints.clone();
+            }
             continue;
         }
         let mut custom = attr.clone();
-        if !custom.name.starts_with("custom:") {
+        if !custom.name.starts_with("custom:") && !custom.name.starts_with("dev:custom:") {
             custom.name = format!("custom:{}", custom.name);
-        }
-        if custom.attribute_data_type == "String" && custom.string_attribute_constraints.is_none() {
-            custom.string_attribute_constraints = Some(StringConstraints::default());
-        }
-        if custom.attribute_data_type == "Number" && custom.number_attribute_constraints.is_none() {
-            custom.number_attribute_constraints = Some(NumberConstraints::default());
         }
         schema.push(custom);
     }
     schema
 }
 
-/// Rules for the requested schema that the model cannot express.
-pub fn check_schema(schema: &[SchemaAttribute]) -> crate::error::Result<()> {
-    let invalid = |m: &str| {
-        Err(crate::error::CognitoError::InvalidParameterException(
-            m.into(),
-        ))
-    };
-    let mut seen = std::collections::HashSet::new();
-    for attr in schema {
-        let name = attr.name.strip_prefix("custom:").unwrap_or(&attr.name);
-        if !seen.insert(name.to_string()) {
-            return invalid(&format!("Duplicate attribute in schema: {name}"));
-        }
-        let standard = STANDARD_ATTRIBUTES.contains(&attr.name.as_str());
-        if !standard && attr.required {
-            return invalid("Required custom attributes are not supported currently.");
-        }
-        if standard && attr.name == "sub" {
-            return invalid("sub is a system attribute and cannot be changed in the schema.");
-        }
-    }
-    Ok(())
+/// A custom attribute's name without `dev:` and `custom:`.
+pub fn bare_name(name: &str) -> &str {
+    name.strip_prefix("dev:")
+        .unwrap_or(name)
+        .strip_prefix("custom:")
+        .unwrap_or(name.strip_prefix("dev:").unwrap_or(name))
+}
+
+/// True for the name of a custom attribute (`custom:x`, or developer-only `dev:custom:x`).
+pub fn is_custom(name: &str) -> bool {
+    name.starts_with("custom:") || name.starts_with("dev:custom:")
 }

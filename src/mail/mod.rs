@@ -177,7 +177,7 @@ impl Delivery {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct CodeDeliveryDetails {
-    /// The masked address (`j***@e***.com`, `+*******1212`).
+    /// The masked address (`j***@e***`, `+*******1212`).
     pub destination: String,
     /// EMAIL or SMS.
     pub delivery_medium: Medium,

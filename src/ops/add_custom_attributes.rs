@@ -3,9 +3,9 @@
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::domain::pool::{SchemaAttribute, build_schema};
+use crate::domain::pool::{SchemaInput, bare_name, is_custom, resolve};
 use crate::error::Result;
-use crate::ops::load;
+use crate::ops::{import_jobs, load};
 use crate::app::Ctx;
 use crate::{err, store};
 
@@ -14,7 +14,7 @@ use crate::{err, store};
 #[serde(rename_all = "PascalCase")]
 pub struct Request {
     user_pool_id: String,
-    custom_attributes: Vec<SchemaAttribute>,
+    custom_attributes: Vec<SchemaInput>,
 }
 
 /// AWS's limit of custom attributes per pool.
@@ -23,19 +23,24 @@ const CUSTOM_ATTRIBUTES: usize = 50;
 /// Adds the attributes.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let pool = load::pool(ctx, &req.user_pool_id)?;
+    import_jobs::check_not_importing(ctx, &pool.id)?;
     let mut config = pool.config.clone();
-    for attr in &req.custom_attributes {
-        if attr.required {
-            return Err(err!(InvalidParameterException, "Required custom attributes are not supported currently."));
+    for attr in resolve(&req.custom_attributes, true)? {
+        let bare = bare_name(&attr.name);
+        let existing = config
+            .schema_attributes
+            .iter()
+            .find(|a| is_custom(&a.name) && bare_name(&a.name) == bare);
+        if let Some(existing) = existing {
+            return Err(err!(
+                InvalidParameterException,
+                "custom:{bare}: Existing attribute already has name {}.",
+                existing.name
+            ));
         }
-        let name = format!("custom:{}", attr.name.trim_start_matches("custom:"));
-        if config.schema_attribute(&name).is_some() {
-            return Err(err!(InvalidParameterException, "{name}: Existing attribute already has name {name}."));
-        }
-        let mut added = build_schema(std::slice::from_ref(attr));
-        config.schema_attributes.push(added.pop().expect("build_schema adds the custom attribute"));
+        config.schema_attributes.push(attr);
     }
-    if config.schema_attributes.iter().filter(|a| a.name.starts_with("custom:")).count() > CUSTOM_ATTRIBUTES {
+    if config.schema_attributes.iter().filter(|a| is_custom(&a.name)).count() > CUSTOM_ATTRIBUTES {
         return Err(err!(LimitExceededException, "A user pool can have at most {CUSTOM_ATTRIBUTES} custom attributes."));
     }
     let now = ctx.now();

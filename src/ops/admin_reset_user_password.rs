@@ -27,6 +27,7 @@ pub struct Request {
 /// Resets the password.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let (pool, user) = load::admin_user(ctx, &req.user_pool_id, &req.username)?;
+    codes::check_resettable(&user)?;
     let delivery = codes::recovery_delivery(&pool, &user)?;
     let context =
         codes::Context::new(Caller::None, req.client_metadata.as_ref()).with_user(&pool, &user);

@@ -10,6 +10,7 @@ use crate::error::Result;
 use crate::ops::load;
 use crate::codes::{self, Action};
 use crate::app::Ctx;
+use crate::auth::history::{self, EventType};
 use crate::err;
 
 /// ChangePasswordRequest.
@@ -37,5 +38,6 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let now = ctx.now();
     ctx.app.store.write(|c| new.store(c, user.pk, now))?;
     ctx.app.passwords.forget(user.pk);
+    history::record(ctx, &pool, user.pk, EventType::PasswordChange, true, &[]);
     Ok(json!({}))
 }

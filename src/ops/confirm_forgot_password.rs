@@ -13,6 +13,7 @@ use crate::codes::{self, Action, Purpose};
 use crate::ops::load;
 use crate::store::users;
 use crate::app::Ctx;
+use crate::auth::history::{self, EventType};
 use crate::triggers::{Caller, events};
 use crate::err;
 
@@ -70,5 +71,6 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
         Caller::client(&client.id),
         req.client_metadata.as_ref(),
     )?;
+    history::record(ctx, &pool, user.pk, EventType::PasswordChange, true, &[]);
     Ok(json!({}))
 }

@@ -4,7 +4,8 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::domain::ids;
-use crate::domain::pool::{PoolConfig, PoolIdentity, PoolSettingsInput, SchemaAttribute, UsernameConfiguration};
+use crate::domain::pool::{PoolConfig, SchemaInput, UsernameConfiguration};
+use crate::domain::pool_input::{PoolIdentity, PoolSettingsInput};
 use crate::error::Result;
 use crate::ops::{load, shapes};
 use crate::store::pools::PoolRow;
@@ -20,7 +21,7 @@ pub struct Request {
     settings: PoolSettingsInput,
     alias_attributes: Option<Vec<String>>,
     username_attributes: Option<Vec<String>>,
-    schema: Option<Vec<SchemaAttribute>>,
+    schema: Option<Vec<SchemaInput>>,
     username_configuration: Option<UsernameConfiguration>,
 }
 

@@ -36,6 +36,12 @@ pub fn create(ctx: &Ctx, req: Request, fixed_id: Option<&str>) -> Result<ClientR
     let mut config = req.config;
     config.explicit_auth_flows = normalise_flows(config.explicit_auth_flows);
     config.validate(&pool.config, "creating")?;
+    if req.generate_secret && req.client_secret.is_some() {
+        return Err(err!(
+            InvalidParameterException,
+            "You cannot specify both GenerateSecret as true and provide a ClientSecret value."
+        ));
+    }
     let secret = match (req.client_secret, req.generate_secret) {
         (Some(s), _) => Some(s),
         (None, true) => Some(ids::client_secret()),

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::app::Ctx;
+use crate::auth::history::{self, EventType};
 use crate::auth::checks::{Wording, identify};
 use crate::auth::migration;
 use crate::triggers::Caller;
@@ -50,6 +51,7 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     if !user.enabled {
         return Err(err!(NotAuthorizedException, "User is disabled."));
     }
+    codes::check_resettable(&user)?;
     let delivery = codes::recovery_delivery(&pool, &user)?;
     let context = codes::Context::new(Caller::client(&client.id), req.client_metadata.as_ref())
         .with_user(&pool, &user);
@@ -61,5 +63,6 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
         codes::store_and_queue(c, &message, user.pk, Purpose::ForgotPassword, None, now)
     })?;
     codes::sent(ctx, std::slice::from_ref(&message));
+    history::record(ctx, &pool, user.pk, EventType::ForgotPassword, true, &[]);
     Ok(json!({"CodeDeliveryDetails": message.delivery().details()}))
 }

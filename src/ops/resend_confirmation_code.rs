@@ -6,6 +6,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::app::Ctx;
+use crate::auth::history::{self, EventType};
 use crate::auth::checks::{Wording, identify};
 use crate::codes::{self, Action, Purpose};
 use crate::domain::UserStatus;
@@ -58,5 +59,6 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
         codes::store_and_queue(c, &message, user.pk, Purpose::SignUp, None, now)
     })?;
     codes::sent(ctx, std::slice::from_ref(&message));
+    history::record(ctx, &pool, user.pk, EventType::ResendCode, true, &[]);
     Ok(json!({"CodeDeliveryDetails": message.delivery().details()}))
 }

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use crate::accounts::{self, NewAccount, NewPassword};
 use crate::app::Ctx;
+use crate::auth::history::{self, EventType};
 use crate::auth::Caller;
 use crate::auth::checks::{Wording, check_secret_hash};
 use crate::auth::session::{self, State, Step};
@@ -189,6 +190,7 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     } else {
         None
     };
+    history::record(ctx, &pool, pk, EventType::SignUp, true, &[]);
     Ok(json!({
         "UserConfirmed": decided.auto_confirm,
         "CodeDeliveryDetails": message.map(|m| m.delivery().details()),

@@ -181,12 +181,21 @@ pub fn remove(
     names: &[String],
     writer: Writer<'_>,
 ) -> Result<()> {
+    // Every unknown attribute is listed, one line each (AWS's answer as moto's tests record it).
+    let unknown: String = names
+        .iter()
+        .filter(|n| pool.config.schema_attribute(n).is_none())
+        .map(|n| format!("user.{n}: Attribute does not exist in the schema.\n"))
+        .collect();
+    if !unknown.is_empty() {
+        return Err(err!(
+            InvalidParameterException,
+            "Invalid user attributes: {unknown}"
+        ));
+    }
     for name in names {
         let Some(schema) = pool.config.schema_attribute(name) else {
-            return Err(err!(
-                InvalidParameterException,
-                "user.{name}: Attribute does not exist in the schema.\n"
-            ));
+            continue;
         };
         if name == "sub" || schema.required || !schema.mutable {
             return Err(err!(

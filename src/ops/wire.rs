@@ -19,10 +19,39 @@ pub fn validated<Req: DeserializeOwned>(name: &str, input: Value) -> Result<Req>
     decode(input)
 }
 
+/// Reads validated input as an operation's typed request. The model has already checked types and
+/// required members; a member the model leaves optional but the operation cannot do without (GetDevice's
+/// AccessToken) is answered as AWS answers a missing member, in the model's words, never with serde's
+/// text. What serde still refuses is a value the model allows but the emulator cannot represent.
 pub fn decode<Req: DeserializeOwned>(input: Value) -> Result<Req> {
-    // The model has already checked types; what serde still refuses is a value the model allows but the
-    // emulator cannot represent.
-    serde_json::from_value(input).map_err(|e| CognitoError::SerializationException(e.to_string()))
+    serde_json::from_value(input).map_err(|e| {
+        let text = e.to_string();
+        match missing_member(&text) {
+            Some(member) => CognitoError::InvalidParameterException(format!(
+                "1 validation error detected: Value null at '{}' failed to satisfy constraint: Member must not be null",
+                lower_first(member)
+            )),
+            None => CognitoError::SerializationException(format!(
+                "The request could not be read: {}",
+                text.split(" at line ").next().unwrap_or(&text)
+            )),
+        }
+    })
+}
+
+/// The member named by serde's "missing field `Name`" error.
+fn missing_member(text: &str) -> Option<&str> {
+    let rest = text.strip_prefix("missing field `")?;
+    rest.split('`').next().filter(|m| !m.is_empty())
+}
+
+/// `AccessToken` -> `accessToken`, as AWS names members in validation messages.
+fn lower_first(member: &str) -> String {
+    let mut c = member.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().chain(c).collect(),
+        None => String::new(),
+    }
 }
 
 /// Removes `null` members recursively: AWS omits absent members rather than sending null.
@@ -41,6 +70,22 @@ pub fn strip_nulls(v: &mut Value) {
 mod tests {
     use super::*;
     use crate::ops::IMPLEMENTED;
+
+    #[test]
+    fn a_missing_member_is_answered_in_the_models_words() {
+        #[derive(Debug, serde::Deserialize)]
+        #[serde(rename_all = "PascalCase")]
+        #[allow(dead_code)]
+        struct Req {
+            access_token: String,
+        }
+        let e = decode::<Req>(serde_json::json!({})).unwrap_err();
+        assert_eq!(e.name(), "InvalidParameterException");
+        assert_eq!(
+            e.message(),
+            "1 validation error detected: Value null at 'accessToken' failed to satisfy constraint: Member must not be null"
+        );
+    }
 
     /// A typo in the list would silently leave an operation unsupported.
     #[test]

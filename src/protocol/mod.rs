@@ -10,7 +10,7 @@ use hyper::body::Incoming;
 use hyper::{HeaderMap, Request, Response, StatusCode};
 use serde_json::Value;
 
-use crate::app::{App, Ctx, WorkerSlot, sdk_of};
+use crate::app::{App, Ctx, Origin, PeerAddr, WorkerSlot, sdk_of};
 use crate::error::CognitoError;
 use crate::http::{Body, issuer_base};
 use crate::ops;
@@ -67,6 +67,7 @@ pub async fn handle(app: Arc<App>, req: Request<Incoming>) -> Response<Body> {
     let started = Instant::now();
     let request_id = uuid::Uuid::new_v4().to_string();
     let (parts, body) = req.into_parts();
+    let peer = parts.extensions.get::<PeerAddr>().copied();
     let target = parts
         .headers
         .get("x-amz-target")
@@ -81,6 +82,7 @@ pub async fn handle(app: Arc<App>, req: Request<Incoming>) -> Response<Body> {
     let result = dispatch(
         &app,
         &parts.headers,
+        peer,
         target.as_deref(),
         &operation,
         body,
@@ -132,6 +134,7 @@ struct Scope {
 async fn dispatch(
     app: &Arc<App>,
     headers: &HeaderMap,
+    peer: Option<PeerAddr>,
     target: Option<&str>,
     operation: &str,
     body: Incoming,
@@ -203,6 +206,7 @@ async fn dispatch(
                 .and_then(|v| v.to_str().ok()),
         ),
         worker: Some(Arc::new(WorkerSlot::new(app.workers.clone(), permit))),
+        origin: Origin::of(headers, peer),
     };
     tokio::task::spawn_blocking(move || ops::invoke(&ctx, &operation, input))
         .await

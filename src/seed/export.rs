@@ -1,6 +1,7 @@
 //! The current state as a seed document. Users carry their password hashes and SRP verifiers, so an
 //! import keeps their passwords.
 
+use crate::domain::schema::{bare_name, is_custom};
 use std::sync::Arc;
 
 use base64::Engine;
@@ -31,16 +32,13 @@ fn schema(described: &Value) -> Vec<Value> {
     let name = |s: &Value| s["Name"].as_str().unwrap_or_default().to_string();
     let standard = all.iter().filter(|s| {
         let n = name(s);
-        !n.starts_with("custom:") && s["Required"] == json!(true) && n != "sub"
+        !is_custom(&n) && s["Required"] == json!(true) && n != "sub"
     });
-    let custom = all
-        .iter()
-        .filter(|s| name(s).starts_with("custom:"))
-        .map(|s| {
-            let mut s = s.clone();
-            s["Name"] = json!(name(&s).trim_start_matches("custom:"));
-            s
-        });
+    let custom = all.iter().filter(|s| is_custom(&name(s))).map(|s| {
+        let mut s = s.clone();
+        s["Name"] = json!(bare_name(&name(&s)));
+        s
+    });
     standard.cloned().chain(custom).collect()
 }
 

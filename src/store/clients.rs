@@ -16,14 +16,34 @@ pub struct ClientRow {
     pub pool_id: String,
     /// ClientName.
     pub name: String,
-    /// ClientSecret, when generated.
+    /// ClientSecret as DescribeUserPoolClient shows it: the oldest current secret.
     pub secret: Option<String>,
+    /// Every current secret, oldest first (AddUserPoolClientSecret rotation): SECRET_HASH and client
+    /// secrets are accepted with any of them.
+    pub secrets: Vec<String>,
     /// Everything else the API set.
     pub config: ClientConfig,
     /// CreationDate.
     pub created_at: f64,
     /// LastModifiedDate.
     pub updated_at: f64,
+}
+
+impl ClientRow {
+    /// Whether the client is confidential (has at least one secret).
+    pub fn has_secret(&self) -> bool {
+        !self.secrets.is_empty() || self.secret.is_some()
+    }
+
+    /// The secrets to accept: every current one.
+    pub fn current_secrets(&self) -> impl Iterator<Item = &str> {
+        let fallback = self
+            .secrets
+            .is_empty()
+            .then_some(self.secret.as_deref())
+            .flatten();
+        self.secrets.iter().map(String::as_str).chain(fallback)
+    }
 }
 
 type Raw = (
@@ -35,9 +55,12 @@ type Raw = (
     String,
     f64,
     f64,
+    String,
 );
 
-const COLUMNS: &str = "pk, id, pool_id, name, secret, settings, created_at, updated_at";
+const COLUMNS: &str = "pk, id, pool_id, name, secret, settings, created_at, updated_at, \
+    (SELECT json_group_array(secret) FROM \
+        (SELECT secret FROM client_secrets s WHERE s.client_id = clients.id ORDER BY s.created_at, s.id))";
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Raw> {
     Ok((
@@ -49,17 +72,19 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Raw> {
         r.get(5)?,
         r.get(6)?,
         r.get(7)?,
+        r.get(8)?,
     ))
 }
 
 fn build(t: Raw) -> Result<ClientRow> {
-    let (pk, id, pool_id, name, secret, settings, created_at, updated_at) = t;
+    let (pk, id, pool_id, name, secret, settings, created_at, updated_at, secrets) = t;
     Ok(ClientRow {
         pk,
         id,
         pool_id,
         name,
         secret,
+        secrets: serde_json::from_str(&secrets)?,
         config: serde_json::from_str(&settings)?,
         created_at,
         updated_at,
@@ -82,6 +107,78 @@ pub fn insert(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
     )?
     .execute(params![id, pool_id, name, secret, settings, now])?;
+    if let Some(secret) = secret {
+        insert_secret(c, id, secret, true, now)?;
+    }
+    Ok(())
+}
+
+/// `<client id>--<creation time in epoch milliseconds>`, the ClientSecretId format AWS documents.
+pub fn secret_id(client_id: &str, created_at: f64) -> String {
+    format!("{client_id}--{}", (created_at * 1000.0) as i64)
+}
+
+/// Adds a current secret to a client; `Err` with a UNIQUE violation when a secret with the same id
+/// (same client, same millisecond) exists.
+pub fn insert_secret(
+    c: &Connection,
+    client_id: &str,
+    secret: &str,
+    generated: bool,
+    now: f64,
+) -> rusqlite::Result<String> {
+    let id = secret_id(client_id, now);
+    c.prepare_cached(
+        "INSERT INTO client_secrets (id, client_id, secret, generated, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![id, client_id, secret, generated, now])?;
+    sync_shown_secret(c, client_id)?;
+    Ok(id)
+}
+
+/// A client secret's descriptor: id, creation date and whether Cognito generated it.
+#[derive(Debug, Clone)]
+pub struct SecretRow {
+    /// ClientSecretId.
+    pub id: String,
+    /// ClientSecretCreateDate.
+    pub created_at: f64,
+}
+
+/// The current secrets of a client, oldest first.
+pub fn secrets(c: &Connection, client_id: &str) -> Result<Vec<SecretRow>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT id, created_at FROM client_secrets WHERE client_id = ?1 ORDER BY created_at, id",
+    )?;
+    let rows = stmt
+        .query_map([client_id], |r| {
+            Ok(SecretRow {
+                id: r.get(0)?,
+                created_at: r.get(1)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
+/// Removes one secret of a client; false when it has no such secret.
+pub fn delete_secret(c: &Connection, client_id: &str, secret_id: &str) -> Result<bool> {
+    let gone = c
+        .prepare_cached("DELETE FROM client_secrets WHERE client_id = ?1 AND id = ?2")?
+        .execute([client_id, secret_id])?
+        > 0;
+    sync_shown_secret(c, client_id)?;
+    Ok(gone)
+}
+
+/// Keeps `clients.secret` (what DescribeUserPoolClient shows) on the oldest current secret.
+fn sync_shown_secret(c: &Connection, client_id: &str) -> rusqlite::Result<()> {
+    c.prepare_cached(
+        "UPDATE clients SET secret = (SELECT secret FROM client_secrets WHERE client_id = ?1
+                                     ORDER BY created_at, id LIMIT 1)
+         WHERE id = ?1",
+    )?
+    .execute([client_id])?;
     Ok(())
 }
 

@@ -5,14 +5,19 @@
 //! reads never wait for a write. Callers hold a connection only for the SQL: hashing, signing and SRP
 //! math happen before or after, never inside.
 
+pub mod auth_events;
+pub mod branding;
 pub mod clients;
 pub mod codes;
 pub mod devices;
+pub mod documents;
 pub mod groups;
+pub mod import_jobs;
 pub mod outbox;
 pub mod passkeys;
 pub mod pools;
 pub mod sessions;
+pub mod terms;
 pub mod tokens;
 pub mod users;
 
@@ -37,6 +42,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     migration!("0003_groups_revocation_listing.sql"),
     migration!("0004_revocation_indexes.sql"),
     migration!("0005_webauthn.sql"),
+    migration!("0006_operations.sql"),
 ];
 
 const READERS: usize = 4;
@@ -237,7 +243,9 @@ impl Store {
     /// Deletes every pool (and by cascade everything in it), the outbox and the revocation list.
     pub fn reset_all(&self) -> Result<(), CognitoError> {
         self.write(|c| {
-            c.execute_batch("DELETE FROM pools; DELETE FROM outbox; DELETE FROM revoked_origins;")?;
+            c.execute_batch(
+                "DELETE FROM pools; DELETE FROM outbox; DELETE FROM revoked_origins; DELETE FROM account_documents;",
+            )?;
             Ok(())
         })
     }

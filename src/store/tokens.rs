@@ -108,3 +108,37 @@ pub fn origin_revoked(c: &Connection, origin_jti: &str) -> Result<bool> {
             .is_some(),
     )
 }
+
+/// One authentication's refresh tokens seen as a token session (ListUserSessions).
+#[derive(Debug, Clone)]
+pub struct TokenSessionRow {
+    /// The authentication (`origin_jti`).
+    pub origin_jti: String,
+    /// The app client.
+    pub client_id: String,
+    /// When the user signed in.
+    pub created_at: f64,
+    /// The last refresh or rotation (or the sign-in).
+    pub last_active: f64,
+}
+
+/// The live token sessions of a user (an unrevoked, unexpired refresh token), least recently active
+/// first.
+pub fn sessions_of_user(c: &Connection, user_pk: i64, now: f64) -> Result<Vec<TokenSessionRow>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT origin_jti, client_id, MIN(created_at), MAX(created_at) FROM refresh_tokens
+         WHERE user_pk = ?1 AND revoked_at IS NULL AND expires_at > ?2
+         GROUP BY origin_jti, client_id ORDER BY MAX(created_at), origin_jti",
+    )?;
+    let rows = stmt
+        .query_map(params![user_pk, now], |r| {
+            Ok(TokenSessionRow {
+                origin_jti: r.get(0)?,
+                client_id: r.get(1)?,
+                created_at: r.get(2)?,
+                last_active: r.get(3)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}

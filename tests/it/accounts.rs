@@ -17,7 +17,7 @@ async fn forgot_password_with_the_mailed_code() {
     let out = emu.ok("ForgotPassword", json!({"ClientId": client, "Username": "fp"})).await;
     assert_eq!(
         out["CodeDeliveryDetails"],
-        json!({"Destination": "f***@e***.com", "DeliveryMedium": "EMAIL", "AttributeName": "email"})
+        json!({"Destination": "f***@e***", "DeliveryMedium": "EMAIL", "AttributeName": "email"})
     );
     let code = emu.last_code("fp@example.com").await;
     let reset = |code: &str, pw: &str| json!({"ClientId": client, "Username": "fp", "ConfirmationCode": code, "Password": pw});
@@ -154,7 +154,7 @@ async fn a_changed_email_is_unverified_until_its_code_is_entered() {
     let out = emu.ok("UpdateUserAttributes", update).await;
     assert_eq!(
         out["CodeDeliveryDetailsList"],
-        json!([{"Destination": "n***@e***.com", "DeliveryMedium": "EMAIL", "AttributeName": "email"}])
+        json!([{"Destination": "n***@e***", "DeliveryMedium": "EMAIL", "AttributeName": "email"}])
     );
     let attrs = own_attributes(&emu, &access).await;
     assert!(attrs.contains(&json!({"Name": "email", "Value": "new@example.com"})));

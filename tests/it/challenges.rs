@@ -383,14 +383,22 @@ async fn totp_mfa_from_association_to_challenge() {
     let ok =
         emu.ok("RespondToAuthChallenge", answer(&totp_now(&emu, &secret, 0), &ch["Session"])).await;
     assert!(ok["AuthenticationResult"]["AccessToken"].is_string());
-    // The same code is not accepted twice.
+    // The same code is not accepted twice (AWS: "Your software token has already been used once."),
+    // and the session stays usable for the next code.
     let ch = password_auth(&emu, &client, None, "otp", PW).await.ok();
-    emu.err(
-        "RespondToAuthChallenge",
-        answer(&totp_now(&emu, &secret, 0), &ch["Session"]),
-        "CodeMismatchException",
-    )
-    .await;
+    assert_eq!(
+        emu.err(
+            "RespondToAuthChallenge",
+            answer(&totp_now(&emu, &secret, 0), &ch["Session"]),
+            "ExpiredCodeException",
+        )
+        .await,
+        "Your software token has already been used once."
+    );
+    emu.app.clock.advance_ms(30_000);
+    let ok =
+        emu.ok("RespondToAuthChallenge", answer(&totp_now(&emu, &secret, 0), &ch["Session"])).await;
+    assert!(ok["AuthenticationResult"]["AccessToken"].is_string());
     let user = emu.admin_get_user(&pool, "otp").await;
     assert_eq!(user["PreferredMfaSetting"], "SOFTWARE_TOKEN_MFA");
 }
@@ -430,6 +438,9 @@ async fn mfa_setup_when_mfa_is_required() {
     );
 }
 
+/// The SNS role an SMS factor names (never called: SMS lands in the outbox).
+const SNS_ROLE: &str = "arn:aws:iam::123456789012:role/cognito-sms";
+
 /// A pool with optional SMS and email MFA (their own message templates), and the confirmed user "two"
 /// with an email and a phone number and both factors enabled. Returns (pool, client).
 async fn two_factor_user(emu: &Emulator) -> (String, String) {
@@ -437,7 +448,7 @@ async fn two_factor_user(emu: &Emulator) -> (String, String) {
     emu.ok(
         "SetUserPoolMfaConfig",
         json!({"UserPoolId": pool, "MfaConfiguration": "OPTIONAL",
-        "SmsMfaConfiguration": {"SmsAuthenticationMessage": "Code: {####}"},
+        "SmsMfaConfiguration": {"SmsAuthenticationMessage": "Code: {####}", "SmsConfiguration": {"SnsCallerArn": SNS_ROLE}},
         "EmailMfaConfiguration": {"Message": "Your code is {####}", "Subject": "Sign-in code"}}),
     )
     .await;
@@ -523,8 +534,7 @@ async fn remembered_device(emu: &Emulator) -> Device {
         json!({}),
     )
     .await;
-    let mfa =
-        json!({"UserPoolId": pool, "MfaConfiguration": "OPTIONAL", "SmsMfaConfiguration": {}});
+    let mfa = json!({"UserPoolId": pool, "MfaConfiguration": "OPTIONAL", "SmsMfaConfiguration": {"SmsConfiguration": {"SnsCallerArn": SNS_ROLE}}});
     emu.ok("SetUserPoolMfaConfig", mfa).await;
     sign_up(emu, &client, "dev", PW, &[("phone_number", "+15557654321")]).await.ok();
     emu.ok("AdminConfirmSignUp", json!({"UserPoolId": pool, "Username": "dev"})).await;

@@ -58,10 +58,9 @@ def attrs_of(attributes: list[dict]) -> dict[str, str]:
 
 
 def mask(email: str) -> str:
-    """The documented masking style of CodeDeliveryDetails.Destination: `j***@e***.com`."""
+    """AWS's masking of CodeDeliveryDetails.Destination: `j***@e***` (first letter of each side)."""
     local, domain = email.split("@")
-    host, tld = domain.rsplit(".", 1)
-    return f"{local[0]}***@{host[0]}***.{tld}"
+    return f"{local[0]}***@{domain[0]}***"
 
 
 @dataclass
