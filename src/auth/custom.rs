@@ -19,7 +19,7 @@ use crate::err;
 use crate::error::Result;
 use crate::store::clients::ClientRow;
 use crate::store::pools::PoolRow;
-use crate::triggers::events::{self, ChallengeResult, CustomAuthEvent, Decision};
+use crate::triggers::custom_auth::{self, ChallengeResult, CustomAuthEvent, Decision};
 use crate::triggers::{self, ClientMetadata, Trigger};
 
 /// Rounds after which a loop that never ends is failed.
@@ -137,7 +137,7 @@ pub fn answer(
     let (ctx, pool, _) = subject.parts();
     let correct = {
         let event = subject.event(&state.rounds, metadata);
-        events::verify_auth_challenge(ctx, pool, &event, &state.private, answer)?
+        custom_auth::verify_auth_challenge(ctx, pool, &event, &state.private, answer)?
     };
     state.rounds.push(ChallengeResult {
         challenge_name: state
@@ -173,7 +173,7 @@ fn next(
     let (ctx, pool, client) = subject.parts();
     let decision = {
         let event = subject.event(&state.rounds, metadata);
-        events::define_auth_challenge(ctx, pool, &event)?
+        custom_auth::define_auth_challenge(ctx, pool, &event)?
     };
     match decision {
         Decision::Fail => Err(incorrect()),
@@ -201,7 +201,7 @@ fn next(
         Decision::Challenge(name) if name == "CUSTOM_CHALLENGE" => {
             let created = {
                 let event = subject.event(&state.rounds, metadata);
-                events::create_auth_challenge(ctx, pool, &event, &name)?
+                custom_auth::create_auth_challenge(ctx, pool, &event, &name)?
             };
             state.challenge = Some(name);
             state.private = created.private;

@@ -18,7 +18,7 @@ use crate::err;
 use crate::error::{CognitoError, Result};
 use crate::store::clients::ClientRow;
 use crate::store::sessions;
-use crate::triggers::events::ChallengeResult;
+use crate::triggers::custom_auth::ChallengeResult;
 
 const PREFIX: &str = "AYABe";
 

@@ -3,6 +3,7 @@
 //! failure to AWS's exceptions, log it (`log`), and only then let the caller write. The events of each
 //! trigger source live in `events`.
 
+pub mod custom_auth;
 pub mod events;
 pub mod invoke;
 pub mod log;

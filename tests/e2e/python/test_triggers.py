@@ -294,10 +294,21 @@ def test_a_host_that_is_down_fails_calls_and_the_summary_names_every_trigger(sta
     log = emu.get_json("/_emulator/invocations")["invocations"]
     assert "host unreachable" in log[-1]["error"]
     # The start-up summary names every configured trigger and where it will be invoked.
-    lines = "\n".join(emu.stdout_lines)
-    assert f"trigger: us-east-1_Trigger01 PreSignUp {arn} -> {down}/2015-03-31/functions/" in lines
+    assert wait_for_line(emu, f"trigger: us-east-1_Trigger01 PreSignUp {arn} -> {down}/2015-03-31/functions/")
     no_host = start_emulator(extra_args=["--seed", str(seed)])
-    assert "PreSignUp " + arn + " -> NO HOST" in "\n".join(no_host.stdout_lines)
+    assert wait_for_line(no_host, "PreSignUp " + arn + " -> NO HOST")
+
+
+def wait_for_line(emu, text: str, timeout: float = 10.0) -> bool:
+    """Whether the emulator printed a line containing `text` (its stdout is read by a thread)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(text in line for line in emu.stdout_lines):
+            return True
+        time.sleep(0.05)
+    return False
 
 
 def test_custom_email_sender_receives_the_code(emu, idp, host):
