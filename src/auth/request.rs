@@ -4,6 +4,7 @@
 
 use crate::app::Ctx;
 use crate::auth::flow::Attempt;
+use crate::auth::tokens::Grant;
 use crate::auth::{Caller, Params};
 use crate::error::Result;
 use crate::store::clients::ClientRow;
@@ -27,6 +28,8 @@ pub struct InitiateRequest<'a> {
     pub caller: Caller,
     /// ClientMetadata.
     pub client_metadata: Option<&'a ClientMetadata>,
+    /// The OAuth grant when the hosted pages sign the user in (`None` for the API).
+    pub hosted: Option<&'a Grant>,
 }
 
 impl<'a> InitiateRequest<'a> {
@@ -46,6 +49,7 @@ impl<'a> InitiateRequest<'a> {
             self.caller,
             self.params.get("DEVICE_KEY").cloned(),
         )
+        .hosted(self.hosted.cloned())
     }
 
     /// PreAuthentication for `user` (`None`: an unknown user the client hides), before any password is

@@ -8,6 +8,7 @@ pub mod filter;
 pub mod ids;
 pub mod lambda;
 pub mod mfa;
+pub mod oauth;
 pub mod password_policy;
 pub mod pool;
 pub mod schema;

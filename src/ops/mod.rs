@@ -1,10 +1,11 @@
 //! The operations: one file each (typed request, `handle`), one line each in the list below. An
 //! operation of the model that is not in the list answers `UnsupportedOperationException` naming it.
 //! Helpers several operations share live in their own modules (`load`, `shapes`, `paging`,
-//! `user_attributes`, `mfa_settings`, `wire`), never in another operation's file.
+//! `user_attributes`, `mfa_settings`, `oauth_settings`, `wire`), never in another operation's file.
 
 pub mod load;
 pub mod mfa_settings;
+pub mod oauth_settings;
 pub mod paging;
 pub mod shapes;
 pub mod user_attributes;
@@ -98,15 +99,21 @@ operations! {
     "ConfirmForgotPassword" => confirm_forgot_password,
     "ConfirmSignUp" => confirm_sign_up,
     "CreateGroup" => create_group,
+    "CreateResourceServer" => create_resource_server,
     "CreateUserPool" => create_user_pool,
     "CreateUserPoolClient" => create_user_pool_client,
+    "CreateUserPoolDomain" => create_user_pool_domain,
     "DeleteGroup" => delete_group,
+    "DeleteResourceServer" => delete_resource_server,
     "DeleteUser" => delete_user,
     "DeleteUserAttributes" => delete_user_attributes,
     "DeleteUserPool" => delete_user_pool,
     "DeleteUserPoolClient" => delete_user_pool_client,
+    "DeleteUserPoolDomain" => delete_user_pool_domain,
+    "DescribeResourceServer" => describe_resource_server,
     "DescribeUserPool" => describe_user_pool,
     "DescribeUserPoolClient" => describe_user_pool_client,
+    "DescribeUserPoolDomain" => describe_user_pool_domain,
     "ForgetDevice" => forget_device,
     "ForgotPassword" => forgot_password,
     "GetDevice" => get_device,
@@ -119,6 +126,7 @@ operations! {
     "InitiateAuth" => initiate_auth,
     "ListDevices" => list_devices,
     "ListGroups" => list_groups,
+    "ListResourceServers" => list_resource_servers,
     "ListUserPoolClients" => list_user_pool_clients,
     "ListUserPools" => list_user_pools,
     "ListUsers" => list_users,
@@ -132,9 +140,11 @@ operations! {
     "SignUp" => sign_up,
     "UpdateDeviceStatus" => update_device_status,
     "UpdateGroup" => update_group,
+    "UpdateResourceServer" => update_resource_server,
     "UpdateUserAttributes" => update_user_attributes,
     "UpdateUserPool" => update_user_pool,
     "UpdateUserPoolClient" => update_user_pool_client,
+    "UpdateUserPoolDomain" => update_user_pool_domain,
     "VerifySoftwareToken" => verify_software_token,
     "VerifyUserAttribute" => verify_user_attribute,
 }

@@ -8,9 +8,12 @@
 pub mod clients;
 pub mod codes;
 pub mod devices;
+pub mod domains;
 pub mod groups;
+pub mod oauth;
 pub mod outbox;
 pub mod pools;
+pub mod resource_servers;
 pub mod sessions;
 pub mod tokens;
 pub mod users;
@@ -35,6 +38,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     migration!("0002_challenges_mfa_devices.sql"),
     migration!("0003_groups_revocation_listing.sql"),
     migration!("0004_revocation_indexes.sql"),
+    migration!("0005_oauth.sql"),
 ];
 
 const READERS: usize = 4;
