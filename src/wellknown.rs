@@ -25,24 +25,37 @@ pub fn jwks(app: &App, pool_id: &str) -> Response<Body> {
 }
 
 /// The OpenID discovery document of a pool.
-pub fn openid_configuration(app: &App, headers: &HeaderMap, pool_id: &str) -> Response<Body> {
+/// The endpoints are those of this emulator on the base the request came in on (`http(s)://<Host>`),
+/// the same base as `iss` unless `--issuer-url` says otherwise: every URL listed answers.
+pub fn openid_configuration(
+    app: &App,
+    headers: &HeaderMap,
+    pool_id: &str,
+    tls: bool,
+) -> Response<Body> {
     if !pool_exists(app, pool_id) {
         return json_error(
             StatusCode::NOT_FOUND,
             &format!("User pool {pool_id} does not exist."),
         );
     }
-    let issuer = format!("{}/{pool_id}", issuer_base(app, headers));
+    let base = crate::oauth::request_base(app, headers, tls);
+    let issuer = match &app.config.issuer_url {
+        Some(_) => format!("{}/{pool_id}", issuer_base(app, headers)),
+        None => format!("{base}/{pool_id}"),
+    };
     json_ok(json!({
-        "authorization_endpoint": format!("{issuer}/authorize"),
+        "authorization_endpoint": format!("{base}/oauth2/authorize"),
+        "end_session_endpoint": format!("{base}/logout"),
         "id_token_signing_alg_values_supported": ["RS256"],
         "issuer": issuer,
-        "jwks_uri": format!("{issuer}/.well-known/jwks.json"),
+        "jwks_uri": format!("{base}/{pool_id}/.well-known/jwks.json"),
         "response_types_supported": ["code", "token"],
+        "revocation_endpoint": format!("{base}/oauth2/revoke"),
         "scopes_supported": ["openid", "email", "phone", "profile"],
         "subject_types_supported": ["public"],
-        "token_endpoint": format!("{issuer}/token"),
+        "token_endpoint": format!("{base}/oauth2/token"),
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-        "userinfo_endpoint": format!("{issuer}/userInfo"),
+        "userinfo_endpoint": format!("{base}/oauth2/userInfo"),
     }))
 }

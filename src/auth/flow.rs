@@ -414,7 +414,13 @@ impl<'a> Attempt<'a> {
         // Hosted sign-ins get their refresh token when the code is redeemed (implicit grants never).
         let refresh = match self.hosted {
             Some(_) => None,
-            None => Some(tokens::store_refresh(ctx, self.client, &self.user, &session, None)?),
+            None => Some(tokens::store_refresh(
+                ctx,
+                self.client,
+                &self.user,
+                &session,
+                None,
+            )?),
         };
         Ok(Outcome::Tokens(TokenSet {
             id_token,

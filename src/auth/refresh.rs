@@ -79,7 +79,11 @@ fn mint(
     };
     // A token from the OAuth endpoints keeps its scopes (no nonce on refresh).
     let grant = row.scopes.as_deref().map(|s| Grant {
-        scopes: s.split(' ').filter(|s| !s.is_empty()).map(str::to_string).collect(),
+        scopes: s
+            .split(' ')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
         nonce: None,
     });
     let issue = Issue {

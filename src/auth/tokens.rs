@@ -200,9 +200,7 @@ pub fn mint(ctx: &Ctx, issue: &Issue<'_>) -> Result<(String, String, i64)> {
     };
 
     // Tokens of the OAuth flows release the attributes their scopes name (always within ReadAttributes).
-    let release = issue
-        .grant
-        .map_or(Release::All, |g| Release::of(&g.scopes));
+    let release = issue.grant.map_or(Release::All, |g| Release::of(&g.scopes));
     let releases = |name: &str| client.config.can_read(name) && release.includes(name);
     let mut id = Map::new();
     id.insert("sub".into(), Value::from(user.sub.clone()));
@@ -302,7 +300,11 @@ pub fn mint(ctx: &Ctx, issue: &Issue<'_>) -> Result<(String, String, i64)> {
         with_hash.extend(id);
         id = with_hash;
     }
-    Ok((jwt::sign(keys, KeyUse::Id, &id), access_token, access_lifetime))
+    Ok((
+        jwt::sign(keys, KeyUse::Id, &id),
+        access_token,
+        access_lifetime,
+    ))
 }
 
 /// Signs the access token of a `client_credentials` grant: `sub` is the client, no user and no ID token;
@@ -418,6 +420,21 @@ fn invalid_access() -> CognitoError {
 /// Verifies an access token as every operation taking one must: our signature with the access key,
 /// `token_use`, expiry against the emulator's clock, the issuer and its pool, the client, the scope.
 pub fn verify_access(ctx: &Ctx, token: &str) -> Result<AccessClaims> {
+    let (claims, scopes) = verify_access_token(ctx, token)?;
+    if !scopes.split(' ').any(|s| s == ADMIN_SCOPE) {
+        return Err(CognitoError::NotAuthorizedException(
+            "Access Token does not have required scopes".into(),
+        ));
+    }
+    if claims.username.is_empty() {
+        return Err(invalid_access());
+    }
+    Ok(claims)
+}
+
+/// [`verify_access`] without the scope check: the claims and the `scope` claim (userInfo needs
+/// `openid`, not aws.cognito.signin.user.admin).
+pub fn verify_access_token(ctx: &Ctx, token: &str) -> Result<(AccessClaims, String)> {
     let (use_, claims) = jwt::verify(&ctx.app.keys, token).ok_or_else(invalid_access)?;
     let text = |k: &str| claims.get(k).and_then(Value::as_str).map(str::to_string);
     if use_ != KeyUse::Access || text("token_use").as_deref() != Some("access") {
@@ -445,20 +462,17 @@ pub fn verify_access(ctx: &Ctx, token: &str) -> Result<AccessClaims> {
         return Err(invalid_access());
     }
     let scopes = text("scope").unwrap_or_default();
-    if !scopes.split(' ').any(|s| s == ADMIN_SCOPE) {
-        return Err(CognitoError::NotAuthorizedException(
-            "Access Token does not have required scopes".into(),
-        ));
-    }
-    Ok(AccessClaims {
+    let claims = AccessClaims {
         pool_id,
         client_id,
         sub: text("sub").ok_or_else(invalid_access)?,
-        username: text("username").ok_or_else(invalid_access)?,
-        origin_jti: text("origin_jti").ok_or_else(invalid_access)?,
+        // Client-credentials tokens have neither: the operations that need a user refuse them.
+        username: text("username").unwrap_or_default(),
+        origin_jti: text("origin_jti").unwrap_or_default(),
         issued_at: claims
             .get("iat")
             .and_then(Value::as_i64)
             .ok_or_else(invalid_access)?,
-    })
+    };
+    Ok((claims, scopes))
 }

@@ -8,4 +8,5 @@ pub mod password;
 pub mod secret_hash;
 pub mod sigv4;
 pub mod srp;
+pub mod tls;
 pub mod totp;

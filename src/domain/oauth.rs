@@ -136,7 +136,10 @@ pub fn validate_client(
         }
     }
     if config.allowed_oauth_flows_user_pool_client {
-        let no_scopes = config.allowed_oauth_scopes.as_ref().is_none_or(Vec::is_empty);
+        let no_scopes = config
+            .allowed_oauth_scopes
+            .as_ref()
+            .is_none_or(Vec::is_empty);
         if flows.is_empty() || no_scopes {
             return Err(err!(
                 InvalidParameterException,
@@ -334,8 +337,14 @@ mod tests {
             grant_scopes(Some("openid email"), &allowed, all).unwrap(),
             vec!["openid", "email"]
         );
-        assert_eq!(grant_scopes(Some("profile openid"), &allowed, all), Err(InvalidScope));
-        assert_eq!(grant_scopes(Some("email"), &allowed, all), Err(InvalidScope));
+        assert_eq!(
+            grant_scopes(Some("profile openid"), &allowed, all),
+            Err(InvalidScope)
+        );
+        assert_eq!(
+            grant_scopes(Some("email"), &allowed, all),
+            Err(InvalidScope)
+        );
         assert_eq!(
             grant_scopes(Some("openid api/read"), &allowed, |_| false).unwrap(),
             vec!["openid"]
@@ -345,9 +354,18 @@ mod tests {
     #[test]
     fn pkce_s256_matches_rfc7636_example() {
         let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
-        assert_eq!(s256(verifier), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
-        assert!(pkce_matches("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", verifier));
-        assert!(!pkce_matches("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM", "short"));
+        assert_eq!(
+            s256(verifier),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
+        assert!(pkce_matches(
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+            verifier
+        ));
+        assert!(!pkce_matches(
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+            "short"
+        ));
     }
 
     #[test]
@@ -366,7 +384,10 @@ mod tests {
     fn release_by_scope() {
         let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
         assert_eq!(Release::of(&s(&["openid"])), Release::All);
-        assert_eq!(Release::of(&s(&["openid", "profile", "email"])), Release::All);
+        assert_eq!(
+            Release::of(&s(&["openid", "profile", "email"])),
+            Release::All
+        );
         let r = Release::of(&s(&["openid", "email"]));
         assert!(r.includes("email") && r.includes("sub") && !r.includes("name"));
     }

@@ -38,16 +38,23 @@ pub fn insert(c: &Connection, row: &DomainRow, now: f64) -> rusqlite::Result<()>
         "INSERT INTO domains (domain, pool_id, custom, settings, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
     )?
-    .execute(params![row.domain, row.pool_id, row.custom, row.settings, now])?;
+    .execute(params![
+        row.domain,
+        row.pool_id,
+        row.custom,
+        row.settings,
+        now
+    ])?;
     Ok(())
 }
 
 /// The domain named `domain` (prefix or custom), in any pool.
 pub fn get(c: &Connection, domain: &str) -> Result<Option<DomainRow>> {
-    Ok(c
-        .prepare_cached(&format!("SELECT {COLUMNS} FROM domains WHERE domain = ?1"))?
-        .query_row([domain], from_row)
-        .optional()?)
+    Ok(
+        c.prepare_cached(&format!("SELECT {COLUMNS} FROM domains WHERE domain = ?1"))?
+            .query_row([domain], from_row)
+            .optional()?,
+    )
 }
 
 /// The domains of a pool (at most a prefix one and a custom one).
@@ -70,8 +77,18 @@ pub fn update(c: &Connection, domain: &str, settings: &str, now: f64) -> Result<
 
 /// Deletes a domain of a pool; false when there was none.
 pub fn delete(c: &Connection, pool_id: &str, domain: &str) -> Result<bool> {
-    Ok(c
-        .prepare_cached("DELETE FROM domains WHERE domain = ?1 AND pool_id = ?2")?
-        .execute([domain, pool_id])?
-        > 0)
+    Ok(
+        c.prepare_cached("DELETE FROM domains WHERE domain = ?1 AND pool_id = ?2")?
+            .execute([domain, pool_id])?
+            > 0,
+    )
+}
+
+/// Every domain (the HTTPS certificate names them all).
+pub fn all(c: &Connection) -> Result<Vec<DomainRow>> {
+    let mut stmt = c.prepare_cached(&format!("SELECT {COLUMNS} FROM domains ORDER BY domain"))?;
+    let rows = stmt
+        .query_map([], from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
 }

@@ -62,30 +62,30 @@ pub fn insert_code(c: &Connection, code: &NewCode<'_>, now: f64, expires_at: f64
 
 /// The code with this digest.
 pub fn get_code(c: &Connection, hash: &[u8]) -> Result<Option<CodeRow>> {
-    Ok(c
-        .prepare_cached(
-            "SELECT client_id, user_pk, redirect_uri, code_challenge, grant, expires_at, used_at
+    Ok(c.prepare_cached(
+        "SELECT client_id, user_pk, redirect_uri, code_challenge, grant, expires_at, used_at
              FROM oauth_codes WHERE code_hash = ?1",
-        )?
-        .query_row([hash], |r| {
-            Ok(CodeRow {
-                client_id: r.get(0)?,
-                user_pk: r.get(1)?,
-                redirect_uri: r.get(2)?,
-                code_challenge: r.get(3)?,
-                grant: r.get(4)?,
-                expires_at: r.get(5)?,
-                used_at: r.get(6)?,
-            })
+    )?
+    .query_row([hash], |r| {
+        Ok(CodeRow {
+            client_id: r.get(0)?,
+            user_pk: r.get(1)?,
+            redirect_uri: r.get(2)?,
+            code_challenge: r.get(3)?,
+            grant: r.get(4)?,
+            expires_at: r.get(5)?,
+            used_at: r.get(6)?,
         })
-        .optional()?)
+    })
+    .optional()?)
 }
 
 /// Marks a code used; false when it already was (a concurrent redemption).
 pub fn mark_code_used(c: &Connection, hash: &[u8], now: f64) -> Result<bool> {
-    Ok(c
-        .prepare_cached("UPDATE oauth_codes SET used_at = ?2 WHERE code_hash = ?1 AND used_at IS NULL")?
-        .execute(params![hash, now])?
+    Ok(c.prepare_cached(
+        "UPDATE oauth_codes SET used_at = ?2 WHERE code_hash = ?1 AND used_at IS NULL",
+    )?
+    .execute(params![hash, now])?
         == 1)
 }
 
@@ -110,25 +110,31 @@ pub fn insert_session(c: &Connection, key: &[u8], s: &HostedSession, now: f64) -
         "INSERT INTO hosted_sessions (key, pool_id, user_pk, auth_time, created_at, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
-    .execute(params![key, s.pool_id, s.user_pk, s.auth_time, now, s.expires_at])?;
+    .execute(params![
+        key,
+        s.pool_id,
+        s.user_pk,
+        s.auth_time,
+        now,
+        s.expires_at
+    ])?;
     Ok(())
 }
 
 /// The hosted session stored under `key`.
 pub fn get_session(c: &Connection, key: &[u8]) -> Result<Option<HostedSession>> {
-    Ok(c
-        .prepare_cached(
-            "SELECT pool_id, user_pk, auth_time, expires_at FROM hosted_sessions WHERE key = ?1",
-        )?
-        .query_row([key], |r| {
-            Ok(HostedSession {
-                pool_id: r.get(0)?,
-                user_pk: r.get(1)?,
-                auth_time: r.get(2)?,
-                expires_at: r.get(3)?,
-            })
+    Ok(c.prepare_cached(
+        "SELECT pool_id, user_pk, auth_time, expires_at FROM hosted_sessions WHERE key = ?1",
+    )?
+    .query_row([key], |r| {
+        Ok(HostedSession {
+            pool_id: r.get(0)?,
+            user_pk: r.get(1)?,
+            auth_time: r.get(2)?,
+            expires_at: r.get(3)?,
         })
-        .optional()?)
+    })
+    .optional()?)
 }
 
 /// Ends a hosted session (`/logout`).

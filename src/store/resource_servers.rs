@@ -50,19 +50,19 @@ pub fn insert(
 
 /// The resource server `identifier` of a pool.
 pub fn get(c: &Connection, pool_id: &str, identifier: &str) -> Result<Option<ResourceServerRow>> {
-    Ok(c
-        .prepare_cached(&format!(
-            "SELECT {COLUMNS} FROM resource_servers WHERE pool_id = ?1 AND identifier = ?2"
-        ))?
-        .query_row([pool_id, identifier], from_row)
-        .optional()?)
+    Ok(c.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM resource_servers WHERE pool_id = ?1 AND identifier = ?2"
+    ))?
+    .query_row([pool_id, identifier], from_row)
+    .optional()?)
 }
 
 /// Number of resource servers of a pool.
 pub fn count(c: &Connection, pool_id: &str) -> Result<i64> {
-    Ok(c
-        .prepare_cached("SELECT count(*) FROM resource_servers WHERE pool_id = ?1")?
-        .query_row([pool_id], |r| r.get(0))?)
+    Ok(
+        c.prepare_cached("SELECT count(*) FROM resource_servers WHERE pool_id = ?1")?
+            .query_row([pool_id], |r| r.get(0))?,
+    )
 }
 
 /// Replaces name and scopes.
@@ -84,10 +84,11 @@ pub fn update(
 
 /// Deletes a resource server; false when there was none.
 pub fn delete(c: &Connection, pool_id: &str, identifier: &str) -> Result<bool> {
-    Ok(c
-        .prepare_cached("DELETE FROM resource_servers WHERE pool_id = ?1 AND identifier = ?2")?
-        .execute([pool_id, identifier])?
-        > 0)
+    Ok(
+        c.prepare_cached("DELETE FROM resource_servers WHERE pool_id = ?1 AND identifier = ?2")?
+            .execute([pool_id, identifier])?
+            > 0,
+    )
 }
 
 /// Up to `limit` resource servers of a pool after row `after`, in creation order.
