@@ -25,8 +25,8 @@ pub fn jwks(app: &App, pool_id: &str) -> Response<Body> {
 }
 
 /// The OpenID discovery document of a pool.
-/// The endpoints are those of this emulator on the base the request came in on (`http(s)://<Host>`),
-/// the same base as `iss` unless `--issuer-url` says otherwise: every URL listed answers.
+/// The endpoints are this emulator's, on the same base as `iss`: `--issuer-url`, else the base the
+/// request came in on (`http(s)://<Host>`), so every URL listed answers.
 pub fn openid_configuration(
     app: &App,
     headers: &HeaderMap,
@@ -39,11 +39,13 @@ pub fn openid_configuration(
             &format!("User pool {pool_id} does not exist."),
         );
     }
-    let base = crate::oauth::request_base(app, headers, tls);
-    let issuer = match &app.config.issuer_url {
-        Some(_) => format!("{}/{pool_id}", issuer_base(app, headers)),
-        None => format!("{base}/{pool_id}"),
+    // `--issuer-url` names the emulator as its users reach it (a container name, a proxy): the
+    // endpoints live on that base too. Otherwise the base is the one this request came in on.
+    let base = match &app.config.issuer_url {
+        Some(_) => issuer_base(app, headers),
+        None => crate::oauth::request_base(app, headers, tls),
     };
+    let issuer = format!("{base}/{pool_id}");
     json_ok(json!({
         "authorization_endpoint": format!("{base}/oauth2/authorize"),
         "end_session_endpoint": format!("{base}/logout"),
