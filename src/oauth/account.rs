@@ -12,13 +12,14 @@ use crate::error::CognitoError;
 use crate::html;
 use crate::http::Body;
 use crate::oauth::Hosted;
-use crate::oauth::authorize::{self, AuthRequest};
+use crate::oauth::account_pages as pages;
 use crate::oauth::login::{secret_hash_for, sign_in};
-use crate::oauth::pages::{self, Notice};
+use crate::oauth::pages::Notice;
+use crate::oauth::request::{self, AuthRequest};
 use crate::ops;
 
 fn request(h: &Hosted) -> Result<AuthRequest, Response<Body>> {
-    authorize::parse(h, &h.query).map_err(|r| r.response())
+    request::parse(h, &h.query).map_err(|r| r.response())
 }
 
 /// Runs an operation for the client of the page, with its SECRET_HASH when it has a secret.

@@ -1,7 +1,9 @@
 //! Authorization codes: one use, five minutes, bound to the client, the redirect URI and the PKCE
 //! challenge. The tokens were signed when the user signed in (so trigger failures reach the page); the
-//! refresh token is made when the code is redeemed. Only the code's SHA-256 is stored.
+//! refresh token is made when the code is redeemed. Only the code's SHA-256 is stored. Also the end of
+//! every sign-in: the code (or the implicit grant's tokens) sent to the redirect URI.
 
+use hyper::Response;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -11,7 +13,10 @@ use crate::crypto::jwt;
 use crate::domain::ids;
 use crate::err;
 use crate::error::Result;
-use crate::oauth::authorize::AuthRequest;
+use crate::html;
+use crate::http::Body;
+use crate::oauth::Hosted;
+use crate::oauth::request::{AuthRequest, Redirect, ResponseType};
 use crate::store;
 use crate::store::oauth::{CodeRow, NewCode};
 use crate::store::users::UserRow;
@@ -129,4 +134,42 @@ pub fn redeem(
         let granted: Granted = serde_json::from_str(&row.grant)?;
         Ok(Ok((row, granted)))
     })
+}
+
+/// The end of a sign-in: a code (or the implicit tokens) at the redirect URI, plus `cookies`.
+pub fn complete(
+    h: &Hosted,
+    req: &AuthRequest,
+    user: &UserRow,
+    tokens: TokenSet,
+    mut cookies: Vec<String>,
+) -> Response<Body> {
+    let mut params: Vec<(String, String)> = Vec::new();
+    match req.response_type {
+        ResponseType::Code => match issue(&h.ctx, req, user, &tokens) {
+            Ok(code) => params.push(("code".into(), code)),
+            Err(e) => {
+                tracing::error!(error = %e.message(), "storing an authorization code failed");
+                return req.error("server_error", None);
+            }
+        },
+        ResponseType::Token => {
+            if req.grant.has("openid") {
+                params.push(("id_token".into(), tokens.id_token.clone()));
+            }
+            params.push(("access_token".into(), tokens.access_token.clone()));
+            params.push(("token_type".into(), "bearer".into()));
+            params.push(("expires_in".into(), tokens.expires_in.to_string()));
+        }
+    }
+    if let Some(s) = &req.state {
+        params.push(("state".into(), s.clone()));
+    }
+    let r = Redirect {
+        uri: req.redirect_uri.clone(),
+        fragment: req.response_type == ResponseType::Token,
+        params,
+    };
+    cookies.retain(|c| !c.is_empty());
+    html::redirect(&r.location(), &cookies)
 }

@@ -9,8 +9,9 @@ use crate::domain::oauth::Release;
 use crate::html::{self, query_string};
 use crate::http::Body;
 use crate::oauth::Hosted;
-use crate::oauth::authorize;
 use crate::oauth::pages;
+use crate::oauth::request;
+use crate::oauth::session;
 use crate::oauth::token::{authenticate, oauth_error, oauth_json};
 use crate::store;
 
@@ -159,13 +160,13 @@ pub fn logout(h: &Hosted) -> Response<Body> {
         .flatten()
         .filter(|c| h.domain_pool.as_ref().is_none_or(|p| *p == c.pool_id));
     let Some(client) = client else {
-        return authorize::Refusal::Page("invalid_request", client_id).response();
+        return request::Refusal::Page("invalid_request", client_id).response();
     };
     if let Some(uri) = h.q("logout_uri") {
         if !client.config.logout_urls.iter().flatten().any(|u| u == uri) {
-            return authorize::Refusal::Page("invalid_request", client_id).response();
+            return request::Refusal::Page("invalid_request", client_id).response();
         }
-        let cookie = authorize::end_session(h);
+        let cookie = session::end(h);
         return html::redirect(uri, &[cookie]);
     }
     if h.q("redirect_uri").is_some() && h.q("response_type").is_some() {
@@ -188,13 +189,13 @@ pub fn logout(h: &Hosted) -> Response<Body> {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        if let Err(refusal) = authorize::parse(h, &query) {
+        if let Err(refusal) = request::parse(h, &query) {
             return refusal.response();
         }
-        let cookie = authorize::end_session(h);
+        let cookie = session::end(h);
         return html::redirect(&format!("/login?{}", query_string(pairs)), &[cookie]);
     }
-    authorize::Refusal::Page("invalid_request", client_id).response()
+    request::Refusal::Page("invalid_request", client_id).response()
 }
 
 /// `GET /error`: Cognito's error page (400).

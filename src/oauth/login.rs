@@ -10,23 +10,21 @@ use serde_json::{Value, json};
 
 use crate::auth::request::InitiateRequest;
 use crate::auth::respond::{self, Answered};
-use crate::auth::tokens::{self, Issue, Session, TokenSet};
+use crate::auth::tokens::TokenSet;
 use crate::auth::{Caller, Outcome, Params, password};
 use crate::crypto::{jwt, secret_hash};
-use crate::domain::UserStatus;
 use crate::err;
-use crate::error::{CognitoError, Result};
+use crate::error::CognitoError;
 use crate::http::Body;
-use crate::oauth::Hosted;
-use crate::oauth::authorize::{self, AuthRequest};
 use crate::oauth::pages::{self, Notice};
+use crate::oauth::request::{self, AuthRequest};
+use crate::oauth::{Hosted, codes, session};
 use crate::store::users::{self, UserRow};
-use crate::triggers::pre_token::TokenSource;
 use crate::{html, ops};
 
 /// `GET /login` shows the form; `POST /login` signs in or answers the pending step.
 pub fn login(h: &Hosted) -> Response<Body> {
-    let req = match authorize::parse(h, &h.query) {
+    let req = match request::parse(h, &h.query) {
         Ok(r) => r,
         Err(refusal) => return refusal.response(),
     };
@@ -116,8 +114,8 @@ fn next(h: &Hosted, req: &AuthRequest, outcome: Outcome, typed: &str) -> Respons
             let Some(user) = user_of(h, req, &tokens) else {
                 return req.error("server_error", None);
             };
-            let cookie = authorize::start_session(h, &req.pool, &user, auth_time(h, &tokens));
-            req.complete(h, &user, tokens, vec![cookie])
+            let cookie = session::start(h, &req.pool, &user, auth_time(h, &tokens));
+            codes::complete(h, req, &user, tokens, vec![cookie])
         }
         Outcome::Challenge {
             name,
@@ -304,31 +302,4 @@ fn failed(h: &Hosted, req: &AuthRequest, e: CognitoError, typed: &str) -> Respon
         return req.error("server_error", None);
     }
     pages::login(h, req, Some(Notice::Error(&message)), Some(typed))
-}
-
-/// Fresh tokens for a live hosted session (`/oauth2/authorize` without the form): the same
-/// authentication time, PreTokenGeneration as `TokenGeneration_HostedAuth`.
-pub fn reissue(h: &Hosted, req: &AuthRequest, user: &UserRow, auth_time: i64) -> Result<TokenSet> {
-    if !user.enabled || user.status != UserStatus::Confirmed {
-        return Err(err!(NotAuthorizedException, "User is disabled."));
-    }
-    let mut session = Session::new(&h.ctx);
-    session.auth_time = auth_time;
-    let issue = Issue {
-        pool: &req.pool,
-        client: &req.client,
-        user,
-        session: &session,
-        source: TokenSource::HostedAuth,
-        client_metadata: None,
-        grant: Some(&req.grant),
-    };
-    let (id_token, access_token, expires_in) = tokens::mint(&h.ctx, &issue)?;
-    Ok(TokenSet {
-        id_token,
-        access_token,
-        refresh_token: None,
-        expires_in,
-        new_device: None,
-    })
 }

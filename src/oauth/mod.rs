@@ -8,11 +8,14 @@
 //! through the same operations (`ops`), so triggers and messages behave as they do there.
 
 pub mod account;
+pub mod account_pages;
 pub mod authorize;
 pub mod codes;
 pub mod endpoints;
 pub mod login;
 pub mod pages;
+pub mod request;
+pub mod session;
 pub mod token;
 
 use std::sync::Arc;
@@ -20,7 +23,6 @@ use std::sync::Arc;
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper::{HeaderMap, Method, Request, Response, StatusCode};
-use serde_json::Value;
 
 use crate::app::{App, Ctx, WorkerSlot, sdk_of};
 use crate::html::{self, CSRF_FIELD, Csrf};
@@ -226,11 +228,6 @@ fn dispatch(h: &Hosted) -> Response<Body> {
         "hosted"
     );
     resp
-}
-
-/// The JSON body of an answer, for logging and tests.
-pub fn json_text(v: &Value) -> String {
-    v.to_string()
 }
 
 /// An `html::Page` response with status `status`.
