@@ -1,54 +1,64 @@
-// Amplify JS v6 in Chromium against the emulator's HTTPS listener: signInWithRedirect through the hosted
-// page, fetchAuthSession (and a forced refresh through GetTokensFromRefreshToken), signOut through
-// RevokeToken and /logout. The page is bundled with esbuild and served on http://localhost; Chromium
-// trusts the emulator's local CA through its NSS database (certutil), as a developer's browser would.
+// examples/oauth run as a developer runs it, in Chromium: its Amplify JS v6 page (bundled by esbuild)
+// against the emulator's HTTPS listener — signInWithRedirect through the hosted page, fetchAuthSession
+// (and a forced refresh through GetTokensFromRefreshToken), signOut through RevokeToken and /logout —
+// and its openid-client relying party. Chromium trusts the emulator's local CA through its NSS
+// database (certutil), as a developer's browser would.
 
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { build } from 'esbuild';
+import { HERE, launchBrowser, pool, screenshot, signIn, startEmulator, user } from './harness.mjs';
 
-import { HERE, appServer, launchBrowser, pool, readFile, screenshot, signIn, startEmulator, user } from './harness.mjs';
+const EXAMPLE = path.resolve(HERE, '..', '..', '..', 'examples', 'oauth');
 
 let emu;
-let app;
 let browser;
 let trusted;
 let ids;
-let bundle;
+let example;
+let origin;
+
+async function freePort() {
+  const s = net.createServer();
+  await new Promise((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address();
+  await new Promise((r) => s.close(r));
+  return port;
+}
 
 before(async () => {
+  assert.ok(existsSync(path.join(EXAMPLE, 'node_modules')), 'run `npm ci` in examples/oauth first (tests/run does)');
   emu = await startEmulator();
-  const built = await build({
-    entryPoints: [path.join(HERE, 'app', 'amplify-app.js')],
-    bundle: true, write: false, format: 'esm', platform: 'browser', target: 'es2022', logLevel: 'silent',
+  const port = await freePort();
+  origin = `http://localhost:${port}`;
+  ids = await pool(emu, { callbacks: [`${origin}/`, `${origin}/oidc/callback`] });
+  await user(emu, ids.poolId, 'frank', { extra: [{ Name: 'name', Value: 'Frank <F.>' }] });
+  const env = { ...process.env, EMULATOR_URL: emu.url, HTTPS_DOMAIN: emu.httpsDomain, POOL_ID: ids.poolId,
+    CLIENT_ID: ids.clientId, PORT: String(port) };
+  example = spawn(process.execPath, ['serve.mjs'], { cwd: EXAMPLE, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve, reject) => {
+    example.stdout.on('data', (d) => { if (String(d).includes('example relying parties')) resolve(); });
+    example.once('exit', (code) => reject(new Error(`examples/oauth/serve.mjs exited (${code})`)));
   });
-  bundle = built.outputFiles[0].text;
-  const html = await readFile(path.join(HERE, 'app', 'index.html'), 'utf8');
-  let config = {};
-  app = await appServer({
-    '/': ['text/html', () => html.replace('__CONFIG_JSON__', JSON.stringify(config))],
-    '/app.js': ['text/javascript', () => bundle],
-  });
-  ids = await pool(emu, { callbacks: [`${app.origin}/`] });
-  config = { userPoolId: ids.poolId, clientId: ids.clientId, domain: emu.httpsDomain, redirect: `${app.origin}/` };
-  await user(emu, ids.poolId, 'frank');
   ({ browser, trusted } = await launchBrowser({ caFile: emu.caFile }));
 });
 
 after(async () => {
   await browser?.close();
-  await app?.close();
+  example?.kill();
   emu?.stop();
 });
 
-test('signInWithRedirect, fetchAuthSession, refresh, signOut over HTTPS', async () => {
+test('Amplify: signInWithRedirect, fetchAuthSession, refresh, signOut over HTTPS', async () => {
   const context = await browser.newContext({ ignoreHTTPSErrors: !trusted });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${app.origin}/`);
+  await page.goto(`${origin}/`);
   await page.waitForFunction(() => document.getElementById('status').textContent === 'Signed out');
   await page.click('#signin');
   await page.waitForURL(`https://${emu.httpsDomain}/login?**`);
@@ -65,6 +75,7 @@ test('signInWithRedirect, fetchAuthSession, refresh, signOut over HTTPS', async 
   assert.equal(session.access.username, 'frank');
   assert.equal(session.access.scope, 'openid email profile aws.cognito.signin.user.admin');
   assert.equal(session.id.iss, `https://${emu.httpsDomain}/${ids.poolId}`);
+  assert.equal(session.id.name, 'Frank <F.>');
 
   await emu.advance(5);
   const refreshed = await page.evaluate(async () => {
@@ -76,10 +87,24 @@ test('signInWithRedirect, fetchAuthSession, refresh, signOut over HTTPS', async 
 
   await page.click('#signout');
   await page.waitForFunction(() => document.getElementById('status').textContent === 'Signed out', null, { timeout: 15_000 });
-  assert.equal(new URL(page.url()).origin, app.origin);
-  // The refresh token was revoked (RevokeToken) and the hosted session ended (/logout).
+  assert.equal(new URL(page.url()).origin, origin);
+  // The hosted session ended (/logout): signing in again shows the form.
   await page.click('#signin');
   await page.waitForURL(`https://${emu.httpsDomain}/login?**`);
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('openid-client relying party of the example', async () => {
+  const page = await browser.newPage();
+  await page.goto(`${origin}/oidc/login`);
+  await page.waitForSelector('#signInFormUsername');
+  await signIn(page, 'frank', 'Passw0rd!');
+  await page.waitForSelector('#oidc-user');
+  assert.equal(await page.textContent('#oidc-user'), 'Signed in as frank');
+  const info = JSON.parse(await page.textContent('#userinfo'));
+  assert.equal(info.email, 'frank@example.com');
+  assert.equal(info.name, 'Frank <F.>');
+  await screenshot(page, 'oidc-example-callback');
+  await page.close();
 });

@@ -1,4 +1,4 @@
-// The relying-party page of the Amplify test (and of examples/amplify): Amplify JS v6 configured for
+// The Amplify page of this example (also the page the browser suite tests): Amplify JS v6 configured for
 // the emulator's HTTPS listener, bundled by esbuild. window.__CONFIG__ comes from the serving page.
 import { Amplify } from 'aws-amplify';
 import { Hub } from 'aws-amplify/utils';
