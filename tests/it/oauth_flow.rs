@@ -501,3 +501,61 @@ async fn discovery_lists_endpoints_that_answer() {
         assert_ne!(status, 404, "{key} {url}");
     }
 }
+
+#[tokio::test]
+async fn a_pool_domain_host_serves_only_its_pool() {
+    let emu = start().await;
+    let s = setup(&emu).await;
+    emu.ok("CreateUserPoolDomain", json!({"Domain": "web-login", "UserPoolId": s.pool})).await;
+    let other = emu.pool(json!({"PoolName": "other"})).await;
+    let (other_client, _) = emu
+        .client(
+            &other,
+            json!({"AllowedOAuthFlows": ["code"], "AllowedOAuthFlowsUserPoolClient": true, "AllowedOAuthScopes": ["openid"],
+                   "CallbackURLs": [CALLBACK], "SupportedIdentityProviders": ["COGNITO"]}),
+        )
+        .await;
+    let http =
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let on_domain = |client: &str| {
+        http.get(format!("{}{}", emu.url, authorize_path(client, "")))
+            .header("host", "web-login.auth.us-east-1.amazoncognito.com")
+            .send()
+    };
+    let own = on_domain(&s.client).await.unwrap();
+    assert!(own.headers()["location"].to_str().unwrap().starts_with("/login?"));
+    let foreign = on_domain(&other_client).await.unwrap();
+    assert_eq!(
+        foreign.headers()["location"].to_str().unwrap(),
+        format!("/error?error=invalid_request&client_id={other_client}")
+    );
+}
+
+#[tokio::test]
+async fn logout_with_redirect_uri_signs_in_again() {
+    let emu = start().await;
+    let s = setup(&emu).await;
+    let mut b = Browser::new(&emu);
+    let to_login = b.get(&authorize_path(&s.client, "&scope=openid")).await;
+    sign_in(&mut b, &to_login.location, "Passw0rd!").await;
+    assert!(b.cookies.contains_key("cognito"));
+    let out = b
+        .get(&format!(
+            "/logout?client_id={}&redirect_uri={}&response_type=code&state=again",
+            s.client,
+            urlencode(CALLBACK)
+        ))
+        .await;
+    assert_eq!(out.status, 302);
+    assert!(out.location.starts_with("/login?client_id="), "{}", out.location);
+    assert_eq!(query_param(&out.location, "state").as_deref(), Some("again"));
+    assert!(!b.cookies.contains_key("cognito"));
+    let unregistered = b
+        .get(&format!(
+            "/logout?client_id={}&logout_uri={}",
+            s.client,
+            urlencode("https://evil.example.com/")
+        ))
+        .await;
+    assert!(unregistered.location.starts_with("/error?error=invalid_request"));
+}
