@@ -116,6 +116,10 @@ pub fn respond(
     }
     let (handle, user_pk, state) = session::take(ctx, client, name, handle)?;
     if state.hosted.is_some() != request.hosted {
+        // Not this caller's session: give it back untouched.
+        if user_pk.is_some() {
+            session::reopen(ctx, &handle, &state)?;
+        }
         return Err(err!(
             NotAuthorizedException,
             "Invalid session for the user."

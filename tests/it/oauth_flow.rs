@@ -559,3 +559,78 @@ async fn logout_with_redirect_uri_signs_in_again() {
         .await;
     assert!(unregistered.location.starts_with("/error?error=invalid_request"));
 }
+
+/// The value of the hidden input `name` in a page.
+fn hidden_value(html: &str, name: &str) -> String {
+    let marker = format!(r#"name="{name}" value=""#);
+    let start = html.find(&marker).unwrap_or_else(|| panic!("no {name} in {html}")) + marker.len();
+    let raw = html[start..].split('"').next().unwrap();
+    raw.replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
+#[tokio::test]
+async fn hosted_sign_in_chooses_an_mfa_factor_and_answers_its_code() {
+    let emu = start().await;
+    let s = setup(&emu).await;
+    emu.ok(
+        "SetUserPoolMfaConfig",
+        json!({"UserPoolId": s.pool, "MfaConfiguration": "OPTIONAL", "SmsMfaConfiguration": {},
+               "EmailMfaConfiguration": {"Message": "Your code is {####}", "Subject": "Sign-in code"}}),
+    )
+    .await;
+    emu.ok(
+        "AdminUpdateUserAttributes",
+        json!({"UserPoolId": s.pool, "Username": "alice", "UserAttributes": [
+            {"Name": "phone_number", "Value": "+15550001111"}, {"Name": "phone_number_verified", "Value": "true"}]}),
+    )
+    .await;
+    emu.ok(
+        "AdminSetUserMFAPreference",
+        json!({"UserPoolId": s.pool, "Username": "alice", "SMSMfaSettings": {"Enabled": true}, "EmailMfaSettings": {"Enabled": true}}),
+    )
+    .await;
+    let mut b = Browser::new(&emu);
+    let to_login = b.get(&authorize_path(&s.client, "&scope=openid")).await;
+    let select = sign_in(&mut b, &to_login.location, "Passw0rd!").await;
+    assert_eq!(select.status, 200);
+    assert!(select.body.contains(r#"value="EMAIL_OTP""#), "{}", select.body);
+    let form = |page: &str, extra: Vec<(&'static str, String)>| {
+        let mut f: Vec<(&'static str, String)> =
+            ["_csrf", "challenge", "session", "username", "parameters"]
+                .iter()
+                .map(|k| (*k, hidden_value(page, k)))
+                .collect();
+        f.extend(extra);
+        f
+    };
+    let fields = form(&select.body, vec![("answer", "EMAIL_OTP".into())]);
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let code_page = b.post(&to_login.location, &pairs).await;
+    assert_eq!(code_page.status, 200);
+    assert!(code_page.body.contains("We sent a code to"), "{}", code_page.body);
+    // A wrong code: the same page again, with AWS's message.
+    let fields = form(&code_page.body, vec![("code", "000000".into())]);
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let wrong = b.post(&to_login.location, &pairs).await;
+    assert!(wrong.body.contains("Invalid code or auth state for the user."), "{}", wrong.body);
+    // The hosted session cannot be answered through the API (and stays usable by the page).
+    let api = emu
+        .call(
+            "RespondToAuthChallenge",
+            json!({"ClientId": s.client, "ChallengeName": "EMAIL_OTP", "Session": hidden_value(&wrong.body, "session"),
+                   "ChallengeResponses": {"USERNAME": "alice", "EMAIL_OTP_CODE": "123456"}}),
+        )
+        .await;
+    assert_eq!(api.error_type(), "NotAuthorizedException");
+    assert_eq!(api.message(), "Invalid session for the user.");
+    let code = emu.last_code("alice@example.com").await;
+    let fields = form(&wrong.body, vec![("code", code)]);
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let done = b.post(&to_login.location, &pairs).await;
+    assert_eq!(done.status, 302, "{}", done.body);
+    assert!(done.location.starts_with(&format!("{CALLBACK}?code=")), "{}", done.location);
+}
