@@ -34,6 +34,8 @@ pub struct App {
     pub lambda: Invoker,
     /// The last trigger invocations.
     pub invocations: InvocationLog,
+    /// Random key of this process for the pages' CSRF tokens (`html::Csrf`).
+    pub page_key: [u8; 32],
 }
 
 /// Why an `App` could not be built.
@@ -72,6 +74,9 @@ impl App {
             workers: Arc::new(Semaphore::new(cores)),
             lambda: Invoker::new(&config),
             invocations: Default::default(),
+            page_key: crate::domain::ids::random_bytes(32)
+                .try_into()
+                .expect("32 random bytes"),
             config,
         })
     }

@@ -170,6 +170,21 @@ pub struct Config {
     )]
     pub lambda_secret_key: String,
 
+    /// Also serve everything over HTTPS on this port (Amplify's `oauth.domain` is always https://). The
+    /// certificate (for localhost, 127.0.0.1 and ::1, plus --tls-host names) and the CA that signed it
+    /// are generated on first start into the keys directory: trust `<keys>/tls-ca.pem`.
+    #[arg(long, env = "COGNITO_EMULATOR_HTTPS_PORT")]
+    pub https_port: Option<u16>,
+
+    /// Extra host names of the HTTPS certificate (a pool's custom domain, `myprefix.auth.us-east-1.amazoncognito.com`).
+    /// Repeat the flag, or separate names with spaces in the environment variable.
+    #[arg(
+        long = "tls-host",
+        env = "COGNITO_EMULATOR_TLS_HOSTS",
+        value_delimiter = ' '
+    )]
+    pub tls_hosts: Vec<String>,
+
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "COGNITO_EMULATOR_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,

@@ -14,9 +14,11 @@ pub mod control;
 pub mod crypto;
 pub mod domain;
 pub mod error;
+pub mod html;
 pub mod http;
 pub mod mail;
 pub mod model;
+pub mod oauth;
 pub mod ops;
 pub mod protocol;
 pub mod seed;
@@ -46,6 +48,9 @@ pub enum StartError {
     /// The seed file is unusable.
     #[error("{0}")]
     Seed(#[from] seed::SeedError),
+    /// The HTTPS listener's certificate.
+    #[error("{0}")]
+    Tls(#[from] crypto::tls::TlsError),
 }
 
 /// Serves the emulator on `listener` until `shutdown` completes, then finishes in-flight requests.
@@ -74,12 +79,19 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
     let (stop_relay, relay_stopped) = tokio::sync::watch::channel(false);
+    let https = match app.config.https_port {
+        Some(port) => Some(start_https(&app, port, relay_stopped.clone()).await?),
+        None => None,
+    };
     let relay = app.config.smtp_url.clone().map(|url| {
         let app = app.clone();
         tokio::spawn(mail::relay::run(app, url, relay_stopped))
     });
     let result = server::serve(app.clone(), listener, shutdown).await;
     let _ = stop_relay.send(true);
+    if let Some(https) = https {
+        let _ = https.await;
+    }
     if let Some(relay) = relay {
         let _ = relay.await;
     }
@@ -87,4 +99,39 @@ pub async fn serve(
         tracing::warn!(error = %e, "WAL checkpoint at shutdown failed");
     }
     result.map_err(StartError::Io)
+}
+
+/// The `--https-port` listener: the same routes over TLS, until `stop` turns true. Prints its URL and
+/// the CA file to trust.
+async fn start_https(
+    app: &Arc<App>,
+    port: u16,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> Result<tokio::task::JoinHandle<()>, StartError> {
+    let mut hosts = app.config.tls_hosts.clone();
+    let domains = app
+        .store
+        .read(|c| store::domains::all(c))
+        .unwrap_or_default();
+    for d in domains {
+        let region = domain::ids::pool_region(&d.pool_id);
+        hosts.push(domain::oauth::domain_host(&d.domain, d.custom, &region));
+    }
+    let config = crypto::tls::server_config(&app.config.keys, &hosts, app.clock.now_secs())?;
+    let listener = TcpListener::bind((app.config.host.as_str(), port)).await?;
+    let local = listener.local_addr()?;
+    println!(
+        "cognito-emulator HTTPS on https://{local} | trust {} (the local CA)",
+        app.config.keys.join(crypto::tls::CA_FILE).display()
+    );
+    let acceptor = tokio_rustls::TlsAcceptor::from(config);
+    let app = app.clone();
+    Ok(tokio::spawn(async move {
+        let stopped = async move {
+            let _ = stop.wait_for(|v| *v).await;
+        };
+        if let Err(e) = server::serve_tls(app, listener, acceptor, stopped).await {
+            tracing::error!(error = %e, "HTTPS listener failed");
+        }
+    }))
 }

@@ -18,7 +18,7 @@ use tokio::net::TcpListener;
 
 use crate::app::{App, PeerAddr};
 use crate::http::{Body, json_error, json_ok};
-use crate::{assets, control, protocol, user_import, wellknown};
+use crate::{assets, control, oauth, protocol, user_import, wellknown};
 
 fn add_cors(resp: &mut Response<Body>, request_headers: Option<&HeaderValue>) {
     let h = resp.headers_mut();
@@ -37,7 +37,11 @@ fn add_cors(resp: &mut Response<Body>, request_headers: Option<&HeaderValue>) {
     }
 }
 
-async fn route(app: Arc<App>, req: Request<Incoming>) -> Result<Response<Body>, Infallible> {
+async fn route(
+    app: Arc<App>,
+    req: Request<Incoming>,
+    tls: bool,
+) -> Result<Response<Body>, Infallible> {
     let preflight = (req.method() == Method::OPTIONS).then(|| {
         req.headers()
             .get("access-control-request-headers")
@@ -59,7 +63,7 @@ async fn route(app: Arc<App>, req: Request<Incoming>) -> Result<Response<Body>, 
         (Method::GET, ["health"]) => json_ok(json!({"status": "ok"})),
         (Method::GET, [pool, ".well-known", "jwks.json"]) => wellknown::jwks(&app, pool),
         (Method::GET, [pool, ".well-known", "openid-configuration"]) => {
-            wellknown::openid_configuration(&app, req.headers(), pool)
+            wellknown::openid_configuration(&app, req.headers(), pool, tls)
         }
         (Method::PUT, ["_emulator", "user-import", job]) => {
             let job = job.to_string();
@@ -68,6 +72,7 @@ async fn route(app: Arc<App>, req: Request<Incoming>) -> Result<Response<Body>, 
         (Method::GET, ["_emulator", "assets", pool, scope, version, _file]) => {
             assets::logo(&app, pool, scope, version)
         }
+        _ if oauth::serves(&path) => oauth::handle(app.clone(), req, tls).await,
         (_, ["_emulator", ..]) => control::handle(&app, req).await,
         (Method::POST, _) | (Method::GET, _) => {
             json_error(StatusCode::NOT_FOUND, &format!("No route for {path}"))
@@ -78,10 +83,30 @@ async fn route(app: Arc<App>, req: Request<Incoming>) -> Result<Response<Body>, 
     Ok(resp)
 }
 
-/// Accepts connections until `shutdown`, then waits (up to 30 s) for in-flight requests.
+/// Accepts connections until `shutdown`, then waits (up to 30 s) for in-flight requests. With `tls`,
+/// every connection is a TLS handshake first (the `--https-port` listener).
 pub async fn serve(
     app: Arc<App>,
     listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    serve_with(app, listener, None, shutdown).await
+}
+
+/// [`serve`] over TLS with `acceptor`.
+pub async fn serve_tls(
+    app: Arc<App>,
+    listener: TcpListener,
+    acceptor: tokio_rustls::TlsAcceptor,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    serve_with(app, listener, Some(acceptor), shutdown).await
+}
+
+async fn serve_with(
+    app: Arc<App>,
+    listener: TcpListener,
+    tls: Option<tokio_rustls::TlsAcceptor>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let graceful = GracefulShutdown::new();
@@ -100,18 +125,45 @@ pub async fn serve(
                 };
                 let _ = stream.set_nodelay(true);
                 let app = app.clone();
-                let conn = http1::Builder::new()
-                    .keep_alive(true)
-                    .serve_connection(TokioIo::new(stream), service_fn(move |mut req: Request<Incoming>| {
-                        req.extensions_mut().insert(PeerAddr(peer));
-                        route(app.clone(), req)
-                    }));
-                let conn = graceful.watch(conn);
-                tokio::spawn(async move {
-                    if let Err(e) = conn.await {
-                        tracing::debug!(error = %e, "connection ended with an error");
+                match &tls {
+                    None => {
+                        let conn = http1::Builder::new()
+                            .keep_alive(true)
+                            .serve_connection(TokioIo::new(stream), service_fn(move |mut req: Request<Incoming>| {
+                                req.extensions_mut().insert(PeerAddr(peer));
+                                route(app.clone(), req, false)
+                            }));
+                        let conn = graceful.watch(conn);
+                        tokio::spawn(async move {
+                            if let Err(e) = conn.await {
+                                tracing::debug!(error = %e, "connection ended with an error");
+                            }
+                        });
                     }
-                });
+                    Some(acceptor) => {
+                        let acceptor = acceptor.clone();
+                        let watcher = graceful.watcher();
+                        tokio::spawn(async move {
+                            let stream = match tokio::time::timeout(Duration::from_secs(10), acceptor.accept(stream)).await {
+                                Ok(Ok(s)) => s,
+                                Ok(Err(e)) => {
+                                    tracing::debug!(error = %e, "TLS handshake failed");
+                                    return;
+                                }
+                                Err(_) => return,
+                            };
+                            let conn = http1::Builder::new()
+                                .keep_alive(true)
+                                .serve_connection(TokioIo::new(stream), service_fn(move |mut req: Request<Incoming>| {
+                                    req.extensions_mut().insert(PeerAddr(peer));
+                                    route(app.clone(), req, true)
+                                }));
+                            if let Err(e) = watcher.watch(conn).await {
+                                tracing::debug!(error = %e, "connection ended with an error");
+                            }
+                        });
+                    }
+                }
             }
             _ = &mut shutdown => break,
         }

@@ -25,24 +25,39 @@ pub fn jwks(app: &App, pool_id: &str) -> Response<Body> {
 }
 
 /// The OpenID discovery document of a pool.
-pub fn openid_configuration(app: &App, headers: &HeaderMap, pool_id: &str) -> Response<Body> {
+/// The endpoints are this emulator's, on the same base as `iss`: `--issuer-url`, else the base the
+/// request came in on (`http(s)://<Host>`), so every URL listed answers.
+pub fn openid_configuration(
+    app: &App,
+    headers: &HeaderMap,
+    pool_id: &str,
+    tls: bool,
+) -> Response<Body> {
     if !pool_exists(app, pool_id) {
         return json_error(
             StatusCode::NOT_FOUND,
             &format!("User pool {pool_id} does not exist."),
         );
     }
-    let issuer = format!("{}/{pool_id}", issuer_base(app, headers));
+    // `--issuer-url` names the emulator as its users reach it (a container name, a proxy): the
+    // endpoints live on that base too. Otherwise the base is the one this request came in on.
+    let base = match &app.config.issuer_url {
+        Some(_) => issuer_base(app, headers),
+        None => crate::oauth::request_base(app, headers, tls),
+    };
+    let issuer = format!("{base}/{pool_id}");
     json_ok(json!({
-        "authorization_endpoint": format!("{issuer}/authorize"),
+        "authorization_endpoint": format!("{base}/oauth2/authorize"),
+        "end_session_endpoint": format!("{base}/logout"),
         "id_token_signing_alg_values_supported": ["RS256"],
         "issuer": issuer,
-        "jwks_uri": format!("{issuer}/.well-known/jwks.json"),
+        "jwks_uri": format!("{base}/{pool_id}/.well-known/jwks.json"),
         "response_types_supported": ["code", "token"],
+        "revocation_endpoint": format!("{base}/oauth2/revoke"),
         "scopes_supported": ["openid", "email", "phone", "profile"],
         "subject_types_supported": ["public"],
-        "token_endpoint": format!("{issuer}/token"),
+        "token_endpoint": format!("{base}/oauth2/token"),
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
-        "userinfo_endpoint": format!("{issuer}/userInfo"),
+        "userinfo_endpoint": format!("{base}/oauth2/userInfo"),
     }))
 }

@@ -235,6 +235,7 @@ fn next(
                 caller,
                 device_key,
                 step: Step::Custom(state),
+                hosted: None,
             };
             let handle =
                 session::create(ctx, client, user_pk, ChallengeName::CustomChallenge, &st)?;

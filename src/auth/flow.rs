@@ -10,7 +10,7 @@ use crate::app::Ctx;
 use crate::auth::checks::check_can_sign_in;
 use crate::auth::history;
 use crate::auth::session::{self, CustomState, State, Step};
-use crate::auth::tokens::{self, Issue, Session, TokenSet};
+use crate::auth::tokens::{self, Grant, Issue, Session, TokenSet};
 use crate::auth::{Caller, Outcome};
 use crate::codes;
 use crate::domain::challenge::ChallengeName;
@@ -60,6 +60,9 @@ pub struct Attempt<'a> {
     pub custom: Option<CustomState>,
     /// An MFA code was answered on the way (recorded in the auth event).
     pub mfa_passed: bool,
+    /// The OAuth grant of a sign-in through the hosted pages: tokens carry its scopes and nonce, no
+    /// device is tracked, and the refresh token is made when the authorization code is redeemed.
+    pub hosted: Option<Grant>,
 }
 
 impl<'a> Attempt<'a> {
@@ -85,7 +88,17 @@ impl<'a> Attempt<'a> {
             client_metadata: None,
             custom: None,
             mfa_passed: false,
+            hosted: None,
         }
+    }
+
+    /// The same sign-in, through the hosted pages with `grant` (`TokenGeneration_HostedAuth`).
+    pub fn hosted(mut self, grant: Option<Grant>) -> Attempt<'a> {
+        if grant.is_some() {
+            self.source = TokenSource::HostedAuth;
+        }
+        self.hosted = grant;
+        self
     }
 
     /// Rebuilds an attempt from a session's state.
@@ -108,7 +121,9 @@ impl<'a> Attempt<'a> {
             client_metadata: None,
             custom: None,
             mfa_passed: false,
+            hosted: None,
         }
+        .hosted(state.hosted.clone())
     }
 
     /// The state to store for the next step.
@@ -119,6 +134,7 @@ impl<'a> Attempt<'a> {
             caller: self.caller,
             device_key: self.device_key.clone(),
             step,
+            hosted: self.hosted.clone(),
         }
     }
 
@@ -350,7 +366,8 @@ impl<'a> Attempt<'a> {
         let now = ctx.now();
         let mut known_device = None;
         let mut new_device = None;
-        if self.pool.config.device_configuration.is_some() {
+        // The hosted pages track no device: they have no device key to give the browser.
+        if self.pool.config.device_configuration.is_some() && self.hosted.is_none() {
             let known = match &self.device_key {
                 Some(k) => (ctx.app.store).read(|c| devices::of_user(c, k, self.user.pk))?,
                 None => None,
@@ -376,6 +393,7 @@ impl<'a> Attempt<'a> {
             session: &session,
             source: self.source,
             client_metadata: self.client_metadata.as_ref(),
+            grant: self.hosted.as_ref(),
         };
         let (id_token, access_token, expires_in) = tokens::mint(ctx, &issue)?;
         if triggers::configured(self.pool, Trigger::PostAuthentication) {
@@ -398,7 +416,18 @@ impl<'a> Attempt<'a> {
             }
             Ok(())
         })?;
-        let refresh = tokens::store_refresh(ctx, self.client, &self.user, &session)?;
+        // Hosted sign-ins get their refresh token when the code is redeemed (implicit grants never),
+        // and the session limit is applied then (`oauth::token`).
+        let refresh = match self.hosted {
+            Some(_) => None,
+            None => Some(tokens::store_refresh(
+                ctx,
+                self.client,
+                &self.user,
+                &session,
+                None,
+            )?),
+        };
         let mut challenges = vec![(history::Challenge::Password, true)];
         if self.mfa_passed {
             challenges.push((history::Challenge::Mfa, true));
@@ -411,11 +440,13 @@ impl<'a> Attempt<'a> {
             true,
             &challenges,
         );
-        crate::auth::sessions::after_sign_in(ctx, self.pool, &self.user, &session.origin_jti);
+        if self.hosted.is_none() {
+            crate::auth::sessions::after_sign_in(ctx, self.pool, &self.user, &session.origin_jti);
+        }
         Ok(Outcome::Tokens(TokenSet {
             id_token,
             access_token,
-            refresh_token: Some(refresh),
+            refresh_token: refresh,
             expires_in,
             new_device,
         }))

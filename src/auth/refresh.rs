@@ -4,7 +4,7 @@
 
 use crate::app::Ctx;
 use crate::auth::checks::{Wording, check_client_secret, check_secret_hash, require_secret_hash};
-use crate::auth::tokens::{self, Issue, Session, TokenSet};
+use crate::auth::tokens::{self, Grant, Issue, Session, TokenSet};
 use crate::auth::{Outcome, Params, required};
 use crate::error::{CognitoError, Result};
 use crate::store::clients::ClientRow;
@@ -77,6 +77,15 @@ fn mint(
         auth_time: row.auth_time,
         device_key: row.device_key.clone(),
     };
+    // A token from the OAuth endpoints keeps its scopes (no nonce on refresh).
+    let grant = row.scopes.as_deref().map(|s| Grant {
+        scopes: s
+            .split(' ')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
+        nonce: None,
+    });
     let issue = Issue {
         pool,
         client,
@@ -84,6 +93,7 @@ fn mint(
         session: &session,
         source: TokenSource::RefreshTokens,
         client_metadata,
+        grant: grant.as_ref(),
     };
     let (id_token, access_token, expires_in) = tokens::mint(ctx, &issue)?;
     Ok(TokenSet {
@@ -178,6 +188,7 @@ pub fn exchange(
                     device_key: row.device_key.as_deref(),
                     now,
                     expires_at,
+                    scopes: row.scopes.as_deref(),
                 },
             )
         })?;

@@ -5,6 +5,7 @@
 use crate::app::Ctx;
 use crate::auth::checks::{self, Wording};
 use crate::auth::flow::Attempt;
+use crate::auth::tokens::Grant;
 use crate::auth::{Caller, Params};
 use crate::error::Result;
 use crate::store::clients::ClientRow;
@@ -28,6 +29,8 @@ pub struct InitiateRequest<'a> {
     pub caller: Caller,
     /// ClientMetadata.
     pub client_metadata: Option<&'a ClientMetadata>,
+    /// The OAuth grant when the hosted pages sign the user in (`None` for the API).
+    pub hosted: Option<&'a Grant>,
 }
 
 impl<'a> InitiateRequest<'a> {
@@ -59,6 +62,7 @@ impl<'a> InitiateRequest<'a> {
             self.caller,
             self.params.get("DEVICE_KEY").cloned(),
         )
+        .hosted(self.hosted.cloned())
     }
 
     /// PreAuthentication for `user` (`None`: an unknown user the client hides), before any password is

@@ -65,6 +65,9 @@ pub struct Answered<'a> {
     pub caller: Caller,
     /// ClientMetadata (for the triggers of this step).
     pub client_metadata: Option<&'a ClientMetadata>,
+    /// True when the hosted pages answer (their sessions are not answered through the API, nor the
+    /// reverse).
+    pub hosted: bool,
 }
 
 /// Answers one challenge step.
@@ -113,6 +116,16 @@ pub fn respond(
         }
     }
     let (handle, user_pk, state) = session::take(ctx, client, name, handle)?;
+    if state.hosted.is_some() != request.hosted {
+        // Not this caller's session: give it back untouched.
+        if user_pk.is_some() {
+            session::reopen(ctx, &handle, &state)?;
+        }
+        return Err(err!(
+            NotAuthorizedException,
+            "Invalid session for the user."
+        ));
+    }
     let original = state.clone();
     let answered = Answer {
         ctx,
@@ -231,7 +244,9 @@ impl Answer<'_> {
             ),
             (ChallengeName::NewPasswordRequired, Step::NewPasswordRequired) => {
                 set_new_password(&mut attempt, responses)?;
-                attempt.source = TokenSource::NewPasswordChallenge;
+                if attempt.hosted.is_none() {
+                    attempt.source = TokenSource::NewPasswordChallenge;
+                }
                 Ok(attempt.after_new_password()?)
             }
             (ChallengeName::DeviceSrpAuth, Step::DeviceSrpAuth) => {

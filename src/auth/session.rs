@@ -68,6 +68,10 @@ pub struct State {
     pub device_key: Option<String>,
     /// The step itself.
     pub step: Step,
+    /// The OAuth grant of a sign-in through the hosted pages; such sessions are answered by the hosted
+    /// pages only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hosted: Option<crate::auth::tokens::Grant>,
 }
 
 /// The pending step.

@@ -70,6 +70,7 @@ pub fn start(req: &InitiateRequest<'_>) -> Result<Outcome> {
                     fake: true,
                     custom: None,
                 },
+                hosted: None,
             };
             let handle =
                 session::create(ctx, client, None, ChallengeName::PasswordVerifier, &state)?;

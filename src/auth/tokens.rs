@@ -3,7 +3,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
@@ -12,6 +12,7 @@ use crate::crypto::jwt;
 use crate::crypto::keys::KeyUse;
 use crate::domain::attributes;
 use crate::domain::ids;
+use crate::domain::oauth::{self, Release};
 use crate::error::{CognitoError, Result};
 use crate::store::clients::ClientRow;
 use crate::store::pools::PoolRow;
@@ -22,7 +23,29 @@ use crate::triggers::pre_token::{self, Groups, TokenEvent, TokenSource};
 use crate::triggers::{self, ClientMetadata};
 
 /// The scope of tokens minted by the native API (InitiateAuth and friends).
-pub const ADMIN_SCOPE: &str = "aws.cognito.signin.user.admin";
+pub const ADMIN_SCOPE: &str = oauth::ADMIN_SCOPE;
+
+/// What an OAuth authorization grants: the access token's scopes and the ID token's OIDC nonce.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Grant {
+    /// The granted scopes, in request order.
+    pub scopes: Vec<String>,
+    /// `nonce` of the authorize request.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<String>,
+}
+
+impl Grant {
+    /// Whether `scope` was granted.
+    pub fn has(&self, scope: &str) -> bool {
+        self.scopes.iter().any(|s| s == scope)
+    }
+
+    /// The `scope` claim: space-separated.
+    pub fn scope_claim(&self) -> String {
+        self.scopes.join(" ")
+    }
+}
 
 /// Identity of one authentication, shared by every token refreshed from it.
 #[derive(Debug, Clone)]
@@ -136,6 +159,9 @@ pub struct Issue<'a> {
     pub source: TokenSource,
     /// ClientMetadata of the API call, for PreTokenGeneration.
     pub client_metadata: Option<&'a ClientMetadata>,
+    /// The OAuth grant (scopes, nonce) of tokens from the OAuth endpoints and hosted pages; `None` for
+    /// the API, whose tokens carry aws.cognito.signin.user.admin only.
+    pub grant: Option<&'a Grant>,
 }
 
 /// Signs the ID and access tokens of `issue`, with the pool's PreTokenGeneration overrides applied.
@@ -173,6 +199,9 @@ pub fn mint(ctx: &Ctx, issue: &Issue<'_>) -> Result<(String, String, i64)> {
         preferred_role: preferred_role.clone(),
     };
 
+    // Tokens of the OAuth flows release the attributes their scopes name (always within ReadAttributes).
+    let release = issue.grant.map_or(Release::All, |g| Release::of(&g.scopes));
+    let releases = |name: &str| client.config.can_read(name) && release.includes(name);
     let mut id = Map::new();
     id.insert("sub".into(), Value::from(user.sub.clone()));
     if let Some(g) = &group_claim {
@@ -186,7 +215,7 @@ pub fn mint(ctx: &Ctx, issue: &Issue<'_>) -> Result<(String, String, i64)> {
     }
     for flag in ["email_verified", "phone_number_verified"] {
         if let Some(v) = attributes::get(&user.attributes, flag) {
-            if client.config.can_read(flag) {
+            if releases(flag) {
                 id.insert(flag.into(), claim_value(flag, v));
             }
         }
@@ -205,7 +234,7 @@ pub fn mint(ctx: &Ctx, issue: &Issue<'_>) -> Result<(String, String, i64)> {
         if matches!(
             name.as_str(),
             "sub" | "email_verified" | "phone_number_verified"
-        ) || !client.config.can_read(name)
+        ) || !releases(name)
         {
             continue;
         }
@@ -217,6 +246,9 @@ pub fn mint(ctx: &Ctx, issue: &Issue<'_>) -> Result<(String, String, i64)> {
     id.insert("exp".into(), Value::from(now + id_lifetime));
     id.insert("iat".into(), Value::from(now));
     id.insert("jti".into(), Value::from(ids::uuid()));
+    if let Some(nonce) = issue.grant.and_then(|g| g.nonce.as_ref()) {
+        id.insert("nonce".into(), Value::from(nonce.clone()));
+    }
 
     let mut access = Map::new();
     access.insert("sub".into(), Value::from(user.sub.clone()));
@@ -229,7 +261,13 @@ pub fn mint(ctx: &Ctx, issue: &Issue<'_>) -> Result<(String, String, i64)> {
     access.insert("origin_jti".into(), Value::from(session.origin_jti.clone()));
     access.insert("event_id".into(), Value::from(event_id));
     access.insert("token_use".into(), Value::from("access"));
-    access.insert("scope".into(), Value::from(ADMIN_SCOPE));
+    let scopes: Vec<String> = match issue.grant {
+        Some(g) => g.scopes.clone(),
+        None => vec![ADMIN_SCOPE.to_string()],
+    };
+    if !scopes.is_empty() {
+        access.insert("scope".into(), Value::from(scopes.join(" ")));
+    }
     access.insert("auth_time".into(), Value::from(session.auth_time));
     let access_lifetime = client.config.access_token_seconds();
     access.insert("exp".into(), Value::from(now + access_lifetime));
@@ -240,7 +278,6 @@ pub fn mint(ctx: &Ctx, issue: &Issue<'_>) -> Result<(String, String, i64)> {
         access.insert("device_key".into(), Value::from(device.clone()));
     }
 
-    let scopes = [ADMIN_SCOPE.to_string()];
     let event = TokenEvent {
         source: issue.source,
         client_id: &client.id,
@@ -255,11 +292,58 @@ pub fn mint(ctx: &Ctx, issue: &Issue<'_>) -> Result<(String, String, i64)> {
     }
 
     let keys = &ctx.app.keys;
+    let access_token = jwt::sign(keys, KeyUse::Access, &access);
+    if issue.grant.is_some() {
+        // Hosted-UI ID tokens lead with at_hash, which no trigger may touch.
+        let mut with_hash = Map::new();
+        with_hash.insert("at_hash".into(), Value::from(oauth::at_hash(&access_token)));
+        with_hash.extend(id);
+        id = with_hash;
+    }
     Ok((
         jwt::sign(keys, KeyUse::Id, &id),
-        jwt::sign(keys, KeyUse::Access, &access),
+        access_token,
         access_lifetime,
     ))
+}
+
+/// Signs the access token of a `client_credentials` grant: `sub` is the client, no user and no ID token;
+/// PreTokenGeneration runs (`TokenGeneration_ClientCredentials`) only for V3_0 triggers.
+pub fn mint_client_credentials(
+    ctx: &Ctx,
+    pool: &PoolRow,
+    client: &ClientRow,
+    scopes: &[String],
+    client_metadata: Option<&ClientMetadata>,
+) -> Result<(String, i64)> {
+    let now = ctx.app.clock.now_secs();
+    let mut access = Map::new();
+    access.insert("sub".into(), Value::from(client.id.clone()));
+    access.insert("token_use".into(), Value::from("access"));
+    if !scopes.is_empty() {
+        access.insert("scope".into(), Value::from(scopes.join(" ")));
+    }
+    access.insert("auth_time".into(), Value::from(now));
+    access.insert("iss".into(), Value::from(ctx.issuer(&client.pool_id)));
+    let lifetime = client.config.access_token_seconds();
+    access.insert("exp".into(), Value::from(now + lifetime));
+    access.insert("iat".into(), Value::from(now));
+    access.insert("version".into(), Value::from(2));
+    access.insert("jti".into(), Value::from(ids::uuid()));
+    access.insert("client_id".into(), Value::from(client.id.clone()));
+    let event = TokenEvent {
+        source: TokenSource::ClientCredentials,
+        client_id: &client.id,
+        user_name: "ClientCredentials",
+        user_attributes: json!({}),
+        groups: Groups::default(),
+        scopes,
+        client_metadata,
+    };
+    if let Some(overrides) = pre_token::pre_token_generation(ctx, pool, event)? {
+        pre_token::apply(&overrides, None, &mut access);
+    }
+    Ok((jwt::sign(&ctx.app.keys, KeyUse::Access, &access), lifetime))
 }
 
 /// A new opaque refresh token shaped like AWS's (a compact JWE: five base64url parts) and its digest.
@@ -288,6 +372,7 @@ pub fn store_refresh(
     client: &ClientRow,
     user: &UserRow,
     session: &Session,
+    scopes: Option<&str>,
 ) -> Result<String> {
     let (refresh, digest) = new_refresh_token();
     let now = ctx.now();
@@ -304,6 +389,7 @@ pub fn store_refresh(
                 device_key: session.device_key.as_deref(),
                 now,
                 expires_at,
+                scopes,
             },
         )
     })?;
@@ -334,6 +420,21 @@ fn invalid_access() -> CognitoError {
 /// Verifies an access token as every operation taking one must: our signature with the access key,
 /// `token_use`, expiry against the emulator's clock, the issuer and its pool, the client, the scope.
 pub fn verify_access(ctx: &Ctx, token: &str) -> Result<AccessClaims> {
+    let (claims, scopes) = verify_access_token(ctx, token)?;
+    if !scopes.split(' ').any(|s| s == ADMIN_SCOPE) {
+        return Err(CognitoError::NotAuthorizedException(
+            "Access Token does not have required scopes".into(),
+        ));
+    }
+    if claims.username.is_empty() {
+        return Err(invalid_access());
+    }
+    Ok(claims)
+}
+
+/// [`verify_access`] without the scope check: the claims and the `scope` claim (userInfo needs
+/// `openid`, not aws.cognito.signin.user.admin).
+pub fn verify_access_token(ctx: &Ctx, token: &str) -> Result<(AccessClaims, String)> {
     let (use_, claims) = jwt::verify(&ctx.app.keys, token).ok_or_else(invalid_access)?;
     let text = |k: &str| claims.get(k).and_then(Value::as_str).map(str::to_string);
     if use_ != KeyUse::Access || text("token_use").as_deref() != Some("access") {
@@ -361,20 +462,17 @@ pub fn verify_access(ctx: &Ctx, token: &str) -> Result<AccessClaims> {
         return Err(invalid_access());
     }
     let scopes = text("scope").unwrap_or_default();
-    if !scopes.split(' ').any(|s| s == ADMIN_SCOPE) {
-        return Err(CognitoError::NotAuthorizedException(
-            "Access Token does not have required scopes".into(),
-        ));
-    }
-    Ok(AccessClaims {
+    let claims = AccessClaims {
         pool_id,
         client_id,
         sub: text("sub").ok_or_else(invalid_access)?,
-        username: text("username").ok_or_else(invalid_access)?,
-        origin_jti: text("origin_jti").ok_or_else(invalid_access)?,
+        // Client-credentials tokens have neither: the operations that need a user refuse them.
+        username: text("username").unwrap_or_default(),
+        origin_jti: text("origin_jti").unwrap_or_default(),
         issued_at: claims
             .get("iat")
             .and_then(Value::as_i64)
             .ok_or_else(invalid_access)?,
-    })
+    };
+    Ok((claims, scopes))
 }

@@ -10,6 +10,7 @@ pub mod password;
 pub mod secret_hash;
 pub mod sigv4;
 pub mod srp;
+pub mod tls;
 pub mod totp;
 pub mod webauthn;
 pub mod x509;

@@ -9,6 +9,7 @@ pub mod filter;
 pub mod ids;
 pub mod lambda;
 pub mod mfa;
+pub mod oauth;
 pub mod password_policy;
 pub mod pool;
 pub mod pool_input;

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use crate::domain::client::{ClientConfig, normalise_flows};
 use crate::domain::ids;
 use crate::error::Result;
-use crate::ops::{load, shapes};
+use crate::ops::{load, oauth_settings, shapes};
 use crate::store::clients::ClientRow;
 use crate::app::Ctx;
 use crate::{err, store};
@@ -47,6 +47,7 @@ pub fn create(ctx: &Ctx, req: Request, fixed_id: Option<&str>) -> Result<ClientR
         (None, true) => Some(ids::client_secret()),
         (None, false) => None,
     };
+    oauth_settings::check_client(ctx, &pool, &config, secret.is_some())?;
     let now = ctx.now();
     let client_id = ctx.app.store.write(|c| loop {
         let id = fixed_id.map_or_else(ids::client_id, str::to_string);

@@ -35,6 +35,7 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<AuthResponse> {
         session: req.session.as_deref(),
         caller: Caller::Client,
         client_metadata: req.client_metadata.as_ref(),
+        hosted: None,
     };
     let outcome = start(&request, &req.auth_flow)?;
     Ok(outcome.response())

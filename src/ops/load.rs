@@ -7,6 +7,7 @@ use crate::error::{CognitoError, Result};
 use crate::store::clients::ClientRow;
 use crate::store::groups::GroupRow;
 use crate::store::pools::PoolRow;
+use crate::store::resource_servers::ResourceServerRow;
 use crate::store::users::UserRow;
 use crate::{err, store};
 
@@ -101,4 +102,18 @@ pub fn group(ctx: &Ctx, pool_id: &str, name: &str) -> Result<GroupRow> {
         .store
         .read(|c| store::groups::get(c, pool_id, name))?
         .ok_or_else(|| err!(ResourceNotFoundException, "Group not found."))
+}
+
+/// The resource server `identifier` of pool `pool_id`, or ResourceNotFoundException.
+pub fn resource_server(ctx: &Ctx, pool_id: &str, identifier: &str) -> Result<ResourceServerRow> {
+    pool(ctx, pool_id)?;
+    ctx.app
+        .store
+        .read(|c| store::resource_servers::get(c, pool_id, identifier))?
+        .ok_or_else(|| {
+            err!(
+                ResourceNotFoundException,
+                "Resource server {identifier} does not exist."
+            )
+        })
 }

@@ -1,12 +1,13 @@
 //! The operations: one file each (typed request, `handle`), one line each in the list below. An
 //! operation of the model that is not in the list answers `UnsupportedOperationException` naming it.
 //! Helpers several operations share live in their own modules (`load`, `shapes`, `paging`,
-//! `user_attributes`, `mfa_settings`, `wire`), never in another operation's file.
+//! `user_attributes`, `mfa_settings`, `oauth_settings`, `wire`), never in another operation's file.
 
 pub mod branding;
 pub mod import_jobs;
 pub mod load;
 pub mod mfa_settings;
+pub mod oauth_settings;
 pub mod paging;
 pub mod provisioned_limits;
 pub mod replicas;
@@ -116,29 +117,35 @@ operations! {
     "ConfirmSignUp" => confirm_sign_up,
     "CreateGroup" => create_group,
     "CreateManagedLoginBranding" => create_managed_login_branding,
+    "CreateResourceServer" => create_resource_server,
     "CreateTerms" => create_terms,
     "CreateUserImportJob" => create_user_import_job,
     "CreateUserPool" => create_user_pool,
     "CreateUserPoolClient" => create_user_pool_client,
+    "CreateUserPoolDomain" => create_user_pool_domain,
     "CreateUserPoolReplica" => create_user_pool_replica,
     "DeleteGroup" => delete_group,
     "DeleteManagedLoginBranding" => delete_managed_login_branding,
+    "DeleteResourceServer" => delete_resource_server,
     "DeleteTerms" => delete_terms,
     "DeleteUser" => delete_user,
     "DeleteUserAttributes" => delete_user_attributes,
     "DeleteUserPool" => delete_user_pool,
     "DeleteUserPoolClient" => delete_user_pool_client,
     "DeleteUserPoolClientSecret" => delete_user_pool_client_secret,
+    "DeleteUserPoolDomain" => delete_user_pool_domain,
     "DeleteUserPoolReplica" => delete_user_pool_replica,
     "DeleteWebAuthnCredential" => delete_web_authn_credential,
     "DescribeManagedLoginBranding" => describe_managed_login_branding,
     "DescribeManagedLoginBrandingByClient" => describe_managed_login_branding_by_client,
+    "DescribeResourceServer" => describe_resource_server,
     "DescribeRiskConfiguration" => describe_risk_configuration,
     "DescribeTerms" => describe_terms,
     "DescribeTermsByClient" => describe_terms_by_client,
     "DescribeUserImportJob" => describe_user_import_job,
     "DescribeUserPool" => describe_user_pool,
     "DescribeUserPoolClient" => describe_user_pool_client,
+    "DescribeUserPoolDomain" => describe_user_pool_domain,
     "ForgetDevice" => forget_device,
     "ForgotPassword" => forgot_password,
     "GetCSVHeader" => get_csv_header,
@@ -161,6 +168,7 @@ operations! {
     "InitiateAuth" => initiate_auth,
     "ListDevices" => list_devices,
     "ListGroups" => list_groups,
+    "ListResourceServers" => list_resource_servers,
     "ListTagsForResource" => list_tags_for_resource,
     "ListTerms" => list_terms,
     "ListUserImportJobs" => list_user_import_jobs,
@@ -195,10 +203,12 @@ operations! {
     "UpdateGroup" => update_group,
     "UpdateManagedLoginBranding" => update_managed_login_branding,
     "UpdateProvisionedLimit" => update_provisioned_limit,
+    "UpdateResourceServer" => update_resource_server,
     "UpdateTerms" => update_terms,
     "UpdateUserAttributes" => update_user_attributes,
     "UpdateUserPool" => update_user_pool,
     "UpdateUserPoolClient" => update_user_pool_client,
+    "UpdateUserPoolDomain" => update_user_pool_domain,
     "UpdateUserPoolReplica" => update_user_pool_replica,
     "VerifySoftwareToken" => verify_software_token,
     "VerifyUserAttribute" => verify_user_attribute,

@@ -125,6 +125,10 @@ pub struct UserPoolType<'a> {
     pub estimated_number_of_users: i64,
     /// Arn.
     pub arn: String,
+    /// Domain: the prefix domain.
+    pub domain: Option<String>,
+    /// CustomDomain.
+    pub custom_domain: Option<String>,
     /// Everything CreateUserPool / UpdateUserPool set.
     #[serde(flatten)]
     pub config: &'a PoolConfig,
@@ -136,6 +140,7 @@ pub fn user_pool<'a>(ctx: &Ctx, pool: &'a PoolRow) -> Result<UserPoolType<'a>> {
         .app
         .store
         .read(|c| store::pools::count_users(c, &pool.id))?;
+    let (domain, custom_domain) = crate::ops::oauth_settings::pool_domains(ctx, &pool.id)?;
     Ok(UserPoolType {
         id: &pool.id,
         name: &pool.name,
@@ -143,6 +148,8 @@ pub fn user_pool<'a>(ctx: &Ctx, pool: &'a PoolRow) -> Result<UserPoolType<'a>> {
         creation_date: pool.created_at,
         estimated_number_of_users: users,
         arn: pool_arn(ctx, &pool.id),
+        domain,
+        custom_domain,
         config: &pool.config,
     })
 }

@@ -182,6 +182,7 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
             caller: Caller::Client,
             device_key: None,
             step,
+            hosted: None,
         };
         Some(
             session::create_for(ctx, &client, Some(pk), kind, &state, codes::SIGN_UP_CODE_TTL)?

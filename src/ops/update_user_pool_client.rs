@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::domain::client::{ClientConfig, normalise_flows};
 use crate::error::Result;
-use crate::ops::{load, shapes};
+use crate::ops::{load, oauth_settings, shapes};
 use crate::app::Ctx;
 use crate::store;
 
@@ -27,6 +27,7 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let mut config = req.config;
     config.explicit_auth_flows = normalise_flows(config.explicit_auth_flows);
     config.validate(&pool.config, "updating")?;
+    oauth_settings::check_client(ctx, &pool, &config, client.secret.is_some())?;
     let name = req.client_name.unwrap_or(client.name.clone());
     let now = ctx.now();
     ctx.app.store.write(|c| store::clients::update(c, &client.id, &name, &config, now))?;

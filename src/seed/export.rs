@@ -54,6 +54,8 @@ fn pool_settings(ctx: &Ctx, pool: &PoolRow) -> Result<Map<String, Value>> {
             | "CreationDate"
             | "LastModifiedDate"
             | "EstimatedNumberOfUsers"
+            | "Domain"
+            | "CustomDomain"
             | "Status" => {}
             "SchemaAttributes" => {
                 let schema = schema(&v);

@@ -11,11 +11,14 @@ pub mod clients;
 pub mod codes;
 pub mod devices;
 pub mod documents;
+pub mod domains;
 pub mod groups;
 pub mod import_jobs;
+pub mod oauth;
 pub mod outbox;
 pub mod passkeys;
 pub mod pools;
+pub mod resource_servers;
 pub mod sessions;
 pub mod terms;
 pub mod tokens;
@@ -43,6 +46,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     migration!("0004_revocation_indexes.sql"),
     migration!("0005_webauthn.sql"),
     migration!("0006_operations.sql"),
+    migration!("0007_oauth.sql"),
 ];
 
 const READERS: usize = 4;

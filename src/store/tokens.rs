@@ -23,6 +23,8 @@ pub struct RefreshRow {
     pub revoked_at: Option<f64>,
     /// Set when rotation replaced it.
     pub rotated_at: Option<f64>,
+    /// OAuth scopes (space-separated) of a token from the OAuth endpoints; `None` for API sign-ins.
+    pub scopes: Option<String>,
 }
 
 /// A refresh token about to be stored.
@@ -43,22 +45,24 @@ pub struct NewRefresh<'a> {
     pub now: f64,
     /// Expiry.
     pub expires_at: f64,
+    /// OAuth scopes (space-separated), for tokens from the OAuth endpoints.
+    pub scopes: Option<&'a str>,
 }
 
 /// Stores a refresh token.
 pub fn insert(c: &Connection, t: &NewRefresh<'_>) -> Result<()> {
     c.prepare_cached(
-        "INSERT INTO refresh_tokens (token_hash, client_id, user_pk, origin_jti, auth_time, device_key, created_at, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO refresh_tokens (token_hash, client_id, user_pk, origin_jti, auth_time, device_key, created_at, expires_at, scopes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
-    .execute(params![t.hash, t.client_id, t.user_pk, t.origin_jti, t.auth_time, t.device_key, t.now, t.expires_at])?;
+    .execute(params![t.hash, t.client_id, t.user_pk, t.origin_jti, t.auth_time, t.device_key, t.now, t.expires_at, t.scopes])?;
     Ok(())
 }
 
 /// The refresh token with this digest.
 pub fn get(c: &Connection, hash: &[u8]) -> Result<Option<RefreshRow>> {
     Ok(c.prepare_cached(
-        "SELECT client_id, user_pk, origin_jti, auth_time, device_key, expires_at, revoked_at, rotated_at
+        "SELECT client_id, user_pk, origin_jti, auth_time, device_key, expires_at, revoked_at, rotated_at, scopes
          FROM refresh_tokens WHERE token_hash = ?1",
     )?
     .query_row([hash], |r| {
@@ -71,6 +75,7 @@ pub fn get(c: &Connection, hash: &[u8]) -> Result<Option<RefreshRow>> {
             expires_at: r.get(5)?,
             revoked_at: r.get(6)?,
             rotated_at: r.get(7)?,
+            scopes: r.get(8)?,
         })
     })
     .optional()?)

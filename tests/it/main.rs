@@ -12,6 +12,8 @@ mod auth;
 mod challenges;
 mod container_env;
 mod durability;
+mod oauth_flow;
+mod oauth_ops;
 mod operations;
 mod passkeys;
 mod pools;
