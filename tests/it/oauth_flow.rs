@@ -578,7 +578,8 @@ async fn hosted_sign_in_chooses_an_mfa_factor_and_answers_its_code() {
     let s = setup(&emu).await;
     emu.ok(
         "SetUserPoolMfaConfig",
-        json!({"UserPoolId": s.pool, "MfaConfiguration": "OPTIONAL", "SmsMfaConfiguration": {},
+        json!({"UserPoolId": s.pool, "MfaConfiguration": "OPTIONAL",
+               "SmsMfaConfiguration": {"SmsConfiguration": {"SnsCallerArn": "arn:aws:iam::123456789012:role/sms"}},
                "EmailMfaConfiguration": {"Message": "Your code is {####}", "Subject": "Sign-in code"}}),
     )
     .await;

@@ -2,7 +2,7 @@
 //! raw calls: tags, client-secret rotation accepted by SECRET_HASH, the signing certificate, auth
 //! events recorded by real sign-ins, token sessions, import jobs.
 
-use crate::common::{Emulator, claims, password_auth, secret_hash, start};
+use crate::common::{Emulator, claims, password_auth, start};
 use aws_sdk_cognitoidentityprovider::types::{
     AdvancedSecurityModeType, UserPoolAddOnsType, UserPoolTierType,
 };
