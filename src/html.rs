@@ -58,14 +58,16 @@ pub fn query_string<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> 
         .join("&")
 }
 
-/// What a pool's branding may add to its pages (UI customization / managed login branding, once
-/// those operations exist): extra CSS and a logo, both already validated by the caller.
+/// What a pool's branding adds to its pages (UI customization, managed login branding): extra CSS and
+/// a logo, both already validated by the caller.
 #[derive(Debug, Clone, Default)]
 pub struct Branding {
-    /// CSS appended after the default stylesheet.
+    /// CSS appended after the default stylesheet (a `</` in it cannot close the element).
     pub css: Option<String>,
     /// A logo as a `data:image/...` URI.
     pub logo: Option<String>,
+    /// The logo shown when the browser prefers a dark colour scheme, if another.
+    pub logo_dark: Option<String>,
 }
 
 /// One page: a title and already-escaped body HTML inside the frame.
@@ -76,6 +78,12 @@ pub struct Page<'a> {
     pub body: String,
     /// Branding to apply.
     pub branding: &'a Branding,
+    /// `<html lang>`.
+    pub lang: &'a str,
+    /// The line under the card.
+    pub footer: &'a str,
+    /// A script of the emulator's own (a same-origin path) the page loads; see [`csp`].
+    pub script: Option<&'a str>,
 }
 
 const STYLE: &str = r#"
@@ -112,45 +120,85 @@ font-size:.95rem;margin:8px 0}
 .foot{color:var(--muted);font-size:.78rem;text-align:center;margin-top:16px}
 "#;
 
-/// The whole document of `page`.
+fn data_image(uri: Option<&str>) -> Option<&str> {
+    uri.filter(|l| l.starts_with("data:image/"))
+}
+
+/// CSS placed in a `<style>` element: a `</` could end the element, so it is written `<\/` (the same
+/// text to CSS, where `\/` is an escaped `/`).
+pub fn style_text(css: &str) -> String {
+    css.replace("</", "<\\/")
+}
+
+/// The whole document of `page`. The classic hosted UI's customizable classes
+/// (`background-customizable`, `banner-customizable`, `logo-customizable`) sit on the card, the logo
+/// banner and the logo, so a pool's SetUICustomization CSS styles them.
 pub fn render(page: &Page<'_>) -> String {
-    let logo = page
-        .branding
-        .logo
-        .as_deref()
-        .filter(|l| l.starts_with("data:image/"))
-        .map(|l| format!(r#"<img class="logo" alt="" src="{}">"#, escape(l)))
-        .unwrap_or_default();
-    let extra = page
-        .branding
-        .css
-        .as_deref()
-        .map(|c| c.replace("</", "<\\/"))
+    let b = page.branding;
+    let logo = match (
+        data_image(b.logo.as_deref()),
+        data_image(b.logo_dark.as_deref()),
+    ) {
+        (Some(light), Some(dark)) => format!(
+            r#"<div class="banner-customizable"><picture><source media="(prefers-color-scheme: dark)" srcset="{}"><img class="logo logo-customizable" id="logo" alt="" src="{}"></picture></div>"#,
+            escape(dark),
+            escape(light)
+        ),
+        (Some(l), None) | (None, Some(l)) => format!(
+            r#"<div class="banner-customizable"><img class="logo logo-customizable" id="logo" alt="" src="{}"></div>"#,
+            escape(l)
+        ),
+        (None, None) => String::new(),
+    };
+    let extra = b.css.as_deref().map(style_text).unwrap_or_default();
+    let script = page
+        .script
+        .filter(|s| s.starts_with('/') && !s.starts_with("//"))
+        .map(|s| format!(r#"<script src="{}" defer></script>"#, escape(s)))
         .unwrap_or_default();
     format!(
         r#"<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>{title}</title><style>{STYLE}{extra}</style></head>
-<body><main><div class="card">{logo}<h1>{title}</h1>
+<html lang="{lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<title>{title}</title><style>{STYLE}{extra}</style>{script}</head>
+<body><main><div class="card background-customizable">{logo}<h1>{title}</h1>
 {body}
-</div><p class="foot">cognito-emulator · local Amazon Cognito hosted UI</p></main></body></html>"#,
+</div><p class="foot">{footer}</p></main></body></html>"#,
+        lang = escape(page.lang),
         title = escape(page.title),
         body = page.body,
+        footer = escape(page.footer),
     )
+}
+
+/// The Content-Security-Policy of a page: nothing from elsewhere, inline styles (the branding CSS),
+/// `data:` images (logos), and scripts only from the emulator itself when the page loads one.
+pub fn csp(script: bool) -> &'static str {
+    if script {
+        "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'"
+    } else {
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'"
+    }
 }
 
 /// An HTML answer with the headers every page carries (no framing, no sniffing, no caching).
 pub fn response(status: StatusCode, document: String, cookies: &[String]) -> Response<Body> {
+    response_with(status, document, cookies, csp(false))
+}
+
+/// [`response`] with the Content-Security-Policy `policy` (see [`csp`]).
+pub fn response_with(
+    status: StatusCode,
+    document: String,
+    cookies: &[String],
+    policy: &str,
+) -> Response<Body> {
     let mut b = Response::builder()
         .status(status)
         .header(hyper::header::CONTENT_TYPE, "text/html;charset=UTF-8")
         .header("x-frame-options", "DENY")
         .header("x-content-type-options", "nosniff")
         .header("referrer-policy", "no-referrer")
-        .header(
-            "content-security-policy",
-            "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'",
-        )
+        .header("content-security-policy", policy)
         .header(
             hyper::header::CACHE_CONTROL,
             "no-cache, no-store, max-age=0, must-revalidate",

@@ -284,6 +284,17 @@ impl<'a> Attempt<'a> {
 
     /// Asks for one factor's code, sending it first for SMS and email.
     pub fn ask(self, factor: Factor, stage: CodeStage) -> Result<Outcome> {
+        self.ask_to(factor, stage, None)
+    }
+
+    /// [`Attempt::ask`]; `setup_email`: the email code goes to this address, which becomes the user's
+    /// email MFA once the code is answered (MFA_SETUP with EMAIL).
+    pub fn ask_to(
+        self,
+        factor: Factor,
+        stage: CodeStage,
+        setup_email: Option<String>,
+    ) -> Result<Outcome> {
         let first_factor = stage == CodeStage::FirstFactor;
         let challenge = match (factor, stage) {
             (Factor::Sms, CodeStage::FirstFactor) => ChallengeName::SmsOtp,
@@ -300,6 +311,7 @@ impl<'a> Attempt<'a> {
                 code_expires_at: None,
                 attempts: 0,
                 first_factor,
+                setup_email: None,
             };
             return self.challenge(challenge, params, step);
         }
@@ -308,14 +320,18 @@ impl<'a> Attempt<'a> {
         } else {
             Medium::Email
         };
-        let address =
-            attributes::get(&self.user.attributes, medium.attribute()).ok_or_else(|| {
-                err!(
-                    InvalidParameterException,
-                    "User has no {} to send the code to",
-                    medium.attribute()
-                )
-            })?;
+        let address = match &setup_email {
+            Some(a) => a.as_str(),
+            None => {
+                attributes::get(&self.user.attributes, medium.attribute()).ok_or_else(|| {
+                    err!(
+                        InvalidParameterException,
+                        "User has no {} to send the code to",
+                        medium.attribute()
+                    )
+                })?
+            }
+        };
         let kind = if first_factor {
             Kind::SignInCode
         } else {
@@ -354,6 +370,7 @@ impl<'a> Attempt<'a> {
             code_expires_at: Some(expires),
             attempts: 0,
             first_factor,
+            setup_email,
         };
         self.challenge(challenge, params, step)
     }

@@ -4,9 +4,11 @@
 
 pub mod checks;
 pub mod custom;
+pub mod email_setup;
 pub mod flow;
 pub mod history;
 pub mod migration;
+pub mod passkey_registration;
 pub mod passkeys;
 pub mod password;
 pub mod refresh;

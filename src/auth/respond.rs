@@ -9,7 +9,9 @@ use crate::auth::checks::{
 use crate::auth::flow::{Attempt, CodeStage};
 use crate::auth::history;
 use crate::auth::session::{self, Handle, State, Step};
-use crate::auth::{Caller, Outcome, Params, custom, passkeys, required, srp_auth, user_auth};
+use crate::auth::{
+    Caller, Outcome, Params, custom, email_setup, passkeys, required, srp_auth, user_auth,
+};
 use crate::codes;
 use crate::crypto::totp;
 use crate::domain::challenge::ChallengeName;
@@ -268,6 +270,11 @@ impl Answer<'_> {
                     })?;
                 Ok(attempt.ask(factor, CodeStage::Mfa)?)
             }
+            (ChallengeName::MfaSetup, Step::MfaSetup { options, .. })
+                if responses.get("EMAIL").is_some_and(|e| !e.is_empty()) =>
+            {
+                Ok(email_setup::start(attempt, options, responses)?)
+            }
             (ChallengeName::MfaSetup, Step::MfaSetup { verified, .. }) => {
                 if !verified {
                     return Err(err!(
@@ -309,6 +316,7 @@ impl Answer<'_> {
             code_expires_at,
             attempts,
             first_factor,
+            setup_email,
         } = &state.step
         else {
             return Err(incorrect().into());
@@ -375,6 +383,9 @@ impl Answer<'_> {
             check_can_sign_in(&attempt.user)?;
         } else {
             attempt.mfa_passed = true;
+        }
+        if let Some(email) = setup_email {
+            email_setup::complete(&mut attempt, email)?;
         }
         Ok(attempt.finish()?)
     }

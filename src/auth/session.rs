@@ -109,6 +109,9 @@ pub enum Step {
         /// True for passwordless sign-in (USER_AUTH): the code is the first factor.
         #[serde(default)]
         first_factor: bool,
+        /// MFA_SETUP with EMAIL: the address the code went to, the user's email MFA once answered.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        setup_email: Option<String>,
     },
     /// The user picks an MFA factor.
     SelectMfaType {

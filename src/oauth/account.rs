@@ -2,21 +2,40 @@
 //! `/forgotPassword` / `/confirmforgotPassword` (ForgotPassword, ConfirmForgotPassword), run through the
 //! API's own operations so that triggers (PreSignUp_SignUp, PostConfirmation, CustomMessage) and
 //! messages behave exactly as there.
+//!
+//! A sign-up confirmed in the same browser signs the user in, as AWS's hosted UI does (the confirmed
+//! code is the user's second factor on that first sign-in, so MFA is not asked): `/signup` leaves a
+//! `page-data` cookie naming a sign-up session (AWS keeps its page data in a cookie of that name), and
+//! `/confirm` exchanges it for a hosted session and the code at the redirect URI — or, where managed
+//! login offers passkeys, for `/passkeys/add` first. Without that cookie (a code confirmed on another
+//! device, an unconfirmed user sent here by the sign-in page) the user signs in next.
 
 use std::collections::HashMap;
 
 use hyper::{Method, Response};
 use serde_json::{Value, json};
 
+use crate::auth::checks::check_can_sign_in;
+use crate::auth::flow::Attempt;
+use crate::auth::session::{self as challenge, Handle, Kind, State, Step};
+use crate::auth::{Caller, Outcome};
+use crate::codes::SIGN_UP_CODE_TTL;
 use crate::error::CognitoError;
 use crate::html;
 use crate::http::Body;
-use crate::oauth::Hosted;
 use crate::oauth::account_pages as pages;
-use crate::oauth::login::{secret_hash_for, sign_in};
+use crate::oauth::branding::View;
+use crate::oauth::failure::{failed, secret_hash_for};
+use crate::oauth::i18n::T;
+use crate::oauth::login::sign_in;
 use crate::oauth::pages::Notice;
 use crate::oauth::request::{self, AuthRequest};
+use crate::oauth::{Hosted, codes, session};
 use crate::ops;
+use crate::store::users::{self, UserRow};
+
+/// The cookie naming the sign-up this browser made (see the module comment).
+const PAGE_DATA: &str = "page-data";
 
 fn request(h: &Hosted) -> Result<AuthRequest, Response<Body>> {
     request::parse(h, &h.query).map_err(|r| r.response())
@@ -67,15 +86,104 @@ pub fn sign_up(h: &Hosted) -> Response<Body> {
         Ok(answer) if answer["UserConfirmed"] == json!(true) => {
             sign_in(h, &req, &username, &password)
         }
-        Ok(_) => html::redirect(
-            &format!("/confirm{}", req.query_with(&[("username", &username)])),
-            &[],
-        ),
+        Ok(answer) => {
+            let sub = answer["UserSub"].as_str().unwrap_or_default();
+            let proof = sign_up_proof(h, &req, &username, sub);
+            html::redirect(
+                &format!("/confirm{}", req.query_with(&[("username", &username)])),
+                &proof.into_iter().collect::<Vec<_>>(),
+            )
+        }
         Err(e) => pages::sign_up(h, &req, Some(Notice::Error(e.message())), &values),
     }
 }
 
-/// `/confirm`: the code from the message, then ConfirmSignUp; the user signs in next.
+/// A sign-up session for the user just signed up, as the `page-data` cookie.
+fn sign_up_proof(h: &Hosted, req: &AuthRequest, typed: &str, sub: &str) -> Option<String> {
+    let user = h
+        .ctx
+        .app
+        .store
+        .read(|c| users::by_sub(c, &req.pool.id, sub))
+        .ok()??;
+    let state = State {
+        username: user.username.clone(),
+        typed: typed.to_string(),
+        caller: Caller::Client,
+        device_key: None,
+        step: Step::SignedUp,
+        hosted: Some(req.grant.clone()),
+    };
+    let ttl = SIGN_UP_CODE_TTL;
+    let kind = Kind::ConfirmSignUp;
+    let handle = challenge::create_for(&h.ctx, &req.client, Some(user.pk), kind, &state, ttl);
+    match handle {
+        Ok(handle) => Some(html::set_cookie(
+            PAGE_DATA,
+            &handle.session(),
+            ttl as i64,
+            h.secure,
+        )),
+        Err(e) => {
+            tracing::warn!(error = %e.message(), "hosted UI: storing the sign-up session failed");
+            None
+        }
+    }
+}
+
+/// The user this browser signed up, if the `page-data` cookie names the sign-up of `username` (used
+/// up here).
+fn signed_up(h: &Hosted, req: &AuthRequest, username: &str) -> Option<UserRow> {
+    let handle = Handle::from_session(&html::cookie(&h.headers, PAGE_DATA)?)?;
+    let (_, pk, _) =
+        challenge::take(&h.ctx, &req.client, Kind::ConfirmSignUp, Some(handle)).ok()?;
+    let (pool, pk) = (&req.pool, pk?);
+    let user = h
+        .ctx
+        .app
+        .store
+        .read(|c| users::resolve(c, &pool.id, &pool.config, username))
+        .ok()??;
+    (user.pk == pk).then_some(user)
+}
+
+/// Signs in the user who just confirmed their sign-up (PreTokenGeneration as
+/// `TokenGeneration_HostedAuth`, PostAuthentication), then the code at the redirect URI or
+/// `/passkeys/add` first.
+fn after_confirmation(h: &Hosted, req: &AuthRequest, user: UserRow, typed: &str) -> Response<Body> {
+    let clear = html::set_cookie(PAGE_DATA, "", 0, h.secure);
+    if let Err(e) = check_can_sign_in(&user) {
+        return failed(h, req, e, typed);
+    }
+    let (ctx, caller) = (&h.ctx, Caller::Client);
+    let attempt = Attempt::new(
+        ctx,
+        &req.pool,
+        &req.client,
+        user.clone(),
+        typed,
+        caller,
+        None,
+    )
+    .hosted(Some(req.grant.clone()));
+    let tokens = match attempt.finish() {
+        Ok(Outcome::Tokens(tokens)) => tokens,
+        Ok(_) => return req.error("server_error", None),
+        Err(e) => return failed(h, req, e, typed),
+    };
+    let started = session::start(h, &req.pool, &user, h.ctx.app.clock.now_secs());
+    let v = View::of(h, req);
+    if v.passkeys(req) {
+        let mut cookies = vec![started, clear];
+        cookies.extend(v.cookies());
+        cookies.retain(|c| !c.is_empty());
+        return html::redirect(&format!("/passkeys/add{}", req.query_suffix()), &cookies);
+    }
+    codes::complete(h, req, &user, tokens, vec![started, clear])
+}
+
+/// `/confirm`: the code from the message, then ConfirmSignUp; a sign-up of this browser is signed in
+/// at once, others sign in next.
 pub fn confirm(h: &Hosted) -> Response<Body> {
     let req = match request(h) {
         Ok(r) => r,
@@ -83,7 +191,7 @@ pub fn confirm(h: &Hosted) -> Response<Body> {
     };
     if h.method == Method::GET {
         let username = h.q("username").unwrap_or_default();
-        return pages::confirm(h, &req, username, None);
+        return pages::confirm(h, &req, username, None, Vec::new());
     }
     let username = h.f("username").unwrap_or_default().to_string();
     let code = h.f("code").map(str::trim).unwrap_or_default().to_string();
@@ -94,14 +202,23 @@ pub fn confirm(h: &Hosted) -> Response<Body> {
         &username,
         json!({"ConfirmationCode": code}),
     ) {
-        Ok(_) => html::redirect(
-            &format!(
-                "/login{}",
-                req.query_with(&[("username", &username), ("notice", "confirmed")])
+        Ok(_) => match signed_up(h, &req, &username) {
+            Some(user) => after_confirmation(h, &req, user, &username),
+            None => html::redirect(
+                &format!(
+                    "/login{}",
+                    req.query_with(&[("username", &username), ("notice", "confirmed")])
+                ),
+                &[],
             ),
-            &[],
+        },
+        Err(e) => pages::confirm(
+            h,
+            &req,
+            &username,
+            Some(Notice::Error(e.message())),
+            Vec::new(),
         ),
-        Err(e) => pages::confirm(h, &req, &username, Some(Notice::Error(e.message()))),
     }
 }
 
@@ -117,9 +234,16 @@ pub fn resend(h: &Hosted) -> Response<Body> {
             h,
             &req,
             &username,
-            Some(Notice::Info("We sent a new code.")),
+            Some(Notice::InfoText(T::NewCodeSent)),
+            Vec::new(),
         ),
-        Err(e) => pages::confirm(h, &req, &username, Some(Notice::Error(e.message()))),
+        Err(e) => pages::confirm(
+            h,
+            &req,
+            &username,
+            Some(Notice::Error(e.message())),
+            Vec::new(),
+        ),
     }
 }
 
@@ -153,14 +277,7 @@ pub fn confirm_forgot_password(h: &Hosted) -> Response<Body> {
     };
     if h.method == Method::GET {
         let username = h.q("username").unwrap_or_default();
-        return pages::confirm_forgot(
-            h,
-            &req,
-            username,
-            Some(Notice::Info(
-                "We sent you a code. Enter it with your new password.",
-            )),
-        );
+        return pages::confirm_forgot(h, &req, username, Some(Notice::InfoText(T::ResetCodeSent)));
     }
     let username = h.f("username").unwrap_or_default().to_string();
     let password = h.f("password").unwrap_or_default();
@@ -169,7 +286,7 @@ pub fn confirm_forgot_password(h: &Hosted) -> Response<Body> {
             h,
             &req,
             &username,
-            Some(Notice::Error("Passwords do not match.")),
+            Some(Notice::ErrorText(T::PasswordsDontMatch)),
         );
     }
     let code = h.f("code").map(str::trim).unwrap_or_default();

@@ -1,26 +1,28 @@
-//! `/login`: the sign-in form and every step after it (MFA codes, MFA choice, TOTP set-up, a new
-//! password), driven through the API's own state machine (`auth::password::sign_in`,
+//! `/login`: the sign-in form and every step after it (MFA codes, MFA choice, MFA set-up, a new
+//! password, a passkey), driven through the API's own state machine (`auth::password::sign_in`,
 //! `auth::respond::respond`) with the page's OAuth grant; at the end a hosted session starts and the
 //! browser goes back to the client with a code or tokens.
 
 use std::collections::HashMap;
 
 use hyper::Response;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::auth::request::InitiateRequest;
 use crate::auth::respond::{self, Answered};
 use crate::auth::tokens::TokenSet;
-use crate::auth::{Caller, Outcome, Params, password};
-use crate::crypto::{jwt, secret_hash};
+use crate::auth::{Caller, Outcome, Params, password, user_auth};
+use crate::crypto::jwt;
 use crate::err;
 use crate::error::CognitoError;
 use crate::http::Body;
+use crate::oauth::branding::View;
+use crate::oauth::failure::{failed, secret_hash_for};
+use crate::oauth::i18n::T;
 use crate::oauth::pages::{self, Notice};
 use crate::oauth::request::{self, AuthRequest};
-use crate::oauth::{Hosted, codes, session};
+use crate::oauth::{Hosted, codes, mfa_setup, passkey_pages, session};
 use crate::store::users::{self, UserRow};
-use crate::{html, ops};
 
 /// `GET /login` shows the form; `POST /login` signs in or answers the pending step.
 pub fn login(h: &Hosted) -> Response<Body> {
@@ -30,12 +32,8 @@ pub fn login(h: &Hosted) -> Response<Body> {
     };
     if h.method == hyper::Method::GET {
         let notice = match h.q("notice") {
-            Some("confirmed") => Some(Notice::Info(
-                "Your account is confirmed. Sign in to continue.",
-            )),
-            Some("reset") => Some(Notice::Info(
-                "Your password was changed. Sign in with the new one.",
-            )),
+            Some("confirmed") => Some(Notice::InfoText(T::AccountConfirmed)),
+            Some("reset") => Some(Notice::InfoText(T::PasswordChanged)),
             _ => None,
         };
         let hint = h.q("username").or_else(|| h.q("login_hint"));
@@ -43,26 +41,24 @@ pub fn login(h: &Hosted) -> Response<Body> {
     }
     match h.f("challenge") {
         Some(challenge) => answer(h, &req, challenge),
+        None if h.f("passkey").is_some() && View::of(h, &req).passkeys(&req) => {
+            match h.f("username") {
+                Some(username) => passkey_sign_in(h, &req, username),
+                None => pages::login(h, &req, Some(Notice::ErrorText(T::EnterUsername)), None),
+            }
+        }
         None => {
             let (Some(username), Some(pw)) = (h.f("username"), h.f("password")) else {
                 return pages::login(
                     h,
                     &req,
-                    Some(Notice::Error("Please enter your username and password.")),
+                    Some(Notice::ErrorText(T::EnterUsernameAndPassword)),
                     h.f("username"),
                 );
             };
             sign_in(h, &req, username, pw)
         }
     }
-}
-
-/// SECRET_HASH for a client with a secret: the hosted pages know the secret.
-pub fn secret_hash_for(req: &AuthRequest, username: &str) -> Option<String> {
-    req.client
-        .secret
-        .as_deref()
-        .map(|s| secret_hash::compute(s, username, &req.client.id))
 }
 
 /// Signs in with a password (any client: the hosted UI does not need ALLOW_USER_PASSWORD_AUTH).
@@ -89,6 +85,38 @@ pub fn sign_in(h: &Hosted, req: &AuthRequest, username: &str, pw: &str) -> Respo
     }
 }
 
+/// "Sign in with passkey": USER_AUTH with WEB_AUTHN preferred for `username` (PreAuthentication runs as
+/// for any sign-in), then the page that asks the browser for the passkey (its assertion is verified by
+/// RespondToAuthChallenge's code, `auth::passkeys::answer`).
+fn passkey_sign_in(h: &Hosted, req: &AuthRequest, username: &str) -> Response<Body> {
+    let mut params = Params::new();
+    params.insert("USERNAME".into(), username.into());
+    params.insert("PREFERRED_CHALLENGE".into(), "WEB_AUTHN".into());
+    if let Some(hash) = secret_hash_for(req, username) {
+        params.insert("SECRET_HASH".into(), hash);
+    }
+    let initiate = InitiateRequest {
+        ctx: &h.ctx,
+        pool: &req.pool,
+        client: &req.client,
+        params: &params,
+        session: None,
+        caller: Caller::Client,
+        client_metadata: None,
+        hosted: Some(&req.grant),
+    };
+    match user_auth::start(&initiate) {
+        Ok(Outcome::Select { .. }) => pages::login(
+            h,
+            req,
+            Some(Notice::ErrorText(T::NoPasskey)),
+            Some(username),
+        ),
+        Ok(outcome) => next(h, req, outcome, username),
+        Err(e) => failed(h, req, e, username),
+    }
+}
+
 /// The user the tokens were issued to.
 fn user_of(h: &Hosted, req: &AuthRequest, tokens: &TokenSet) -> Option<UserRow> {
     let (_, claims) = jwt::verify(&h.ctx.app.keys, &tokens.access_token)?;
@@ -108,7 +136,7 @@ fn auth_time(h: &Hosted, tokens: &TokenSet) -> i64 {
 }
 
 /// After a step: tokens end the sign-in; a challenge shows its page.
-fn next(h: &Hosted, req: &AuthRequest, outcome: Outcome, typed: &str) -> Response<Body> {
+pub(crate) fn next(h: &Hosted, req: &AuthRequest, outcome: Outcome, typed: &str) -> Response<Body> {
     match outcome {
         Outcome::Tokens(tokens) => {
             let Some(user) = user_of(h, req, &tokens) else {
@@ -126,7 +154,7 @@ fn next(h: &Hosted, req: &AuthRequest, outcome: Outcome, typed: &str) -> Respons
     }
 }
 
-/// The page of a challenge; MFA_SETUP first associates a TOTP secret with the session.
+/// The page of a challenge (MFA_SETUP and WEB_AUTHN have their own).
 fn challenge_page(
     h: &Hosted,
     req: &AuthRequest,
@@ -134,40 +162,13 @@ fn challenge_page(
     session: &str,
     parameters: &HashMap<String, String>,
     typed: &str,
-    error: Option<&str>,
+    notice: Option<Notice<'_>>,
 ) -> Response<Body> {
-    if name == "MFA_SETUP" && !parameters.contains_key("SECRET_CODE") {
-        let can = parameters
-            .get("MFAS_CAN_SETUP")
-            .cloned()
-            .unwrap_or_default();
-        if !can.contains("SOFTWARE_TOKEN_MFA") {
-            return pages::login(
-                h,
-                req,
-                Some(Notice::Error(
-                    "MFA is required, but the hosted pages can only set up an authenticator app and the pool does not offer one.",
-                )),
-                Some(typed),
-            );
-        }
-        let associated = ops::invoke(
-            &h.ctx,
-            "AssociateSoftwareToken",
-            json!({"Session": session}),
-        );
-        return match associated {
-            Ok(v) => {
-                let mut p = parameters.clone();
-                let secret = v["SecretCode"].as_str().unwrap_or_default().to_string();
-                p.insert("SECRET_CODE".into(), secret);
-                let s = v["Session"].as_str().unwrap_or(session).to_string();
-                pages::challenge(h, req, name, &s, &p, typed, error)
-            }
-            Err(e) => failed(h, req, e, typed),
-        };
+    match name {
+        "MFA_SETUP" => mfa_setup::page(h, req, session, parameters, typed, notice),
+        "WEB_AUTHN" => passkey_pages::challenge(h, req, session, parameters, typed, notice),
+        _ => pages::challenge(h, req, name, session, parameters, typed, notice),
     }
-    pages::challenge(h, req, name, session, parameters, typed, error)
 }
 
 /// Answers the pending step from the page's form.
@@ -179,7 +180,7 @@ fn answer(h: &Hosted, req: &AuthRequest, challenge: &str) -> Response<Body> {
         .and_then(|p| serde_json::from_str(p).ok())
         .unwrap_or_default();
     let again =
-        |error: &str| challenge_page(h, req, challenge, &session, &shown, &typed, Some(error));
+        |n: Notice<'_>| challenge_page(h, req, challenge, &session, &shown, &typed, Some(n));
     let mut responses = Params::new();
     responses.insert("USERNAME".into(), typed.clone());
     if let Some(hash) = secret_hash_for(req, &typed) {
@@ -195,22 +196,22 @@ fn answer(h: &Hosted, req: &AuthRequest, challenge: &str) -> Response<Body> {
                 _ => "EMAIL_OTP_CODE",
             };
             if code.is_empty() {
-                return again("Please enter the code.");
+                return again(Notice::ErrorText(T::EnterCode));
             }
             responses.insert(field.into(), code);
         }
         "SELECT_MFA_TYPE" => {
             let Some(choice) = h.f("answer") else {
-                return again("Please choose how to receive your code.");
+                return again(Notice::ErrorText(T::ChooseCodeMethod));
             };
             responses.insert("ANSWER".into(), choice.into());
         }
         "NEW_PASSWORD_REQUIRED" => {
             let (Some(pw), confirm) = (h.f("password"), h.f("confirmPassword")) else {
-                return again("Please enter a new password.");
+                return again(Notice::ErrorText(T::EnterNewPassword));
             };
             if confirm != Some(pw) {
-                return again("Passwords do not match.");
+                return again(Notice::ErrorText(T::PasswordsDontMatch));
             }
             responses.insert("NEW_PASSWORD".into(), pw.into());
             for (k, v) in &h.form {
@@ -222,29 +223,15 @@ fn answer(h: &Hosted, req: &AuthRequest, challenge: &str) -> Response<Body> {
                 }
             }
         }
-        "MFA_SETUP" => {
-            if code.is_empty() {
-                return again("Please enter the code from your authenticator app.");
-            }
-            let verified = ops::invoke(
-                &h.ctx,
-                "VerifySoftwareToken",
-                json!({"Session": session, "UserCode": code, "FriendlyDeviceName": "Authenticator app"}),
-            );
-            match verified {
-                Ok(v) => session_used = v["Session"].as_str().unwrap_or(&session).to_string(),
-                Err(e)
-                    if matches!(
-                        e,
-                        CognitoError::CodeMismatchException(_)
-                            | CognitoError::EnableSoftwareTokenMFAException(_)
-                            | CognitoError::InvalidParameterException(_)
-                    ) =>
-                {
-                    return again(e.message());
-                }
-                Err(e) => return failed(h, req, e, &typed),
-            }
+        "MFA_SETUP" => match mfa_setup::answer(h, req, &session, &shown, &typed, &mut responses) {
+            Ok(s) => session_used = s,
+            Err(page) => return page,
+        },
+        "WEB_AUTHN" => {
+            let Some(credential) = h.f("credential") else {
+                return again(Notice::ErrorText(T::PasskeyFailed));
+            };
+            responses.insert("CREDENTIAL".into(), credential.to_string());
         }
         _ => {
             return failed(
@@ -263,6 +250,7 @@ fn answer(h: &Hosted, req: &AuthRequest, challenge: &str) -> Response<Body> {
         client_metadata: None,
         hosted: true,
     };
+    let email_setup = challenge == "MFA_SETUP" && responses.contains_key("EMAIL");
     match respond::respond(&h.ctx, &req.pool, &req.client, answered) {
         Ok(outcome) => next(h, req, outcome, &typed),
         // The state machine gives the session back for these: the same page again.
@@ -270,36 +258,17 @@ fn answer(h: &Hosted, req: &AuthRequest, challenge: &str) -> Response<Body> {
             e @ (CognitoError::InvalidPasswordException(_)
             | CognitoError::InvalidParameterException(_)
             | CognitoError::PasswordHistoryPolicyViolationException(_)),
-        ) if challenge != "MFA_SETUP" => again(e.message()),
-        Err(e @ CognitoError::CodeMismatchException(_)) => again(e.message()),
+        ) if challenge != "MFA_SETUP" || email_setup => again(Notice::Error(e.message())),
+        Err(e @ CognitoError::CodeMismatchException(_)) => again(Notice::Error(e.message())),
+        Err(CognitoError::NotAuthorizedException(m)) if challenge == "WEB_AUTHN" => {
+            tracing::info!(reason = %m, "hosted UI: passkey refused");
+            pages::login(
+                h,
+                req,
+                Some(Notice::ErrorText(T::PasskeyFailed)),
+                Some(&typed),
+            )
+        }
         Err(e) => failed(h, req, e, &typed),
     }
-}
-
-/// A refused sign-in: unconfirmed users confirm first, failures after the credentials were accepted
-/// (PostAuthentication, PreTokenGeneration) go to the client, the rest back to the form.
-fn failed(h: &Hosted, req: &AuthRequest, e: CognitoError, typed: &str) -> Response<Body> {
-    if let CognitoError::UserNotConfirmedException(_) = e {
-        let mut input = json!({"ClientId": req.client.id, "Username": typed});
-        if let Some(hash) = secret_hash_for(req, typed) {
-            input["SecretHash"] = json!(hash);
-        }
-        if let Err(e) = ops::invoke(&h.ctx, "ResendConfirmationCode", input) {
-            tracing::info!(error = %e.message(), "hosted UI: resending the sign-up code failed");
-        }
-        return html::redirect(
-            &format!("/confirm{}", req.query_with(&[("username", typed)])),
-            &[],
-        );
-    }
-    let message = e.message().to_string();
-    if message.starts_with("PostAuthentication failed")
-        || message.starts_with("PreTokenGeneration failed")
-    {
-        return req.error("access_denied", Some(&message));
-    }
-    if matches!(e, CognitoError::InternalErrorException(_)) {
-        return req.error("server_error", None);
-    }
-    pages::login(h, req, Some(Notice::Error(&message)), Some(typed))
 }

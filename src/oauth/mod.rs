@@ -1,6 +1,7 @@
 //! OAuth 2.0 / OpenID Connect at the emulator's root, as a pool domain serves them: `/oauth2/authorize`,
 //! `/oauth2/token`, `/oauth2/userInfo`, `/oauth2/revoke`, `/logout`, and the hosted pages (`/login`,
-//! `/signup`, `/confirm`, `/resendcode`, `/forgotPassword`, `/confirmforgotPassword`, `/error`).
+//! `/signup`, `/confirm`, `/resendcode`, `/forgotPassword`, `/confirmforgotPassword`, `/error`, and in
+//! managed login `/passkeys/add`), with their branding and language (`branding`, `i18n`).
 //!
 //! A request finds its pool through the client id (or the access token), and, when its Host names a
 //! pool domain (`<prefix>.auth.<region>.amazoncognito.com` or a custom domain), that domain's pool only.
@@ -10,10 +11,16 @@
 pub mod account;
 pub mod account_pages;
 pub mod authorize;
+pub mod branding;
 pub mod codes;
 pub mod endpoints;
+pub mod failure;
+pub mod i18n;
 pub mod login;
+pub mod mfa_setup;
 pub mod pages;
+pub mod passkey_pages;
+pub mod passkeys;
 pub mod request;
 pub mod session;
 pub mod token;
@@ -45,6 +52,8 @@ pub fn serves(path: &str) -> bool {
             | "/forgotPassword"
             | "/confirmforgotPassword"
             | "/error"
+            | "/passkeys/add"
+            | passkey_pages::SCRIPT_PATH
     )
 }
 
@@ -102,6 +111,14 @@ impl Hosted {
 
 /// The pool of the domain `host` names: `<prefix>.auth.<region>.amazoncognito.com` or a custom domain.
 fn domain_pool(app: &App, headers: &HeaderMap) -> Option<String> {
+    let key = domain_name(headers)?;
+    let row = app.store.read(|c| store::domains::get(c, &key)).ok()??;
+    Some(row.pool_id)
+}
+
+/// The domain name the request's Host would be stored under: the prefix of
+/// `<prefix>.auth.<region>.amazoncognito.com`, else the host name itself (a custom domain).
+pub fn domain_name(headers: &HeaderMap) -> Option<String> {
     let host = headers.get(hyper::header::HOST)?.to_str().ok()?;
     let name = host.rsplit_once(':').map_or(host, |(h, p)| {
         if p.bytes().all(|b| b.is_ascii_digit()) {
@@ -111,12 +128,10 @@ fn domain_pool(app: &App, headers: &HeaderMap) -> Option<String> {
         }
     });
     let name = name.to_ascii_lowercase();
-    let key = match name.split_once(".auth.") {
+    Some(match name.split_once(".auth.") {
         Some((prefix, rest)) if rest.ends_with(".amazoncognito.com") => prefix.to_string(),
         _ => name,
-    };
-    let row = app.store.read(|c| store::domains::get(c, &key)).ok()??;
-    Some(row.pool_id)
+    })
 }
 
 /// Routes one request to the endpoints and pages (`tls`: it came in on the HTTPS listener).
@@ -206,6 +221,7 @@ fn dispatch(h: &Hosted) -> Response<Body> {
         (&Method::POST, "/oauth2/revoke") => endpoints::revoke(h),
         (&Method::GET, "/logout") => endpoints::logout(h),
         (&Method::GET, "/error") => endpoints::error_page(h),
+        (&Method::GET, passkey_pages::SCRIPT_PATH) => passkey_pages::script(),
         (m, _) if *m != Method::GET && *m != Method::POST => {
             endpoints::plain(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed")
         }
@@ -218,6 +234,7 @@ fn dispatch(h: &Hosted) -> Response<Body> {
         (&Method::POST, "/resendcode") => account::resend(h),
         (_, "/forgotPassword") => account::forgot_password(h),
         (_, "/confirmforgotPassword") => account::confirm_forgot_password(h),
+        (_, "/passkeys/add") => passkeys::add(h),
         _ => endpoints::plain(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed"),
     };
     tracing::info!(
@@ -231,13 +248,17 @@ fn dispatch(h: &Hosted) -> Response<Body> {
     resp
 }
 
-/// An `html::Page` response with status `status`.
+/// An `html::Page` response with status `status`, in English without branding (pages that belong to
+/// no app client, such as the error page; the others go through `branding::View::page`).
 pub fn page(status: StatusCode, title: &str, body: String, cookies: &[String]) -> Response<Body> {
     let branding = html::Branding::default();
     let doc = html::render(&html::Page {
         title,
         body,
         branding: &branding,
+        lang: "en",
+        footer: i18n::text(i18n::Lang::En, i18n::T::Footer),
+        script: None,
     });
     html::response(status, doc, cookies)
 }

@@ -1,6 +1,10 @@
 //! The HTML of the hosted pages. Every value is escaped (`html::escape`), every form carries the CSRF
 //! token, every field has a label, and the first field has the focus: keyboard-only use works.
-//! Field names follow the classic hosted UI (`username`, `password`, `_csrf`, `signInFormUsername`).
+//! Field names follow the classic hosted UI (`username`, `password`, `_csrf`, `signInFormUsername`), and
+//! so do the classes a pool's SetUICustomization CSS styles (`label-customizable`,
+//! `inputField-customizable`, `submitButton-customizable`, `errorMessage-customizable`,
+//! `textDescription-customizable`, `redirect-customizable`). Texts come from `i18n` through the page's
+//! `branding::View`.
 
 use std::collections::HashMap;
 
@@ -8,6 +12,8 @@ use hyper::{Response, StatusCode};
 
 use crate::html::{Csrf, escape};
 use crate::http::Body;
+use crate::oauth::branding::View;
+use crate::oauth::i18n::{self, T};
 use crate::oauth::request::AuthRequest;
 use crate::oauth::{Hosted, page};
 use crate::store::pools::PoolRow;
@@ -15,22 +21,34 @@ use crate::store::pools::PoolRow;
 /// A message above a form.
 #[derive(Debug, Clone, Copy)]
 pub enum Notice<'a> {
-    /// Something went wrong (role=alert).
+    /// Something went wrong (role=alert): an API message, translated when the catalog has it.
     Error(&'a str),
-    /// Information.
+    /// Information, as given.
     Info(&'a str),
+    /// Something went wrong: a text of the catalog.
+    ErrorText(T),
+    /// Information: a text of the catalog.
+    InfoText(T),
 }
 
-pub(crate) fn notice_html(n: Option<Notice<'_>>) -> String {
-    match n {
-        Some(Notice::Error(m)) => format!(
-            r#"<div class="alert error" role="alert" id="errorMessage">{}</div>"#,
+pub(crate) fn notice_html(v: &View, n: Option<Notice<'_>>) -> String {
+    let error = |m: &str| {
+        format!(
+            r#"<div class="alert error errorMessage-customizable" role="alert" id="errorMessage">{}</div>"#,
             escape(m)
-        ),
-        Some(Notice::Info(m)) => format!(
+        )
+    };
+    let info = |m: &str| {
+        format!(
             r#"<div class="alert info" role="status" id="infoMessage">{}</div>"#,
             escape(m)
-        ),
+        )
+    };
+    match n {
+        Some(Notice::Error(m)) => error(&v.msg(m)),
+        Some(Notice::ErrorText(t)) => error(v.t(t)),
+        Some(Notice::Info(m)) => info(m),
+        Some(Notice::InfoText(t)) => info(v.t(t)),
         None => String::new(),
     }
 }
@@ -48,7 +66,7 @@ pub(crate) fn field(
     extra: &str,
 ) -> String {
     format!(
-        r#"<label for="{id}">{label}</label><input id="{id}" name="{name}" type="{kind}" value="{value}" {extra}>"#,
+        r#"<label for="{id}" class="label-customizable">{label}</label><input id="{id}" name="{name}" type="{kind}" class="inputField-customizable" value="{value}" {extra}>"#,
         id = escape(id),
         name = escape(name),
         label = escape(label),
@@ -65,22 +83,46 @@ pub(crate) fn hidden(name: &str, value: &str) -> String {
     )
 }
 
-/// How the pool names what users sign in with.
-pub(crate) fn username_label(pool: &PoolRow) -> &'static str {
+/// A submit button.
+pub(crate) fn submit(label: &str) -> String {
+    format!(
+        r#"<button type="submit" class="submitButton-customizable">{}</button>"#,
+        escape(label)
+    )
+}
+
+/// `<p class="sub">`: a description under the title.
+pub(crate) fn intro(text: &str) -> String {
+    format!(
+        r#"<p class="sub textDescription-customizable">{}</p>"#,
+        escape(text)
+    )
+}
+
+/// How the pool names what users sign in with: the field label, the sign-in intro and the
+/// forgotten-password intro.
+pub(crate) fn username_texts(pool: &PoolRow) -> (T, T, T) {
     let attrs = pool.config.username_attributes.clone().unwrap_or_default();
     match (
         attrs.iter().any(|a| a == "email"),
         attrs.iter().any(|a| a == "phone_number"),
     ) {
-        (true, true) => "Email or phone number",
-        (true, false) => "Email",
-        (false, true) => "Phone number",
-        (false, false) => "Username",
+        (true, true) => (
+            T::EmailOrPhone,
+            T::SignInWithEmailOrPhone,
+            T::ForgotIntroEmailOrPhone,
+        ),
+        (true, false) => (T::Email, T::SignInWithEmail, T::ForgotIntroEmail),
+        (false, true) => (T::PhoneNumber, T::SignInWithPhone, T::ForgotIntroPhone),
+        (false, false) => (T::Username, T::SignInWithUsername, T::ForgotIntroUsername),
     }
 }
 
-/// A readable label for an attribute name.
-pub fn attribute_label(name: &str) -> String {
+/// A readable label for an attribute name (standard attributes from the catalog).
+pub fn attribute_label(v: &View, name: &str) -> String {
+    if let Some(t) = i18n::attribute(name) {
+        return v.t(t).to_string();
+    }
     let bare = name.strip_prefix("custom:").unwrap_or(name);
     let words = bare.replace('_', " ");
     let mut chars = words.chars();
@@ -98,15 +140,17 @@ pub(crate) fn input_type(attr: &str) -> &'static str {
     }
 }
 
-/// The sign-in form.
+/// The sign-in form (with "Sign in with passkey" where managed login offers passkeys).
 pub fn login(
     h: &Hosted,
     req: &AuthRequest,
     notice: Option<Notice<'_>>,
     username: Option<&str>,
 ) -> Response<Body> {
+    let v = View::of(h, req);
     let csrf = h.csrf();
     let q = req.query_suffix();
+    let (label, intro_text, _) = username_texts(&req.pool);
     let sign_up = if req
         .pool
         .config
@@ -116,49 +160,137 @@ pub fn login(
         String::new()
     } else {
         format!(
-            r#"<span>Need an account? <a href="/signup{}">Sign up</a></span>"#,
-            escape(&q)
+            r#"<span>{} <a class="redirect-customizable" href="/signup{}">{}</a></span>"#,
+            escape(v.t(T::NeedAccount)),
+            escape(&q),
+            escape(v.t(T::SignUp))
         )
     };
+    let passkey = if v.passkeys(req) {
+        format!(
+            r#"<button type="submit" class="link" name="passkey" value="1" id="passkeySignInButton" formnovalidate>{}</button>"#,
+            escape(v.t(T::SignInWithPasskey))
+        )
+    } else {
+        String::new()
+    };
     let body = format!(
-        r#"<p class="sub">Sign in with your {label_lower} and password</p>{notice}
+        r#"{intro}{notice}
 <form name="cognitoSignInForm" method="post" action="/login{action}">{csrf}{hidden_asf}
 {user}
 {pw}
-<button type="submit" name="signInSubmitButton" id="signInSubmitButton" value="Sign in">Sign in</button>
+<button type="submit" name="signInSubmitButton" id="signInSubmitButton" class="submitButton-customizable" value="Sign in">{sign_in}</button>{passkey}
 </form>
-<div class="links"><a href="/forgotPassword{action}">Forgot your password?</a>{sign_up}</div>"#,
-        label_lower = escape(&username_label(&req.pool).to_lowercase()),
-        notice = notice_html(notice),
+<div class="links"><a class="redirect-customizable" href="/forgotPassword{action}">{forgot}</a>{sign_up}</div>"#,
+        intro = intro(v.t(intro_text)),
+        notice = notice_html(&v, notice),
         action = escape(&q),
         csrf = csrf.field(),
         hidden_asf = hidden("cognitoAsfData", ""),
         user = field(
             "signInFormUsername",
             "username",
-            username_label(&req.pool),
+            v.t(label),
             "text",
             username,
-            r#"autocomplete="username" autocapitalize="none" required autofocus"#
+            r#"autocomplete="username webauthn" autocapitalize="none" required autofocus"#
         ),
         pw = field(
             "signInFormPassword",
             "password",
-            "Password",
+            v.t(T::Password),
             "password",
             None,
             r#"autocomplete="current-password" required"#
         ),
+        sign_in = escape(v.t(T::SignIn)),
+        forgot = escape(v.t(T::ForgotPassword)),
     );
-    page(StatusCode::OK, "Sign in", body, &cookies(&csrf))
+    v.page(StatusCode::OK, v.t(T::SignIn), body, cookies(&csrf))
 }
 
-fn list(json: Option<&String>) -> Vec<String> {
+/// A JSON list of strings in a challenge parameter.
+pub(crate) fn list(json: Option<&String>) -> Vec<String> {
     json.and_then(|j| serde_json::from_str(j).ok())
         .unwrap_or_default()
 }
 
-/// A challenge step of the sign-in.
+/// The code field of a challenge.
+pub(crate) fn code_field(v: &View) -> String {
+    field(
+        "code",
+        "code",
+        v.t(T::Code),
+        "text",
+        None,
+        r#"inputmode="numeric" autocomplete="one-time-code" required autofocus"#,
+    )
+}
+
+/// What a challenge page shows inside its form.
+pub struct Step<'a> {
+    /// The challenge answered by the form.
+    pub name: &'a str,
+    /// Its session.
+    pub session: &'a str,
+    /// Its parameters (shown again after an error).
+    pub params: &'a HashMap<String, String>,
+    /// The username the user typed.
+    pub typed: &'a str,
+    /// The page title.
+    pub title: &'a str,
+    /// The description under the title (already in the page's language).
+    pub intro: String,
+    /// The fields (HTML).
+    pub fields: String,
+    /// The submit button's label.
+    pub button: &'a str,
+}
+
+/// The form of a challenge step: the step's fields, the session and parameters in hidden fields.
+pub fn step_page(
+    h: &Hosted,
+    req: &AuthRequest,
+    v: &View,
+    step: Step<'_>,
+    notice: Option<Notice<'_>>,
+    extra: (&str, Option<&str>),
+) -> Response<Body> {
+    let csrf = h.csrf();
+    let shown = serde_json::to_string(step.params).unwrap_or_default();
+    let (form_attrs, script) = extra;
+    let intro_html = if step.intro.is_empty() {
+        String::new()
+    } else {
+        intro(&step.intro)
+    };
+    let body = format!(
+        r#"{intro_html}{notice}<form method="post" action="/login{action}"{form_attrs}>{csrf}{hidden}
+{fields}
+{button}</form>
+<div class="links"><a class="redirect-customizable" href="/login{action}">{start_over}</a></div>"#,
+        notice = notice_html(v, notice),
+        action = escape(&req.query_suffix()),
+        csrf = csrf.field(),
+        hidden = [
+            hidden("challenge", step.name),
+            hidden("session", step.session),
+            hidden("username", step.typed),
+            hidden("parameters", &shown),
+        ]
+        .concat(),
+        fields = step.fields,
+        button = if step.button.is_empty() {
+            String::new()
+        } else {
+            submit(step.button)
+        },
+        start_over = escape(v.t(T::StartOver)),
+    );
+    v.page_with_script(StatusCode::OK, step.title, body, cookies(&csrf), script)
+}
+
+/// A challenge step of the sign-in (MFA_SETUP and WEB_AUTHN have their own modules).
 pub fn challenge(
     h: &Hosted,
     req: &AuthRequest,
@@ -166,71 +298,29 @@ pub fn challenge(
     session: &str,
     params: &HashMap<String, String>,
     typed: &str,
-    error: Option<&str>,
+    notice: Option<Notice<'_>>,
 ) -> Response<Body> {
-    let csrf = h.csrf();
-    let shown = serde_json::to_string(params).unwrap_or_default();
-    let code_field = |label: &str| {
-        field(
-            "code",
-            "code",
-            label,
-            "text",
-            None,
-            r#"inputmode="numeric" autocomplete="one-time-code" required autofocus"#,
-        )
-    };
+    let v = View::of(h, req);
     let destination = params
         .get("CODE_DELIVERY_DESTINATION")
-        .map(|d| format!("We sent a code to {}.", escape(d)))
+        .map(|d| i18n::fill(v.t(T::CodeSentTo), d))
         .unwrap_or_default();
     let (title, intro, fields) = match name {
-        "SOFTWARE_TOKEN_MFA" => (
-            "Multi-factor authentication",
-            "Enter the code from your authenticator app.".to_string(),
-            code_field("Code"),
-        ),
-        "SMS_MFA" => (
-            "Multi-factor authentication",
-            destination,
-            code_field("Code"),
-        ),
-        "EMAIL_OTP" => (
-            "Multi-factor authentication",
-            destination,
-            code_field("Code"),
-        ),
+        "SOFTWARE_TOKEN_MFA" => (T::MfaTitle, v.t(T::EnterAppCode).into(), code_field(&v)),
+        "SMS_MFA" | "EMAIL_OTP" => (T::MfaTitle, destination, code_field(&v)),
         "SELECT_MFA_TYPE" => {
             let options = list(params.get("MFAS_CAN_CHOOSE"));
-            let radios: String = options
-                .iter()
-                .enumerate()
-                .map(|(i, o)| {
-                    let label = match o.as_str() {
-                        "SOFTWARE_TOKEN_MFA" => "Authenticator app",
-                        "SMS_MFA" => "Text message (SMS)",
-                        "EMAIL_OTP" => "Email",
-                        other => other,
-                    };
-                    format!(
-                        r#"<label class="choice"><input type="radio" name="answer" value="{v}"{checked}> {l}</label>"#,
-                        v = escape(o),
-                        l = escape(label),
-                        checked = if i == 0 { " checked autofocus" } else { "" }
-                    )
-                })
-                .collect();
             (
-                "Choose a sign-in method",
-                "How do you want to receive your code?".into(),
-                radios,
+                T::ChooseMethodTitle,
+                v.t(T::ChooseMethodIntro).into(),
+                radios(&v, "answer", &options),
             )
         }
         "NEW_PASSWORD_REQUIRED" => {
             let mut f = field(
                 "password",
                 "password",
-                "New password",
+                v.t(T::NewPassword),
                 "password",
                 None,
                 r#"autocomplete="new-password" required autofocus"#,
@@ -238,7 +328,7 @@ pub fn challenge(
             f += &field(
                 "confirmPassword",
                 "confirmPassword",
-                "Confirm new password",
+                v.t(T::ConfirmNewPassword),
                 "password",
                 None,
                 r#"autocomplete="new-password" required"#,
@@ -248,56 +338,50 @@ pub fn challenge(
                 f += &field(
                     &format!("attr-{a}"),
                     &format!("requiredAttributes[{a}]"),
-                    &attribute_label(a),
+                    &attribute_label(&v, a),
                     input_type(a),
                     None,
                     "required",
                 );
             }
-            ("Change password", "Please enter a new password.".into(), f)
+            (T::ChangePassword, v.t(T::EnterNewPassword).into(), f)
         }
-        "MFA_SETUP" => {
-            let secret = params.get("SECRET_CODE").cloned().unwrap_or_default();
-            let issuer = &req.pool.name;
-            let uri = format!(
-                "otpauth://totp/{}:{}?secret={secret}&issuer={}",
-                crate::html::url_encode(issuer),
-                crate::html::url_encode(typed),
-                crate::html::url_encode(issuer)
-            );
-            let f = format!(
-                r#"<p>Add this key to your authenticator app, then enter the code it shows.</p>
-<code class="secret" id="secretCode">{}</code><p><a href="{}">Open in an authenticator app</a></p>{}"#,
-                escape(&secret),
-                escape(&uri),
-                code_field("Code")
-            );
-            ("Set up multi-factor authentication", String::new(), f)
-        }
-        _ => ("Sign in", String::new(), String::new()),
+        _ => (T::SignIn, String::new(), String::new()),
     };
-    let intro = if intro.is_empty() {
-        String::new()
-    } else {
-        format!(r#"<p class="sub">{intro}</p>"#)
+    let step = Step {
+        name,
+        session,
+        params,
+        typed,
+        title: v.t(title),
+        intro,
+        fields,
+        button: v.t(T::Continue),
     };
-    let body = format!(
-        r#"{intro}{notice}<form method="post" action="/login{action}">{csrf}{hidden}
-{fields}
-<button type="submit">Continue</button></form>
-<div class="links"><a href="/login{action}">Start over</a></div>"#,
-        notice = notice_html(error.map(Notice::Error)),
-        action = escape(&req.query_suffix()),
-        csrf = csrf.field(),
-        hidden = [
-            hidden("challenge", name),
-            hidden("session", session),
-            hidden("username", typed),
-            hidden("parameters", &shown),
-        ]
-        .concat(),
-    );
-    page(StatusCode::OK, title, body, &cookies(&csrf))
+    step_page(h, req, &v, step, notice, ("", None))
+}
+
+/// Radio buttons for MFA factors (`SOFTWARE_TOKEN_MFA`, `SMS_MFA`, `EMAIL_OTP`), the first checked.
+pub(crate) fn radios(v: &View, name: &str, options: &[String]) -> String {
+    options
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let label = match o.as_str() {
+                "SOFTWARE_TOKEN_MFA" => v.t(T::AuthenticatorApp),
+                "SMS_MFA" => v.t(T::TextMessage),
+                "EMAIL_OTP" => v.t(T::Email),
+                other => other,
+            };
+            format!(
+                r#"<label class="choice label-customizable"><input type="radio" name="{n}" value="{val}"{checked}> {l}</label>"#,
+                n = escape(name),
+                val = escape(o),
+                l = escape(label),
+                checked = if i == 0 { " checked autofocus" } else { "" }
+            )
+        })
+        .collect()
 }
 
 /// 403 for a form posted without this browser's CSRF token: nothing was changed.

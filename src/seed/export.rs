@@ -71,6 +71,45 @@ fn pool_settings(ctx: &Ctx, pool: &PoolRow) -> Result<Map<String, Value>> {
     Ok(create)
 }
 
+/// The pool's resource servers as CreateResourceServer requests (without `UserPoolId`).
+fn export_resource_servers(app: &App, pool: &PoolRow) -> Result<Vec<Map<String, Value>>> {
+    let rows = app
+        .store
+        .read(|c| store::resource_servers::all(c, &pool.id))?;
+    rows.iter()
+        .map(|r| {
+            let mut m = Map::new();
+            m.insert("Identifier".into(), json!(r.identifier));
+            m.insert("Name".into(), json!(r.name));
+            let scopes: Value = serde_json::from_str(&r.scopes)?;
+            if scopes.as_array().is_some_and(|s| !s.is_empty()) {
+                m.insert("Scopes".into(), scopes);
+            }
+            Ok(m)
+        })
+        .collect()
+}
+
+/// The pool's domains as CreateUserPoolDomain requests (without `UserPoolId`).
+fn export_domains(app: &App, pool: &PoolRow) -> Result<Vec<Map<String, Value>>> {
+    let rows = app.store.read(|c| store::domains::of_pool(c, &pool.id))?;
+    rows.iter()
+        .map(|r| {
+            let s = ops::oauth_settings::settings(r)?;
+            let mut m = Map::new();
+            m.insert("Domain".into(), json!(r.domain));
+            m.insert("ManagedLoginVersion".into(), json!(s.managed_login_version));
+            if let Some(c) = s.custom_domain_config {
+                m.insert("CustomDomainConfig".into(), c);
+            }
+            if let Some(routing) = s.routing {
+                m.insert("Routing".into(), routing);
+            }
+            Ok(m)
+        })
+        .collect()
+}
+
 fn export_users(app: &App, pool: &PoolRow) -> Result<Vec<Value>> {
     let users = app
         .store
@@ -171,6 +210,8 @@ pub fn export(app: &Arc<App>) -> Result<Value> {
             groups,
             users: export_users(app, &pool)?,
             mfa_config: (!mfa.is_empty()).then_some(mfa),
+            resource_servers: export_resource_servers(app, &pool)?,
+            domains: export_domains(app, &pool)?,
             create: pool_settings(&ctx, &pool)?,
         };
         out.push(serde_json::to_value(entry)?);

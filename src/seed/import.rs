@@ -140,6 +140,18 @@ fn apply_pool(
             )?;
         }
     }
+    for (j, server) in pool.resource_servers.into_iter().enumerate() {
+        apply_resource_server(
+            &ctx,
+            &format!("{path}.ResourceServers[{j}]"),
+            id,
+            server,
+            summary,
+        )?;
+    }
+    for (j, domain) in pool.domains.into_iter().enumerate() {
+        apply_domain(&ctx, &format!("{path}.Domains[{j}]"), id, domain, summary)?;
+    }
     for (j, client) in pool.clients.into_iter().enumerate() {
         apply_client(&ctx, &format!("{path}.Clients[{j}]"), id, client, summary)?;
     }
@@ -181,6 +193,65 @@ fn apply_pool(
             summary.kept += 1;
         }
     }
+    Ok(())
+}
+
+fn name_of(entry: &Map<String, Value>, member: &str) -> String {
+    entry
+        .get(member)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// Creates a resource server unless the pool has one with its identifier.
+fn apply_resource_server(
+    ctx: &Ctx,
+    at: &str,
+    pool_id: &str,
+    mut server: Map<String, Value>,
+    summary: &mut Summary,
+) -> Result<(), SeedError> {
+    let identifier = name_of(&server, "Identifier");
+    let path = format!("{at} ({identifier})");
+    let exists = ctx
+        .app
+        .store
+        .read(|c| store::resource_servers::get(c, pool_id, &identifier))
+        .map_err(|e| internal(&path, e))?
+        .is_some();
+    if exists {
+        summary.kept += 1;
+        return Ok(());
+    }
+    server.insert("UserPoolId".into(), json!(pool_id));
+    call(ctx, &path, "CreateResourceServer", server)?;
+    summary.resource_servers += 1;
+    Ok(())
+}
+
+/// Creates a domain unless the pool has it already (a domain of another pool is the API's error).
+fn apply_domain(
+    ctx: &Ctx,
+    at: &str,
+    pool_id: &str,
+    mut domain: Map<String, Value>,
+    summary: &mut Summary,
+) -> Result<(), SeedError> {
+    let name = name_of(&domain, "Domain");
+    let path = format!("{at} ({name})");
+    let existing = ctx
+        .app
+        .store
+        .read(|c| store::domains::get(c, &name))
+        .map_err(|e| internal(&path, e))?;
+    if existing.is_some_and(|d| d.pool_id == pool_id) {
+        summary.kept += 1;
+        return Ok(());
+    }
+    domain.insert("UserPoolId".into(), json!(pool_id));
+    call(ctx, &path, "CreateUserPoolDomain", domain)?;
+    summary.domains += 1;
     Ok(())
 }
 

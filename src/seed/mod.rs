@@ -1,5 +1,6 @@
-//! Seed files: pools (a CreateUserPool request plus a fixed `Id`), their app clients (a
-//! CreateUserPoolClient request plus a fixed `ClientId` and optional `ClientSecret`), groups and users,
+//! Seed files: pools (a CreateUserPool request plus a fixed `Id`), their resource servers and domains
+//! (CreateResourceServer / CreateUserPoolDomain requests), app clients (a CreateUserPoolClient request
+//! plus a fixed `ClientId` and optional `ClientSecret`), groups and users,
 //! applied at start through the same operations and checks as the API (`import`). Idempotent: what
 //! exists is kept. `export` writes the current state in the same format (password hashes instead of
 //! passwords).
@@ -55,6 +56,13 @@ pub struct SeedPool {
     /// A SetUserPoolMfaConfig request without `UserPoolId`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mfa_config: Option<Map<String, Value>>,
+    /// Resource servers: CreateResourceServer requests without `UserPoolId` (created before the
+    /// clients, whose AllowedOAuthScopes may name their scopes).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resource_servers: Vec<Map<String, Value>>,
+    /// Domains (a prefix domain, a custom domain): CreateUserPoolDomain requests without `UserPoolId`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub domains: Vec<Map<String, Value>>,
     /// The CreateUserPool request (PoolName and the settings).
     #[serde(flatten)]
     pub create: Map<String, Value>,
@@ -117,6 +125,10 @@ pub struct Summary {
     pub groups: usize,
     /// Users created.
     pub users: usize,
+    /// Resource servers created.
+    pub resource_servers: usize,
+    /// Domains created.
+    pub domains: usize,
     /// Entries that already existed and were kept.
     pub kept: usize,
 }
@@ -125,9 +137,17 @@ impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} pools, {} clients, {} groups, {} users created; {} kept",
-            self.pools, self.clients, self.groups, self.users, self.kept
-        )
+            "{} pools, {} clients, {} groups, {} users",
+            self.pools, self.clients, self.groups, self.users
+        )?;
+        if self.resource_servers > 0 || self.domains > 0 {
+            write!(
+                f,
+                ", {} resource servers, {} domains",
+                self.resource_servers, self.domains
+            )?;
+        }
+        write!(f, " created; {} kept", self.kept)
     }
 }
 

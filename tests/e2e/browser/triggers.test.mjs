@@ -70,7 +70,7 @@ after(async () => {
   await lambda?.close();
 });
 
-const authorize = () => `${emu.url}/oauth2/authorize?response_type=code&client_id=${ids.clientId}&redirect_uri=${encodeURIComponent(`${app.origin}/cb`)}&scope=openid+email&state=t1`;
+const authorize = (extra = '') => `${emu.url}/oauth2/authorize?response_type=code&client_id=${ids.clientId}&redirect_uri=${encodeURIComponent(`${app.origin}/cb`)}&scope=openid+email&state=t1${extra}`;
 
 async function exchange(url) {
   const code = new URL(url).searchParams.get('code');
@@ -91,39 +91,47 @@ async function signUpAndConfirm(page, username) {
   await page.waitForSelector('#code');
   await page.fill('#code', await emu.lastCode(`${username}@example.com`));
   await page.click('text=Confirm account');
-  await page.waitForSelector('#infoMessage');
+  // The sign-up of this browser is signed in once confirmed: back at the client.
+  await page.waitForURL(`${app.origin}/cb?**`);
 }
 
 test('sign-up, confirmation and sign-in fire the triggers AWS fires; PreTokenGeneration shapes the tokens', async () => {
   const page = await browser.newPage();
   events.length = 0;
   await signUpAndConfirm(page, 'grace');
-  await page.fill('#signInFormPassword', 'Passw0rd!');
-  await page.click('#signInSubmitButton');
+  const first = await exchange(page.url());
+  assert.equal(JSON.parse(Buffer.from(first.access_token.split('.')[1], 'base64url')).tenant, 'acme');
+  // The confirmation signed the user in (no password step, so no PreAuthentication); a sign-in with the
+  // password runs them all.
+  await page.goto(authorize('&prompt=login'));
+  await signIn(page, 'grace', 'Passw0rd!');
   await page.waitForURL(`${app.origin}/cb?**`);
   const tokens = await exchange(page.url());
   const access = JSON.parse(Buffer.from(tokens.access_token.split('.')[1], 'base64url'));
   assert.equal(access.tenant, 'acme');
   assert.equal(access.scope, 'openid email orders/read');
   assert.deepEqual(events.map((e) => e.source), [
-    'PreSignUp_SignUp', 'PostConfirmation_ConfirmSignUp', 'PreAuthentication_Authentication',
+    'PreSignUp_SignUp', 'PostConfirmation_ConfirmSignUp', 'TokenGeneration_HostedAuth',
+    'PostAuthentication_Authentication', 'PreAuthentication_Authentication',
     'TokenGeneration_HostedAuth', 'PostAuthentication_Authentication',
   ]);
   await page.close();
 });
 
 test('a PreAuthentication refusal is shown on the page; a PreTokenGeneration failure goes to the client', async () => {
-  const page = await browser.newPage();
+  let page = await browser.newPage();
   await signUpAndConfirm(page, 'blocked');
+  await page.goto(authorize('&prompt=login'));
   await signIn(page, 'blocked', 'Passw0rd!');
   await page.waitForSelector('#errorMessage');
   assert.equal(await page.textContent('#errorMessage'), 'PreAuthentication failed with error Account <blocked> by policy.');
   await screenshot(page, 'trigger-refusal');
 
+  // The sign-in that follows the confirmation already gets the PreTokenGeneration failure (a new
+  // browser: this one has the hosted session of "blocked").
+  await page.close();
+  page = await browser.newPage();
   await signUpAndConfirm(page, 'tokenfail');
-  await page.fill('#signInFormPassword', 'Passw0rd!');
-  await page.click('#signInSubmitButton');
-  await page.waitForURL(`${app.origin}/cb?**`);
   const back = new URL(page.url()).searchParams;
   assert.equal(back.get('error'), 'access_denied');
   assert.equal(back.get('error_description'), 'PreTokenGeneration failed with error no tokens today.');

@@ -2,6 +2,7 @@
 //! for raw x-amz-json-1.1 calls and the official Rust SDK.
 
 pub mod authenticator;
+pub mod browser;
 pub mod lambda;
 pub mod srp;
 
