@@ -141,6 +141,7 @@ fn claim_value(name: &str, value: &str) -> Value {
             .map(Value::from)
             .unwrap_or_else(|_| Value::from(value)),
         "address" => json!({"formatted": value}),
+        "identities" => crate::domain::identity_providers::identities_claim(value),
         _ => Value::from(value),
     }
 }

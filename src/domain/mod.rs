@@ -6,6 +6,7 @@ pub mod challenge;
 pub mod client;
 pub mod csv;
 pub mod filter;
+pub mod identity_providers;
 pub mod ids;
 pub mod lambda;
 pub mod mfa;

@@ -121,13 +121,14 @@ pub fn login(
         )
     };
     let body = format!(
-        r#"<p class="sub">Sign in with your {label_lower} and password</p>{notice}
+        r#"{providers}<p class="sub">Sign in with your {label_lower} and password</p>{notice}
 <form name="cognitoSignInForm" method="post" action="/login{action}">{csrf}{hidden_asf}
 {user}
 {pw}
 <button type="submit" name="signInSubmitButton" id="signInSubmitButton" value="Sign in">Sign in</button>
 </form>
 <div class="links"><a href="/forgotPassword{action}">Forgot your password?</a>{sign_up}</div>"#,
+        providers = crate::federation::buttons::html(h, req, &csrf),
         label_lower = escape(&username_label(&req.pool).to_lowercase()),
         notice = notice_html(notice),
         action = escape(&q),
