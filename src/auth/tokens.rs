@@ -232,10 +232,11 @@ pub fn mint(ctx: &Ctx, issue: &Issue<'_>) -> Result<(String, String, i64)> {
     id.insert("token_use".into(), Value::from("id"));
     id.insert("auth_time".into(), Value::from(session.auth_time));
     for (name, value) in &user.attributes {
+        // `identities` (federated and linked users) is in every ID token, like cognito:groups.
         if matches!(
             name.as_str(),
             "sub" | "email_verified" | "phone_number_verified"
-        ) || !releases(name)
+        ) || (!releases(name) && name != "identities")
         {
             continue;
         }

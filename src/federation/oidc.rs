@@ -418,7 +418,9 @@ fn user_info(
     let Some(mut url) = ep.get("attributes_url", "userinfo_endpoint")? else {
         return Ok(Map::new());
     };
-    if p.detail("attributes_url_add_attributes") == Some("true") {
+    // AWS's own attribute URLs end with `personFields=` / `fields=` and get the mapped names; a
+    // stand-in's plain userinfo URL is called as it is.
+    if p.detail("attributes_url_add_attributes") == Some("true") && url.ends_with('=') {
         let mut fields: Vec<&str> = p
             .mapping
             .values()

@@ -238,13 +238,6 @@ fn returning(
     if !user.enabled {
         return Err(fail("User is disabled."));
     }
-    if linked && user.status != UserStatus::Confirmed && user.status != UserStatus::ExternalProvider
-    {
-        return Err(fail(format!(
-            "Invalid ProviderName/Username combination. The linked user {} cannot sign in yet.",
-            user.username
-        )));
-    }
     triggers::events::pre_authentication(
         ctx,
         pool,

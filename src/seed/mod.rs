@@ -43,6 +43,10 @@ pub struct SeedLambdaFunction {
 pub struct SeedPool {
     /// The fixed pool id (`<region>_<alphanumerics>`).
     pub id: Option<String>,
+    /// Identity providers: CreateIdentityProvider requests without `UserPoolId` (before the clients,
+    /// which may name them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub identity_providers: Vec<Map<String, Value>>,
     /// App clients.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub clients: Vec<SeedClient>,
@@ -104,6 +108,10 @@ pub struct SeedUser {
     /// Group names.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<String>,
+    /// External identities linked to the user: AdminLinkProviderForUser `SourceUser`s
+    /// (`ProviderName`, `ProviderAttributeName`, `ProviderAttributeValue`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub linked_providers: Vec<Map<String, Value>>,
 }
 
 /// What a seed created.
@@ -111,6 +119,8 @@ pub struct SeedUser {
 pub struct Summary {
     /// Pools created.
     pub pools: usize,
+    /// Identity providers created.
+    pub identity_providers: usize,
     /// Clients created.
     pub clients: usize,
     /// Groups created.
@@ -125,8 +135,8 @@ impl std::fmt::Display for Summary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} pools, {} clients, {} groups, {} users created; {} kept",
-            self.pools, self.clients, self.groups, self.users, self.kept
+            "{} pools, {} identity providers, {} clients, {} groups, {} users created; {} kept",
+            self.pools, self.identity_providers, self.clients, self.groups, self.users, self.kept
         )
     }
 }

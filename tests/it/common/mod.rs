@@ -2,7 +2,10 @@
 //! for raw x-amz-json-1.1 calls and the official Rust SDK.
 
 pub mod authenticator;
+pub mod browser;
 pub mod lambda;
+pub mod oidc_op;
+pub mod saml_idp;
 pub mod srp;
 
 use std::panic::Location;
