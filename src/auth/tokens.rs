@@ -141,7 +141,7 @@ fn claim_value(name: &str, value: &str) -> Value {
             .map(Value::from)
             .unwrap_or_else(|_| Value::from(value)),
         "address" => json!({"formatted": value}),
-        "identities" => crate::domain::identity_providers::identities_claim(value),
+        "identities" => crate::domain::federated_users::identities_claim(value),
         _ => Value::from(value),
     }
 }

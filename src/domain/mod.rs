@@ -5,6 +5,7 @@ pub mod attributes;
 pub mod challenge;
 pub mod client;
 pub mod csv;
+pub mod federated_users;
 pub mod filter;
 pub mod identity_providers;
 pub mod ids;

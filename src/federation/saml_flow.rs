@@ -7,6 +7,7 @@
 use hyper::{Response, StatusCode};
 use serde_json::{Map, Value, json};
 
+use crate::domain::federated_users as federated;
 use crate::domain::identity_providers::{self as rules, ProviderType};
 use crate::federation::page_error;
 use crate::federation::saml::request::{self, sp_entity_id};
@@ -221,7 +222,7 @@ fn verified(
         };
         event.insert(
             name.clone(),
-            Value::String(rules::attribute_value(&value).unwrap_or_default()),
+            Value::String(federated::attribute_value(&value).unwrap_or_default()),
         );
         claims.insert(name.clone(), value);
     }

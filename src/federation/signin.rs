@@ -10,7 +10,7 @@ use hyper::Response;
 use serde_json::{Map, Value};
 
 use crate::auth::tokens::{self, Issue, Session, TokenSet};
-use crate::domain::identity_providers::{self as rules, ProviderType};
+use crate::domain::federated_users as federated;
 use crate::domain::{UserStatus, attributes, ids};
 use crate::error::{CognitoError, Result};
 use crate::html;
@@ -121,8 +121,8 @@ fn run(
     let ctx = &h.ctx;
     let pool = &req.pool;
     let p = &ext.provider;
-    let username = rules::username(p.name(), &ext.subject);
-    let mut mapped = rules::map_attributes(&p.mapping, &ext.claims);
+    let username = federated::username(p.name(), &ext.subject);
+    let mut mapped = federated::map_attributes(&p.mapping, &ext.claims);
     if let Some(replaced) = events::inbound_federation(
         ctx,
         pool,
@@ -150,7 +150,7 @@ fn run(
     }
     let who = resolve(h, req, ext, &username, &mapped)?;
     let user = match who {
-        Who::Existing { user, linked } => returning(h, req, ext, user, linked, &mapped)?,
+        Who::Existing { user, linked } => returning(h, req, user, linked, &mapped)?,
         Who::New => first(h, req, ext, &username, mapped)?,
     };
     let session = Session::new(ctx);
@@ -228,7 +228,6 @@ fn resolve(
 fn returning(
     h: &Hosted,
     req: &AuthRequest,
-    ext: &External,
     user: UserRow,
     linked: bool,
     mapped: &[(String, String)],
@@ -270,7 +269,6 @@ fn returning(
             user.attributes = attrs;
         }
     }
-    let _ = ext;
     triggers::events::post_authentication(
         ctx,
         pool,
@@ -406,9 +404,4 @@ fn start_session(
             String::new()
         }
     }
-}
-
-/// Whether the SAML flavour of errors applies to a provider.
-pub fn is_saml(p: &Provider) -> bool {
-    p.kind == ProviderType::Saml
 }

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::app::Ctx;
-use crate::domain::identity_providers as rules;
+use crate::domain::federated_users as federated;
 use crate::error::Result;
 use crate::ops::identity_providers::{self as idp, ProviderUser, SUBJECT, refresh_identities};
 use crate::ops::load;
@@ -76,7 +76,7 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let now = ctx.now();
     ctx.app.store.write(|c| {
         if !by_attribute {
-            let signed_up = rules::username(src_name, value);
+            let signed_up = federated::username(src_name, value);
             let key = pool.config.lookup_key(&signed_up);
             if store::users::by_username(c, &pool.id, &key)?.is_some() {
                 return Err(err!(
@@ -126,7 +126,7 @@ fn destination(
         value.to_string()
     } else {
         idp::load(ctx, &pool.id, name)?;
-        rules::username(name, value)
+        federated::username(name, value)
     };
     let key = pool.config.lookup_key(&username);
     ctx.app

@@ -9,7 +9,8 @@ use serde_json::Value;
 
 use crate::app::Ctx;
 use crate::domain::attributes;
-use crate::domain::identity_providers::{self as rules, Details, Identity, ProviderType};
+use crate::domain::federated_users::{self as federated, Identity};
+use crate::domain::identity_providers::{self as rules, Details, ProviderType};
 use crate::error::{CognitoError, Result};
 use crate::federation::http;
 use crate::federation::saml::metadata::{IdpMetadata, parse_metadata};
@@ -277,7 +278,7 @@ pub fn refresh_identities(c: &rusqlite::Connection, user_pk: i64, now: f64) -> R
         attributes::set(
             &mut user.attributes,
             "identities",
-            rules::identities_attribute(&list),
+            federated::identities_attribute(&list),
         );
     }
     if before.as_deref() != attributes::get(&user.attributes, "identities") {
