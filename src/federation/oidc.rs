@@ -166,13 +166,42 @@ pub fn redirect(h: &Hosted, req: &AuthRequest, p: &Provider) -> Response<Body> {
         params.push(("prompt", &prompt));
     }
     let sep = if authorize.contains('?') { '&' } else { '?' };
-    html::redirect(&format!("{authorize}{sep}{}", query_string(params)), &[])
+    // The browser that left is the one that may come back: a cookie for the callback holds the state
+    // (a code for someone else's account cannot be slipped into another browser's sign-in).
+    let binding = format!(
+        "{STATE_COOKIE}={token}; Path=/oauth2/idpresponse; Max-Age={}; HttpOnly; SameSite=Lax{}",
+        state::STATE_SECS as i64,
+        if h.secure { "; Secure" } else { "" }
+    );
+    html::redirect(
+        &format!("{authorize}{sep}{}", query_string(params)),
+        &[binding],
+    )
+}
+
+/// The cookie that binds a sign-in at an OIDC IdP to the browser that started it.
+const STATE_COOKIE: &str = "cognito-idp-state";
+
+/// Whether the callback comes from the browser that started the sign-in. A form POST from the IdP
+/// (Sign in with Apple's `form_post`) is cross-site: SameSite=Lax keeps the cookie home, so only GET
+/// callbacks are checked.
+fn same_browser(h: &Hosted, state: &str) -> bool {
+    if h.method != hyper::Method::GET {
+        return true;
+    }
+    html::cookie(&h.headers, STATE_COOKIE).is_some_and(|c| {
+        bool::from(subtle::ConstantTimeEq::ct_eq(
+            c.as_bytes(),
+            state.as_bytes(),
+        ))
+    })
 }
 
 /// `GET|POST /oauth2/idpresponse`: the IdP's answer.
 pub fn callback(h: &Hosted) -> Response<Body> {
     let param = |k: &str| h.q(k).or_else(|| h.f(k));
     let Some((row, pending)) = param("state")
+        .filter(|s| same_browser(h, s))
         .and_then(|s| state::take(&h.ctx, s).transpose())
         .transpose()
         .ok()

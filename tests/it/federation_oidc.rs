@@ -212,6 +212,10 @@ async fn refused_upstream_tokens_reach_the_app_as_errors() {
     let mut b = Browser::new(&emu.url);
     let to_idp = b.get(&authorize(&f.client, "&identity_provider=Okta")).await;
     let state = param(&to_idp.location, "state").unwrap();
+    // Another browser cannot finish this sign-in (the state is bound to a cookie of the first).
+    let stolen =
+        Browser::new(&emu.url).get(&format!("/oauth2/idpresponse?code=x&state={state}")).await;
+    assert_eq!(stolen.status, 400);
     let back = b
         .get(&format!(
             "/oauth2/idpresponse?error=access_denied&error_description=User+said+no&state={state}"
