@@ -233,24 +233,29 @@ async fn federated_sign_in_runs_the_triggers_in_awss_order() {
     host.add("pre-signup", move |e| {
         let body = link(&pool, "zoe", "Cognito_Subject", "zoe-okta").to_string();
         let url = emu_url.clone();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-            rt.block_on(async {
-                reqwest::Client::new()
-                    .post(format!("{url}/"))
-                    .header("content-type", "application/x-amz-json-1.1")
-                    .header(
-                        "x-amz-target",
-                        "AWSCognitoIdentityProviderService.AdminLinkProviderForUser",
-                    )
-                    .body(body)
-                    .send()
-                    .await
-                    .unwrap();
+        // The handler is synchronous: block_in_place lets the runtime move its other tasks (the
+        // emulator answering this very call among them) off this worker meanwhile.
+        tokio::task::block_in_place(|| {
+            std::thread::spawn(move || {
+                let rt =
+                    tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                rt.block_on(async {
+                    reqwest::Client::new()
+                        .post(format!("{url}/"))
+                        .header("content-type", "application/x-amz-json-1.1")
+                        .header(
+                            "x-amz-target",
+                            "AWSCognitoIdentityProviderService.AdminLinkProviderForUser",
+                        )
+                        .body(body)
+                        .send()
+                        .await
+                        .unwrap();
+                })
             })
-        })
-        .join()
-        .unwrap();
+            .join()
+            .unwrap()
+        });
         Reply::Json(e.clone())
     });
     f.op.login_as("zoe-okta", json!({"email": "zoe@corp.example"}));
