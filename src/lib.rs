@@ -14,6 +14,7 @@ pub mod control;
 pub mod crypto;
 pub mod domain;
 pub mod error;
+pub mod federation;
 pub mod html;
 pub mod http;
 pub mod mail;

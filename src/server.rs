@@ -18,7 +18,7 @@ use tokio::net::TcpListener;
 
 use crate::app::{App, PeerAddr};
 use crate::http::{Body, json_error, json_ok};
-use crate::{assets, control, oauth, protocol, user_import, wellknown};
+use crate::{assets, control, federation, oauth, protocol, user_import, wellknown};
 
 fn add_cors(resp: &mut Response<Body>, request_headers: Option<&HeaderValue>) {
     let h = resp.headers_mut();
@@ -73,6 +73,9 @@ async fn route(
             assets::logo(&app, pool, scope, version)
         }
         _ if oauth::serves(&path) => oauth::handle(app.clone(), req, tls).await,
+        _ if federation::routes::serves(&path) => {
+            federation::routes::handle(app.clone(), req, tls).await
+        }
         (_, ["_emulator", ..]) => control::handle(&app, req).await,
         (Method::POST, _) | (Method::GET, _) => {
             json_error(StatusCode::NOT_FOUND, &format!("No route for {path}"))

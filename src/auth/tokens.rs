@@ -141,6 +141,7 @@ fn claim_value(name: &str, value: &str) -> Value {
             .map(Value::from)
             .unwrap_or_else(|_| Value::from(value)),
         "address" => json!({"formatted": value}),
+        "identities" => crate::domain::federated_users::identities_claim(value),
         _ => Value::from(value),
     }
 }
@@ -231,10 +232,11 @@ pub fn mint(ctx: &Ctx, issue: &Issue<'_>) -> Result<(String, String, i64)> {
     id.insert("token_use".into(), Value::from("id"));
     id.insert("auth_time".into(), Value::from(session.auth_time));
     for (name, value) in &user.attributes {
+        // `identities` (federated and linked users) is in every ID token, like cognito:groups.
         if matches!(
             name.as_str(),
             "sub" | "email_verified" | "phone_number_verified"
-        ) || !releases(name)
+        ) || (!releases(name) && name != "identities")
         {
             continue;
         }

@@ -14,3 +14,4 @@ pub mod tls;
 pub mod totp;
 pub mod webauthn;
 pub mod x509;
+pub mod xml_c14n;

@@ -91,6 +91,17 @@ pub fn self_signed(
     not_before: i64,
     valid_secs: i64,
 ) -> Result<Vec<u8>, String> {
+    self_signed_with_key(common_name, serial, not_before, valid_secs).map(|(der, _)| der)
+}
+
+/// [`self_signed`], also returning the private key (PKCS#8 DER) that signs with the certificate (the
+/// pool's SAML requests).
+pub fn self_signed_with_key(
+    common_name: &str,
+    serial: &[u8],
+    not_before: i64,
+    valid_secs: i64,
+) -> Result<(Vec<u8>, Vec<u8>), String> {
     let key = rsa::PrivateKey::new(&mut rand::rng(), 2048).map_err(|e| e.to_string())?;
     let spki = key
         .to_public_key()
@@ -98,14 +109,15 @@ pub fn self_signed(
         .map_err(|e| e.to_string())?;
     let pkcs8 = key.to_pkcs8_der().map_err(|e| e.to_string())?;
     let pair = RsaKeyPair::from_pkcs8(pkcs8.as_bytes()).map_err(|e| e.to_string())?;
-    build(
+    let der = build(
         &pair,
         spki.as_bytes(),
         common_name,
         serial,
         not_before,
         valid_secs,
-    )
+    )?;
+    Ok((der, pkcs8.as_bytes().to_vec()))
 }
 
 /// The certificate of `pair` (whose SubjectPublicKeyInfo is `spki`), signed by it.

@@ -81,11 +81,13 @@ pub enum Trigger {
     CustomSmsSender,
     /// CustomEmailSender.
     CustomEmailSender,
+    /// InboundFederation.
+    InboundFederation,
 }
 
 impl Trigger {
     /// Every trigger the emulator runs.
-    pub const ALL: [Trigger; 12] = [
+    pub const ALL: [Trigger; 13] = [
         Trigger::PreSignUp,
         Trigger::CustomMessage,
         Trigger::PostConfirmation,
@@ -98,6 +100,7 @@ impl Trigger {
         Trigger::UserMigration,
         Trigger::CustomSmsSender,
         Trigger::CustomEmailSender,
+        Trigger::InboundFederation,
     ];
 
     /// The LambdaConfig member, as AWS names the trigger in `<Trigger> failed with error ...`.
@@ -115,6 +118,7 @@ impl Trigger {
             Trigger::UserMigration => "UserMigration",
             Trigger::CustomSmsSender => "CustomSMSSender",
             Trigger::CustomEmailSender => "CustomEmailSender",
+            Trigger::InboundFederation => "InboundFederation",
         }
     }
 }
@@ -164,6 +168,7 @@ impl LambdaConfig {
             Trigger::UserMigration => plain(&self.user_migration),
             Trigger::CustomSmsSender => versioned(&self.custom_sms_sender),
             Trigger::CustomEmailSender => versioned(&self.custom_email_sender),
+            Trigger::InboundFederation => versioned(&self.inbound_federation),
         }
     }
 
@@ -191,12 +196,6 @@ impl LambdaConfig {
     /// Checks a requested configuration as CreateUserPool / UpdateUserPool do, and fills
     /// `PreTokenGeneration` and `PreTokenGenerationConfig` from each other as AWS describes them.
     pub fn checked(mut self) -> Result<LambdaConfig> {
-        if self.inbound_federation.is_some() {
-            return Err(err!(
-                InvalidParameterException,
-                "InboundFederation is not supported by cognito-emulator: it runs during federated sign-in, which the emulator does not offer yet."
-            ));
-        }
         match (
             &self.pre_token_generation,
             &self.pre_token_generation_config,
@@ -257,7 +256,7 @@ mod tests {
     }
 
     #[test]
-    fn senders_need_a_key_and_federation_is_refused() {
+    fn senders_need_a_key_and_inbound_federation_runs() {
         let sender = json!({"LambdaVersion": "V1_0", "LambdaArn": "arn:aws:lambda:us-east-1:123456789012:function:s"});
         assert!(
             config(json!({"CustomEmailSender": sender.clone()}))
@@ -266,10 +265,12 @@ mod tests {
         );
         let with_key = json!({"CustomEmailSender": sender.clone(), "KMSKeyID": "arn:aws:kms:us-east-1:123456789012:key/k"});
         assert!(config(with_key).checked().is_ok());
-        assert!(
-            config(json!({"InboundFederation": sender}))
-                .checked()
-                .is_err()
+        let inbound = config(json!({"InboundFederation": sender}))
+            .checked()
+            .unwrap();
+        assert_eq!(
+            inbound.function(Trigger::InboundFederation),
+            Some("arn:aws:lambda:us-east-1:123456789012:function:s")
         );
     }
 }

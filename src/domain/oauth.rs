@@ -79,12 +79,14 @@ pub fn check_redirect_url(url: &str) -> Result<()> {
 }
 
 /// The OAuth rules of CreateUserPoolClient / UpdateUserPoolClient, in the order AWS reports them.
-/// `custom_scopes` are the `<identifier>/<scope>` names of the pool's resource servers.
+/// `custom_scopes` are the `<identifier>/<scope>` names of the pool's resource servers, `providers` the
+/// names of its identity providers.
 pub fn validate_client(
     config: &ClientConfig,
     has_secret: bool,
     pool_id: &str,
     custom_scopes: &[String],
+    providers: &[String],
 ) -> Result<()> {
     let urls = config.callback_urls.iter().flatten();
     for url in urls.chain(config.logout_urls.iter().flatten()) {
@@ -100,7 +102,7 @@ pub fn validate_client(
         }
     }
     for idp in config.supported_identity_providers.iter().flatten() {
-        if !BUILT_IN_PROVIDERS.contains(&idp.as_str()) {
+        if !BUILT_IN_PROVIDERS.contains(&idp.as_str()) && !providers.contains(idp) {
             return Err(err!(
                 InvalidParameterException,
                 "The provider {idp} does not exist for User Pool {pool_id}"

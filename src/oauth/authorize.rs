@@ -16,6 +16,9 @@ pub fn authorize(h: &Hosted) -> Response<Body> {
         Ok(r) => r,
         Err(refusal) => return refusal.response(),
     };
+    if let Some(resp) = crate::federation::start::authorize(h, &req) {
+        return resp;
+    }
     let prompt = h.q("prompt").unwrap_or_default();
     let prompts: Vec<&str> = prompt.split(' ').collect();
     if !prompts.contains(&"login") {

@@ -166,6 +166,9 @@ pub fn logout(h: &Hosted) -> Response<Body> {
         if !client.config.logout_urls.iter().flatten().any(|u| u == uri) {
             return request::Refusal::Page("invalid_request", client_id).response();
         }
+        if let Some(resp) = crate::federation::saml_flow::sign_out(h, &client, uri) {
+            return resp;
+        }
         let cookie = session::end(h);
         return html::redirect(uri, &[cookie]);
     }
@@ -192,8 +195,12 @@ pub fn logout(h: &Hosted) -> Response<Body> {
         if let Err(refusal) = request::parse(h, &query) {
             return refusal.response();
         }
+        let again = format!("/login?{}", query_string(pairs));
+        if let Some(resp) = crate::federation::saml_flow::sign_out(h, &client, &again) {
+            return resp;
+        }
         let cookie = session::end(h);
-        return html::redirect(&format!("/login?{}", query_string(pairs)), &[cookie]);
+        return html::redirect(&again, &[cookie]);
     }
     request::Refusal::Page("invalid_request", client_id).response()
 }

@@ -30,6 +30,9 @@ pub fn login(h: &Hosted) -> Response<Body> {
         Ok(r) => r,
         Err(refusal) => return refusal.response(),
     };
+    if let Some(resp) = crate::federation::buttons::hook(h, &req) {
+        return resp;
+    }
     if h.method == hyper::Method::GET {
         let notice = match h.q("notice") {
             Some("confirmed") => Some(Notice::InfoText(T::AccountConfirmed)),

@@ -136,12 +136,35 @@ pub fn domain_name(headers: &HeaderMap) -> Option<String> {
 
 /// Routes one request to the endpoints and pages (`tls`: it came in on the HTTPS listener).
 pub async fn handle(app: Arc<App>, req: Request<Incoming>, tls: bool) -> Response<Body> {
+    let hosted = match read(app, req, tls).await {
+        Ok(h) => h,
+        Err(resp) => return resp,
+    };
+    match tokio::task::spawn_blocking(move || dispatch(&hosted)).await {
+        Ok(resp) => resp,
+        Err(e) => {
+            tracing::error!(error = %e, "hosted handler panicked");
+            endpoints::plain(StatusCode::INTERNAL_SERVER_ERROR, "Internal error")
+        }
+    }
+}
+
+/// Reads a request to the hosted endpoints in full (the federation callbacks use it too), holding a
+/// handler slot for it.
+pub async fn read(
+    app: Arc<App>,
+    req: Request<Incoming>,
+    tls: bool,
+) -> Result<Hosted, Response<Body>> {
     let (parts, body) = req.into_parts();
     let limit = app.config.max_body_bytes;
     let bytes = match http_body_util::Limited::new(body, limit).collect().await {
         Ok(b) => b.to_bytes(),
         Err(_) => {
-            return endpoints::plain(StatusCode::PAYLOAD_TOO_LARGE, "Request body too large");
+            return Err(endpoints::plain(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Request body too large",
+            ));
         }
     };
     let form = if parts.method == Method::POST {
@@ -156,7 +179,12 @@ pub async fn handle(app: Arc<App>, req: Request<Incoming>, tls: bool) -> Respons
     }
     let permit = match app.workers.clone().acquire_owned().await {
         Ok(p) => p,
-        Err(_) => return endpoints::plain(StatusCode::SERVICE_UNAVAILABLE, "shutting down"),
+        Err(_) => {
+            return Err(endpoints::plain(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "shutting down",
+            ));
+        }
     };
     let ctx = Ctx {
         app: app.clone(),
@@ -183,13 +211,7 @@ pub async fn handle(app: Arc<App>, req: Request<Incoming>, tls: bool) -> Respons
         base: request_base,
         secure: tls,
     };
-    match tokio::task::spawn_blocking(move || dispatch(&hosted)).await {
-        Ok(resp) => resp,
-        Err(e) => {
-            tracing::error!(error = %e, "hosted handler panicked");
-            endpoints::plain(StatusCode::INTERNAL_SERVER_ERROR, "Internal error")
-        }
-    }
+    Ok(hosted)
 }
 
 /// `http(s)://<Host>` of the request itself (the base the discovery document's endpoints use).

@@ -175,7 +175,7 @@ pub fn login(
         String::new()
     };
     let body = format!(
-        r#"{intro}{notice}
+        r#"{providers}{intro}{notice}
 <form name="cognitoSignInForm" method="post" action="/login{action}">{csrf}{hidden_asf}
 {user}
 {pw}
@@ -184,6 +184,7 @@ pub fn login(
 <div class="links"><a class="redirect-customizable" href="/forgotPassword{action}">{forgot}</a>{sign_up}</div>"#,
         intro = intro(v.t(intro_text)),
         notice = notice_html(&v, notice),
+        providers = crate::federation::buttons::html(h, req, &csrf),
         action = escape(&q),
         csrf = csrf.field(),
         hidden_asf = hidden("cognitoAsfData", ""),

@@ -39,6 +39,9 @@ pub struct AuthRequest {
     pub code_challenge: Option<String>,
     /// The original query, carried from page to page.
     pub query: Vec<(String, String)>,
+    /// The identity provider `identity_provider` / `idp_identifier` named (`COGNITO` or an IdP of
+    /// the pool the client supports); `None` lets the user choose.
+    pub identity_provider: Option<String>,
 }
 
 /// Why an authorize request is refused: on Cognito's error page (unknown client, unregistered
@@ -140,12 +143,8 @@ pub fn parse(h: &Hosted, query: &[(String, String)]) -> Result<AuthRequest, Refu
             _ => return Err(Refusal::Page("redirect_mismatch", client_id)),
         },
     };
-    let cognito_idp = cfg
-        .supported_identity_providers
-        .iter()
-        .flatten()
-        .any(|p| p == "COGNITO");
-    if !cfg.allowed_oauth_flows_user_pool_client || !cognito_idp {
+    let supported: Vec<&String> = cfg.supported_identity_providers.iter().flatten().collect();
+    if !cfg.allowed_oauth_flows_user_pool_client || supported.is_empty() {
         return Err(Refusal::Page("invalid_request", client_id));
     }
     let state = get(query, "state").map(str::to_string);
@@ -171,12 +170,25 @@ pub fn parse(h: &Hosted, query: &[(String, String)]) -> Result<AuthRequest, Refu
         (Some(c), Some("S256")) if response_type == ResponseType::Code => Some(c.to_string()),
         _ => return Err(error_to(&redirect_uri, fragment, "invalid_request", st)),
     };
-    if let Some(idp) = get(query, "identity_provider") {
-        if idp != "COGNITO" {
-            return Err(error_to(&redirect_uri, fragment, "invalid_request", st));
-        }
-    }
-    if get(query, "idp_identifier").is_some() {
+    let identity_provider = match (
+        get(query, "identity_provider"),
+        get(query, "idp_identifier"),
+    ) {
+        (Some(idp), _) => Some(idp.to_string()),
+        (None, Some(identifier)) => app
+            .store
+            .read(|c| store::federation::provider_by_identifier(c, &pool.id, identifier))
+            .ok()
+            .flatten()
+            .map(|p| p.name),
+        (None, None) => None,
+    };
+    let named = get(query, "identity_provider").is_some() || get(query, "idp_identifier").is_some();
+    if named
+        && !identity_provider
+            .as_ref()
+            .is_some_and(|p| supported.contains(&p))
+    {
         return Err(error_to(&redirect_uri, fragment, "invalid_request", st));
     }
     let allowed = cfg.allowed_oauth_scopes.clone().unwrap_or_default();
@@ -197,6 +209,7 @@ pub fn parse(h: &Hosted, query: &[(String, String)]) -> Result<AuthRequest, Refu
         },
         code_challenge,
         query: query.to_vec(),
+        identity_provider,
     })
 }
 

@@ -23,7 +23,8 @@ pub const SESSION_COOKIE: &str = "cognito";
 /// Its lifetime.
 pub const SESSION_SECS: f64 = 3600.0;
 
-fn session_key(value: &str) -> [u8; 32] {
+/// The stored key of a session cookie value (its SHA-256).
+pub fn session_key(value: &str) -> [u8; 32] {
     Sha256::digest(value.as_bytes()).into()
 }
 
@@ -93,7 +94,11 @@ pub fn end(h: &Hosted) -> String {
 /// Fresh tokens for a live hosted session (`/oauth2/authorize` without the form): the same
 /// authentication time, PreTokenGeneration as `TokenGeneration_HostedAuth`.
 pub fn reissue(h: &Hosted, req: &AuthRequest, user: &UserRow, auth_time: i64) -> Result<TokenSet> {
-    if !user.enabled || user.status != UserStatus::Confirmed {
+    let signs_in = matches!(
+        user.status,
+        UserStatus::Confirmed | UserStatus::ExternalProvider
+    );
+    if !user.enabled || !signs_in {
         return Err(err!(NotAuthorizedException, "User is disabled."));
     }
     let mut session = Session::new(&h.ctx);

@@ -4,6 +4,7 @@
 //! `user_attributes`, `mfa_settings`, `oauth_settings`, `wire`), never in another operation's file.
 
 pub mod branding;
+pub mod identity_providers;
 pub mod import_jobs;
 pub mod load;
 pub mod mfa_settings;
@@ -87,6 +88,7 @@ operations! {
     "AdminDeleteSoftwareToken" => admin_delete_software_token,
     "AdminDeleteUser" => admin_delete_user,
     "AdminDeleteUserAttributes" => admin_delete_user_attributes,
+    "AdminDisableProviderForUser" => admin_disable_provider_for_user,
     "AdminDisableUser" => admin_disable_user,
     "AdminEnableUser" => admin_enable_user,
     "AdminForgetDevice" => admin_forget_device,
@@ -94,6 +96,7 @@ operations! {
     "AdminGetUser" => admin_get_user,
     "AdminGetUserAuthFactors" => admin_get_user_auth_factors,
     "AdminInitiateAuth" => admin_initiate_auth,
+    "AdminLinkProviderForUser" => admin_link_provider_for_user,
     "AdminListDevices" => admin_list_devices,
     "AdminListGroupsForUser" => admin_list_groups_for_user,
     "AdminListUserAuthEvents" => admin_list_user_auth_events,
@@ -116,6 +119,7 @@ operations! {
     "ConfirmForgotPassword" => confirm_forgot_password,
     "ConfirmSignUp" => confirm_sign_up,
     "CreateGroup" => create_group,
+    "CreateIdentityProvider" => create_identity_provider,
     "CreateManagedLoginBranding" => create_managed_login_branding,
     "CreateResourceServer" => create_resource_server,
     "CreateTerms" => create_terms,
@@ -125,6 +129,7 @@ operations! {
     "CreateUserPoolDomain" => create_user_pool_domain,
     "CreateUserPoolReplica" => create_user_pool_replica,
     "DeleteGroup" => delete_group,
+    "DeleteIdentityProvider" => delete_identity_provider,
     "DeleteManagedLoginBranding" => delete_managed_login_branding,
     "DeleteResourceServer" => delete_resource_server,
     "DeleteTerms" => delete_terms,
@@ -136,6 +141,7 @@ operations! {
     "DeleteUserPoolDomain" => delete_user_pool_domain,
     "DeleteUserPoolReplica" => delete_user_pool_replica,
     "DeleteWebAuthnCredential" => delete_web_authn_credential,
+    "DescribeIdentityProvider" => describe_identity_provider,
     "DescribeManagedLoginBranding" => describe_managed_login_branding,
     "DescribeManagedLoginBrandingByClient" => describe_managed_login_branding_by_client,
     "DescribeResourceServer" => describe_resource_server,
@@ -153,6 +159,7 @@ operations! {
     "GetDerivedToken" => get_derived_token,
     "GetDevice" => get_device,
     "GetGroup" => get_group,
+    "GetIdentityProviderByIdentifier" => get_identity_provider_by_identifier,
     "GetLogDeliveryConfiguration" => get_log_delivery_configuration,
     "GetProvisionedLimit" => get_provisioned_limit,
     "GetSigningCertificate" => get_signing_certificate,
@@ -168,6 +175,7 @@ operations! {
     "InitiateAuth" => initiate_auth,
     "ListDevices" => list_devices,
     "ListGroups" => list_groups,
+    "ListIdentityProviders" => list_identity_providers,
     "ListResourceServers" => list_resource_servers,
     "ListTagsForResource" => list_tags_for_resource,
     "ListTerms" => list_terms,
@@ -201,6 +209,7 @@ operations! {
     "UpdateAuthEventFeedback" => update_auth_event_feedback,
     "UpdateDeviceStatus" => update_device_status,
     "UpdateGroup" => update_group,
+    "UpdateIdentityProvider" => update_identity_provider,
     "UpdateManagedLoginBranding" => update_managed_login_branding,
     "UpdateProvisionedLimit" => update_provisioned_limit,
     "UpdateResourceServer" => update_resource_server,

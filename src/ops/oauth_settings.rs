@@ -75,7 +75,14 @@ pub fn check_client(
     has_secret: bool,
 ) -> Result<()> {
     let custom = custom_scopes(ctx, &pool.id)?;
-    oauth::validate_client(config, has_secret, &pool.id, &custom)
+    let providers: Vec<String> = ctx
+        .app
+        .store
+        .read(|c| store::federation::all_providers(c, &pool.id))?
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
+    oauth::validate_client(config, has_secret, &pool.id, &custom, &providers)
 }
 
 /// `DomainDescriptionType`.

@@ -10,8 +10,9 @@ use serde_json::{Map, Value, json};
 
 use super::{SeedClient, SeedFile, SeedPool, SeedUser};
 use crate::app::{App, Ctx};
-use crate::domain::attributes;
+use crate::domain::{UserStatus, attributes};
 use crate::error::{CognitoError, Result};
+use crate::ops::identity_providers::Provider;
 use crate::ops::{self, shapes};
 use crate::store::{self, pools::PoolRow};
 
@@ -115,12 +116,29 @@ fn export_users(app: &App, pool: &PoolRow) -> Result<Vec<Value>> {
         .store
         .read(|c| store::users::list(c, &pool.id, None, 0, usize::MAX >> 1))?;
     let mut out = Vec::with_capacity(users.len());
-    for u in users {
+    // Federated users are made again by their next sign-in through their IdP; the identities linked
+    // to native users are exported as LinkedProviders (`identities` is derived from them).
+    for u in users
+        .into_iter()
+        .filter(|u| u.status != UserStatus::ExternalProvider)
+    {
         let member_of = app.store.read(|c| store::groups::of_user(c, u.pk))?;
+        let linked = app
+            .store
+            .read(|c| store::federation::identities_of(c, u.pk))?
+            .into_iter()
+            .filter(|i| !i.primary)
+            .map(|i| {
+                object(
+                    json!({"ProviderName": i.provider, "ProviderAttributeName": i.attribute,
+                              "ProviderAttributeValue": i.value}),
+                )
+            })
+            .collect::<Result<Vec<_>>>()?;
         let attrs: Vec<Value> = u
             .attributes
             .iter()
-            .filter(|(n, _)| n.as_str() != "sub")
+            .filter(|(n, _)| n.as_str() != "sub" && n.as_str() != "identities")
             .map(|(n, v)| json!({"Name": n, "Value": v}))
             .collect();
         let username = if pool.config.uses_username_attributes() {
@@ -153,10 +171,44 @@ fn export_users(app: &App, pool: &PoolRow) -> Result<Vec<Value>> {
             status: Some(u.status.as_str().to_string()),
             enabled: Some(u.enabled),
             groups: member_of.iter().map(|g| g.name.clone()).collect(),
+            linked_providers: linked,
         };
         out.push(serde_json::to_value(entry)?);
     }
     Ok(out)
+}
+
+/// The pool's identity providers as CreateIdentityProvider requests (the keys AWS computes left out,
+/// Sign in with Apple's private key kept so that the export loads again).
+fn identity_providers(app: &App, pool: &PoolRow) -> Result<Vec<Map<String, Value>>> {
+    let rows = app
+        .store
+        .read(|c| store::federation::all_providers(c, &pool.id))?;
+    rows.into_iter()
+        .map(|row| {
+            let p = Provider::of(row)?;
+            let mut details = p.details.clone();
+            for computed in [
+                "attributes_url_add_attributes",
+                "SSORedirectBindingURI",
+                "SLORedirectBindingURI",
+                "ActiveEncryptionCertificate",
+            ] {
+                details.remove(computed);
+            }
+            let mut m = object(json!({
+                "ProviderName": p.name(),
+                "ProviderType": p.kind.as_str(),
+                "ProviderDetails": details,
+                "AttributeMapping": p.mapping,
+                "IdpIdentifiers": p.identifiers,
+            }))?;
+            if let Some(acr) = &p.row.acr_mapping {
+                m.insert("AcrMapping".into(), serde_json::from_str(acr)?);
+            }
+            Ok(m)
+        })
+        .collect()
 }
 
 /// The current state as a seed document.
@@ -206,6 +258,7 @@ pub fn export(app: &Arc<App>) -> Result<Value> {
             .collect::<Result<Vec<_>>>()?;
         let entry = SeedPool {
             id: Some(pool.id.clone()),
+            identity_providers: identity_providers(app, &pool)?,
             clients,
             groups,
             users: export_users(app, &pool)?,

@@ -152,6 +152,26 @@ fn apply_pool(
     for (j, domain) in pool.domains.into_iter().enumerate() {
         apply_domain(&ctx, &format!("{path}.Domains[{j}]"), id, domain, summary)?;
     }
+    for (j, mut idp) in pool.identity_providers.into_iter().enumerate() {
+        let name = idp
+            .get("ProviderName")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string();
+        let ipath = format!("{path}.IdentityProviders[{j}] ({name})");
+        let exists = app
+            .store
+            .read(|c| store::federation::get_provider(c, id, &name))
+            .map_err(|e| internal(&ipath, e))?
+            .is_some();
+        if exists {
+            summary.kept += 1;
+            continue;
+        }
+        idp.insert("UserPoolId".into(), json!(id));
+        call(&ctx, &ipath, "CreateIdentityProvider", idp)?;
+        summary.identity_providers += 1;
+    }
     for (j, client) in pool.clients.into_iter().enumerate() {
         apply_client(&ctx, &format!("{path}.Clients[{j}]"), id, client, summary)?;
     }
@@ -185,7 +205,7 @@ fn apply_pool(
         if !user.is_object() {
             return Err(fail(&upath, "must be an object"));
         }
-        let expected = "Username, Password, Attributes, Status, Enabled, Groups, Sub, PasswordHash, SrpSalt, SrpVerifier";
+        let expected = "Username, Password, Attributes, Status, Enabled, Groups, LinkedProviders, Sub, PasswordHash, SrpSalt, SrpVerifier";
         let user: SeedUser = typed(user, &upath, expected)?;
         if apply_user(&ctx, &upath, id, user)? {
             summary.users += 1;
@@ -385,6 +405,22 @@ fn apply_user(ctx: &Ctx, path: &str, pool_id: &str, user: SeedUser) -> Result<bo
             ctx,
             &format!("{path}.Groups[{k}]"),
             "AdminAddUserToGroup",
+            body,
+        )?;
+    }
+    for (k, source) in user.linked_providers.into_iter().enumerate() {
+        let body = json!({
+            "UserPoolId": pool_id,
+            "DestinationUser": {"ProviderName": "Cognito", "ProviderAttributeValue": created.username},
+            "SourceUser": source,
+        });
+        let Value::Object(body) = body else {
+            unreachable!("json! of an object")
+        };
+        call(
+            ctx,
+            &format!("{path}.LinkedProviders[{k}]"),
+            "AdminLinkProviderForUser",
             body,
         )?;
     }

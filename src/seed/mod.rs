@@ -44,6 +44,10 @@ pub struct SeedLambdaFunction {
 pub struct SeedPool {
     /// The fixed pool id (`<region>_<alphanumerics>`).
     pub id: Option<String>,
+    /// Identity providers: CreateIdentityProvider requests without `UserPoolId` (before the clients,
+    /// which may name them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub identity_providers: Vec<Map<String, Value>>,
     /// App clients.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub clients: Vec<SeedClient>,
@@ -112,6 +116,10 @@ pub struct SeedUser {
     /// Group names.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<String>,
+    /// External identities linked to the user: AdminLinkProviderForUser `SourceUser`s
+    /// (`ProviderName`, `ProviderAttributeName`, `ProviderAttributeValue`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub linked_providers: Vec<Map<String, Value>>,
 }
 
 /// What a seed created.
@@ -119,6 +127,8 @@ pub struct SeedUser {
 pub struct Summary {
     /// Pools created.
     pub pools: usize,
+    /// Identity providers created.
+    pub identity_providers: usize,
     /// Clients created.
     pub clients: usize,
     /// Groups created.
@@ -140,11 +150,11 @@ impl std::fmt::Display for Summary {
             "{} pools, {} clients, {} groups, {} users",
             self.pools, self.clients, self.groups, self.users
         )?;
-        if self.resource_servers > 0 || self.domains > 0 {
+        if self.resource_servers > 0 || self.domains > 0 || self.identity_providers > 0 {
             write!(
                 f,
-                ", {} resource servers, {} domains",
-                self.resource_servers, self.domains
+                ", {} resource servers, {} domains, {} identity providers",
+                self.resource_servers, self.domains, self.identity_providers
             )?;
         }
         write!(f, " created; {} kept", self.kept)

@@ -12,6 +12,7 @@ pub mod codes;
 pub mod devices;
 pub mod documents;
 pub mod domains;
+pub mod federation;
 pub mod groups;
 pub mod import_jobs;
 pub mod oauth;
@@ -47,6 +48,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     migration!("0005_webauthn.sql"),
     migration!("0006_operations.sql"),
     migration!("0007_oauth.sql"),
+    migration!("0009_federation.sql"),
 ];
 
 const READERS: usize = 4;

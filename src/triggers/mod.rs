@@ -5,6 +5,7 @@
 
 pub mod custom_auth;
 pub mod events;
+pub mod federation;
 pub mod invoke;
 pub mod log;
 pub mod pre_token;

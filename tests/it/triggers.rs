@@ -496,7 +496,6 @@ async fn lambda_config_is_checked_as_aws_checks_it() {
     let sender = json!({"LambdaVersion": "V1_0", "LambdaArn": arn("s")});
     let cases = [
         json!({"CustomEmailSender": sender}),
-        json!({"InboundFederation": sender}),
         json!({"PreTokenGeneration": arn("a"), "PreTokenGenerationConfig": {"LambdaVersion": "V2_0", "LambdaArn": arn("b")}}),
     ];
     for lambda in cases {

@@ -99,12 +99,17 @@ async fn oversized_bodies_are_refused() {
 }
 
 #[tokio::test]
-async fn unimplemented_operations_say_so() {
+async fn every_operation_of_the_model_is_implemented() {
+    // With federation (issue 16) no operation answers "not implemented by cognito-emulator yet".
+    let missing: Vec<&String> = cognito_emulator::model::model()
+        .operations
+        .keys()
+        .filter(|op| cognito_emulator::ops::handler(op).is_none())
+        .collect();
+    assert!(missing.is_empty(), "not implemented: {missing:?}");
     let emu = start().await;
-    assert_eq!(
-        emu.err("CreateIdentityProvider", json!({"UserPoolId": "us-east-1_abc", "ProviderName": "Google", "ProviderType": "Google", "ProviderDetails": {}}), "UnsupportedOperationException").await,
-        "CreateIdentityProvider is not implemented by cognito-emulator yet."
-    );
+    let a = emu.call("CreateIdentityProvider", json!({"UserPoolId": "us-east-1_abc", "ProviderName": "Google", "ProviderType": "Google", "ProviderDetails": {}})).await;
+    assert_eq!(a.error_type(), "ResourceNotFoundException");
 }
 
 #[tokio::test]

@@ -3,7 +3,10 @@
 
 pub mod authenticator;
 pub mod browser;
+pub mod idp_browser;
 pub mod lambda;
+pub mod oidc_op;
+pub mod saml_idp;
 pub mod srp;
 
 use std::panic::Location;

@@ -1,0 +1,110 @@
+//! `xs:dateTime` as SAML uses it: `2026-12-06T08:34:53Z`, `2024-03-12T20:53:05.223Z`, `...+02:00` to
+//! Unix seconds (fractions dropped; a time without a zone is refused: SAML 2.0 core §1.3.3 requires
+//! UTC), and Unix seconds to the `Z` form the emulator writes.
+
+/// Parses an `xs:dateTime` with a zone.
+pub fn parse(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || b[10] != b'T'
+        || b[13] != b':'
+        || b[16] != b':'
+    {
+        return None;
+    }
+    let num = |r: std::ops::Range<usize>| -> Option<i64> {
+        let t = s.get(r)?;
+        if !t.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        t.parse().ok()
+    };
+    let (y, mo, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
+    let (h, mi, sec) = (num(11..13)?, num(14..16)?, num(17..19)?);
+    if !(1..=12).contains(&mo) || !(1..=31).contains(&d) || h > 23 || mi > 59 || sec > 60 {
+        return None;
+    }
+    let mut rest = &s[19..];
+    if let Some(frac) = rest.strip_prefix('.') {
+        let n = frac.bytes().take_while(|c| c.is_ascii_digit()).count();
+        if n == 0 {
+            return None;
+        }
+        rest = &frac[n..];
+    }
+    let offset = match rest {
+        "Z" => 0,
+        _ if rest.len() == 6
+            && (rest.starts_with('+') || rest.starts_with('-'))
+            && &rest[3..4] == ":" =>
+        {
+            let oh = num(s.len() - 5..s.len() - 3)?;
+            let om = num(s.len() - 2..s.len())?;
+            let v = oh * 3600 + om * 60;
+            if rest.starts_with('+') { v } else { -v }
+        }
+        _ => return None,
+    };
+    Some(days_from_civil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + sec - offset)
+}
+
+/// Unix seconds as `YYYY-MM-DDThh:mm:ssZ`.
+pub fn format(epoch: i64) -> String {
+    let (y, m, d) = civil_from_days(epoch.div_euclid(86_400));
+    let s = epoch.rem_euclid(86_400);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        s / 3600,
+        (s % 3600) / 60,
+        s % 60
+    )
+}
+
+/// Howard Hinnant's days_from_civil.
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// Howard Hinnant's civil_from_days.
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn forms() {
+        assert_eq!(super::parse("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(
+            super::parse("2024-03-12T20:53:05.223Z"),
+            Some(1_710_276_785)
+        );
+        assert_eq!(
+            super::parse("2024-03-12T22:53:05+02:00"),
+            Some(1_710_276_785)
+        );
+        assert_eq!(super::parse("2024-03-12T20:53:05"), None);
+        assert_eq!(super::parse("2024-13-12T20:53:05Z"), None);
+        assert_eq!(super::format(1_710_276_785), "2024-03-12T20:53:05Z");
+        assert_eq!(
+            super::parse(&super::format(4_102_444_800)),
+            Some(4_102_444_800)
+        );
+    }
+}
