@@ -122,7 +122,14 @@ pub fn insert(c: &rusqlite::Connection, a: &NewAccount<'_>, now: f64) -> Result<
             now,
         },
     )
-    .map_err(|e| exists_error(e, &a.plan.taken_message))?;
+    .map_err(|e| {
+        // The pool may have been deleted while the password was hashed.
+        if crate::store::is_foreign_key_violation(&e) {
+            crate::store::referenced(c, e, &[crate::store::Ref::Pool(&a.pool.id)])
+        } else {
+            exists_error(e, &a.plan.taken_message)
+        }
+    })?;
     if let Some((attr, value)) = &a.plan.fills {
         users::add_alias(c, &a.pool.id, attr, &cfg.lookup_key(value), pk)
             .map_err(|e| exists_error(e, &a.plan.taken_message))?;
@@ -158,10 +165,11 @@ pub fn insert(c: &rusqlite::Connection, a: &NewAccount<'_>, now: f64) -> Result<
     Ok(pk)
 }
 
-/// The stored user `pk` (just written).
+/// The stored user `pk` (just written). A concurrent deletion (AdminDeleteUser, DeleteUserPool) may
+/// have removed it since: that is AWS's not-found answer, not a fault.
 pub fn reload(ctx: &Ctx, pk: i64) -> Result<UserRow> {
     ctx.app
         .store
         .read(|c| users::by_pk(c, pk))?
-        .ok_or_else(|| crate::error::CognitoError::internal("user vanished"))
+        .ok_or_else(|| err!(UserNotFoundException, "User does not exist."))
 }

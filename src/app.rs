@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::crypto::keys::Keys;
 use crate::crypto::password::Passwords;
 use crate::mail;
-use crate::store::{self, Store};
+use crate::store::{self, Store, WaitHook};
 use crate::triggers;
 
 /// Everything a request may touch, shared by all requests.
@@ -54,7 +54,7 @@ impl App {
     pub fn new(config: Config) -> Result<App, AppError> {
         let store = Store::open(config.database_path().as_deref())?;
         let keys = Keys::load_or_generate(&config.keys)?;
-        let passwords = Passwords::new(config.argon2_memory_kib, config.argon2_iterations)
+        let passwords = Passwords::new(config.argon2_cost())
             .map_err(|e| AppError::Config(format!("argon2 parameters: {e}")))?;
         if let Some(url) = &config.smtp_url {
             mail::relay::parse_smtp_url(url).map_err(AppError::Config)?;
@@ -133,6 +133,20 @@ impl WorkerSlot {
     }
 }
 
+impl store::WaitHook for WorkerSlot {
+    fn release(&self) {
+        drop(self.permit.lock().unwrap_or_else(|e| e.into_inner()).take());
+    }
+
+    fn reacquire(&self) {
+        let permit =
+            tokio::runtime::Handle::current().block_on(self.workers.clone().acquire_owned());
+        if let Ok(permit) = permit {
+            *self.permit.lock().unwrap_or_else(|e| e.into_inner()) = Some(permit);
+        }
+    }
+}
+
 impl Ctx {
     /// A context for work that no HTTP request carries (seed files, the control API): the configured
     /// region and issuer.
@@ -158,13 +172,9 @@ impl Ctx {
         let Some(slot) = &self.worker else {
             return wait();
         };
-        drop(slot.permit.lock().unwrap_or_else(|e| e.into_inner()).take());
+        slot.release();
         let out = wait();
-        let permit =
-            tokio::runtime::Handle::current().block_on(slot.workers.clone().acquire_owned());
-        if let Ok(permit) = permit {
-            *slot.permit.lock().unwrap_or_else(|e| e.into_inner()) = Some(permit);
-        }
+        slot.reacquire();
         out
     }
 

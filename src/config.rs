@@ -78,17 +78,30 @@ pub struct Config {
     #[arg(long, env = "COGNITO_EMULATOR_LOG_LEVEL", default_value = "info")]
     pub log_level: String,
 
-    /// Argon2id memory cost in KiB for stored password hashes (OWASP: 19456).
+    /// Argon2id memory cost in KiB of new password hashes. The default is sized for a local tool (a hash
+    /// takes a few hundred microseconds); `--argon2-owasp` switches to OWASP's 19456 KiB. Stored hashes
+    /// keep verifying with the parameters written in them, whatever this says.
     #[arg(
         long,
         env = "COGNITO_EMULATOR_ARGON2_MEMORY_KIB",
-        default_value_t = 19456
+        default_value_t = crate::crypto::password::LOCAL.memory_kib,
+        conflicts_with = "argon2_owasp"
     )]
     pub argon2_memory_kib: u32,
 
-    /// Argon2id iterations (OWASP: 2).
-    #[arg(long, env = "COGNITO_EMULATOR_ARGON2_ITERATIONS", default_value_t = 2)]
+    /// Argon2id passes of new password hashes (OWASP: 2, with `--argon2-owasp`).
+    #[arg(
+        long,
+        env = "COGNITO_EMULATOR_ARGON2_ITERATIONS",
+        default_value_t = crate::crypto::password::LOCAL.iterations,
+        conflicts_with = "argon2_owasp"
+    )]
     pub argon2_iterations: u32,
+
+    /// Hash new passwords with OWASP's argon2id cost (19456 KiB, 2 passes, ~18 ms each) instead of the
+    /// local default: for an emulator that keeps real people's passwords.
+    #[arg(long, env = "COGNITO_EMULATOR_ARGON2_OWASP")]
+    pub argon2_owasp: bool,
 
     /// Wrong passwords before a user is locked out (then 1 s, doubling per failure).
     #[arg(long, env = "COGNITO_EMULATOR_LOCKOUT_AFTER", default_value_t = 5)]
@@ -239,6 +252,18 @@ impl Config {
     /// The defaults, as if no flag were given (tests start from this).
     pub fn defaults() -> Config {
         Config::parse_from(["cognito-emulator"])
+    }
+
+    /// The argon2id cost of new password hashes: `--argon2-owasp`, or the two cost flags.
+    pub fn argon2_cost(&self) -> crate::crypto::password::Cost {
+        if self.argon2_owasp {
+            crate::crypto::password::OWASP
+        } else {
+            crate::crypto::password::Cost {
+                memory_kib: self.argon2_memory_kib,
+                iterations: self.argon2_iterations,
+            }
+        }
     }
 
     /// True when the database lives in memory only.

@@ -89,9 +89,10 @@ impl Model {
             } else {
                 "validation errors"
             };
+            let listed = &v.violations[..n.min(MAX_LISTED_VIOLATIONS)];
             return Err(CognitoError::InvalidParameterException(format!(
                 "{n} {noun} detected: {}",
-                v.violations.join("; ")
+                listed.join("; ")
             )));
         }
         Ok(())
@@ -137,19 +138,39 @@ fn json_kind(v: &Value) -> &'static str {
     }
 }
 
-/// Renders a value as AWS does in validation messages: strings bare, lists as `[a, b]`.
+/// Renders a value as AWS does in validation messages: strings bare, lists as `[a, b]`; cut to a short
+/// prefix (see [`crate::error::quoted`]) so that a huge invalid value never makes a huge answer.
 fn render(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Array(items) => {
-            format!(
-                "[{}]",
-                items.iter().map(render).collect::<Vec<_>>().join(", ")
-            )
+    fn full(v: &Value, out: &mut String) {
+        if out.len() > crate::error::QUOTE_CHARS * 4 {
+            return;
         }
-        other => other.to_string(),
+        match v {
+            Value::String(s) => out.push_str(crate::error::quoted(s).as_ref()),
+            Value::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    full(item, out);
+                    if out.len() > crate::error::QUOTE_CHARS * 4 {
+                        break;
+                    }
+                }
+                out.push(']');
+            }
+            other => out.push_str(&other.to_string()),
+        }
     }
+    let mut out = String::new();
+    full(v, &mut out);
+    crate::error::quoted(&out).into_owned()
 }
+
+/// At most this many violations are spelled out (the count says how many there were): a list of
+/// thousands of bad items must not make a message of megabytes.
+const MAX_LISTED_VIOLATIONS: usize = 10;
 
 impl Validator<'_> {
     fn type_mismatch(&mut self, path: &str, expected: &str, got: &Value) {
@@ -507,5 +528,38 @@ mod tests {
         );
         let e = check("SignUp", json!([])).unwrap_err();
         assert_eq!(e.name(), "SerializationException");
+    }
+
+    #[test]
+    fn huge_invalid_values_are_quoted_by_a_short_prefix() {
+        let name = "é".repeat(70_000);
+        let e = check(
+            "CreateGroup",
+            json!({"UserPoolId": "us-east-1_abc", "GroupName": name}),
+        )
+        .unwrap_err();
+        assert_eq!(e.name(), "InvalidParameterException");
+        assert!(e.message().len() < 600, "{} bytes", e.message().len());
+        assert!(
+            e.message().starts_with(&format!(
+                "1 validation error detected: Value '{}...' at 'groupName' failed to satisfy constraint: Member must have length less than or equal to 128",
+                "é".repeat(crate::error::QUOTE_CHARS)
+            )),
+            "{}",
+            e.message()
+        );
+        // Thousands of bad list items: the count is exact, the text stays short.
+        let items: Vec<Value> = (0..5000).map(|_| json!({"Name": "x".repeat(40)})).collect();
+        let e = check(
+            "AdminUpdateUserAttributes",
+            json!({"UserPoolId": "us-east-1_abc", "Username": "u", "UserAttributes": items}),
+        )
+        .unwrap_err();
+        assert!(
+            e.message().starts_with("5000 validation errors detected"),
+            "{}",
+            &e.message()[..80]
+        );
+        assert!(e.message().len() < 4000, "{} bytes", e.message().len());
     }
 }

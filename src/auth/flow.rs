@@ -384,16 +384,19 @@ impl<'a> Attempt<'a> {
                 self.client_metadata.as_ref(),
             )?;
         }
+        // One write for the device and the refresh token. A user or client deleted since they were read
+        // (AdminDeleteUser racing the sign-in) gets AWS's not-found answer, not a fault.
+        let (refresh, digest) = tokens::new_refresh_token();
+        let user_pk = self.user.pk;
         ctx.app.store.write(|c| {
             if let Some(key) = &known_device {
                 devices::touch(c, key, now)?;
             }
             if let Some((key, group)) = &new_device {
-                devices::insert(c, key, self.user.pk, group, now)?;
+                devices::insert(c, key, user_pk, group, now)?;
             }
-            Ok(())
+            tokens::insert_refresh(c, self.client, user_pk, &session, &digest, now)
         })?;
-        let refresh = tokens::store_refresh(ctx, self.client, &self.user, &session)?;
         Ok(Outcome::Tokens(TokenSet {
             id_token,
             access_token,

@@ -282,32 +282,28 @@ pub fn refresh_digest(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
 }
 
-/// Stores a new refresh token for a completed sign-in and returns it.
-pub fn store_refresh(
-    ctx: &Ctx,
+/// Stores the refresh token with digest `digest` of a completed sign-in, in the caller's transaction.
+pub fn insert_refresh(
+    c: &rusqlite::Connection,
     client: &ClientRow,
-    user: &UserRow,
+    user_pk: i64,
     session: &Session,
-) -> Result<String> {
-    let (refresh, digest) = new_refresh_token();
-    let now = ctx.now();
-    let expires_at = now + client.config.refresh_token_seconds() as f64;
-    ctx.app.store.write(|c| {
-        tokens::insert(
-            c,
-            &NewRefresh {
-                hash: &digest,
-                client_id: &client.id,
-                user_pk: user.pk,
-                origin_jti: &session.origin_jti,
-                auth_time: session.auth_time,
-                device_key: session.device_key.as_deref(),
-                now,
-                expires_at,
-            },
-        )
-    })?;
-    Ok(refresh)
+    digest: &[u8; 32],
+    now: f64,
+) -> Result<()> {
+    tokens::insert(
+        c,
+        &NewRefresh {
+            hash: digest,
+            client_id: &client.id,
+            user_pk,
+            origin_jti: &session.origin_jti,
+            auth_time: session.auth_time,
+            device_key: session.device_key.as_deref(),
+            now,
+            expires_at: now + client.config.refresh_token_seconds() as f64,
+        },
+    )
 }
 
 /// What an operation learns from a valid access token.

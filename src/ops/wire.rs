@@ -22,7 +22,11 @@ pub fn validated<Req: DeserializeOwned>(name: &str, input: Value) -> Result<Req>
 pub fn decode<Req: DeserializeOwned>(input: Value) -> Result<Req> {
     // The model has already checked types; what serde still refuses is a value the model allows but the
     // emulator cannot represent.
-    serde_json::from_value(input).map_err(|e| CognitoError::SerializationException(e.to_string()))
+    serde_json::from_value(input).map_err(|e| {
+        CognitoError::SerializationException(
+            crate::error::shortened(&e.to_string(), 512).into_owned(),
+        )
+    })
 }
 
 /// Removes `null` members recursively: AWS omits absent members rather than sending null.

@@ -15,8 +15,12 @@ use crate::error::CognitoError;
 use crate::http::{Body, issuer_base};
 use crate::ops;
 
+mod json;
+
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
 const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
+/// Longest `x-amzn-ErrorMessage` header, in characters (the body keeps the whole message).
+const MAX_ERROR_HEADER_CHARS: usize = 1024;
 
 /// The region of a SigV4 `Authorization` header's credential scope.
 fn signed_region(headers: &HeaderMap) -> Option<String> {
@@ -56,7 +60,9 @@ pub fn error_response(e: &CognitoError, request_id: &str) -> Response<Body> {
         headers.insert("x-amzn-ErrorType", v);
     }
     // Header values must be visible ASCII; messages with newlines or non-ASCII stay in the body only.
-    if let Ok(v) = e.message().replace('\n', " ").trim().parse() {
+    // The header is cut short: clients limit the size of a response head (Node: 16 KiB in all).
+    let header = crate::error::shortened(e.message(), MAX_ERROR_HEADER_CHARS);
+    if let Ok(v) = header.replace('\n', " ").trim().parse() {
         headers.insert("x-amzn-ErrorMessage", v);
     }
     resp
@@ -67,16 +73,12 @@ pub async fn handle(app: Arc<App>, req: Request<Incoming>) -> Response<Body> {
     let started = Instant::now();
     let request_id = uuid::Uuid::new_v4().to_string();
     let (parts, body) = req.into_parts();
-    let target = parts
-        .headers
-        .get("x-amz-target")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
+    let target = target_of(&parts.headers);
     let operation = target
         .as_deref()
         .and_then(|t| t.strip_prefix(TARGET_PREFIX))
-        .unwrap_or("")
-        .to_string();
+        .map(|op| crate::error::quoted(op).into_owned())
+        .unwrap_or_default();
     let mut scope = Scope::default();
     let result = dispatch(
         &app,
@@ -122,6 +124,17 @@ pub async fn handle(app: Arc<App>, req: Request<Incoming>) -> Response<Body> {
     }
 }
 
+/// The `X-Amz-Target` header. Several of them are read as HTTP reads a repeated header, one value
+/// joined with commas, which names no operation: an ambiguous target is refused, never guessed.
+fn target_of(headers: &HeaderMap) -> Option<String> {
+    let values: Vec<String> = headers
+        .get_all("x-amz-target")
+        .iter()
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .collect();
+    (!values.is_empty()).then(|| values.join(","))
+}
+
 /// What a request names, for its log line.
 #[derive(Default)]
 struct Scope {
@@ -150,7 +163,8 @@ async fn dispatch(
         .is_some_and(|name| crate::model::model().operations.contains_key(name));
     if !known {
         return Err(CognitoError::UnknownOperationException(format!(
-            "Unknown operation: {target}"
+            "Unknown operation: {}",
+            crate::error::quoted(target)
         )));
     }
 
@@ -175,9 +189,7 @@ async fn dispatch(
     let input: Value = if bytes.iter().all(u8::is_ascii_whitespace) {
         Value::Object(Default::default())
     } else {
-        serde_json::from_slice(&bytes).map_err(|e| {
-            CognitoError::SerializationException(format!("Request body is not valid JSON: {e}"))
-        })?
+        json::parse(&bytes).map_err(CognitoError::SerializationException)?
     };
     let name = |k: &str| input.get(k).and_then(Value::as_str).map(str::to_string);
     scope.pool = name("UserPoolId");
@@ -204,7 +216,27 @@ async fn dispatch(
         ),
         worker: Some(Arc::new(WorkerSlot::new(app.workers.clone(), permit))),
     };
-    tokio::task::spawn_blocking(move || ops::invoke(&ctx, &operation, input))
-        .await
-        .map_err(|e| CognitoError::internal(format_args!("handler panicked: {e}")))?
+    tokio::task::spawn_blocking(move || {
+        // A handler waiting for the database writer gives its slot back meanwhile, as for a Lambda.
+        let hook: std::rc::Rc<dyn crate::store::WaitHook> = match &ctx.worker {
+            Some(slot) => std::rc::Rc::new(SlotHook(slot.clone())),
+            None => return ops::invoke(&ctx, &operation, input),
+        };
+        crate::store::with_wait_hook(hook, || ops::invoke(&ctx, &operation, input))
+    })
+    .await
+    .map_err(|e| CognitoError::internal(format_args!("handler panicked: {e}")))?
+}
+
+/// The wait hook of a handler: its slot.
+struct SlotHook(Arc<WorkerSlot>);
+
+impl crate::store::WaitHook for SlotHook {
+    fn release(&self) {
+        crate::store::WaitHook::release(&*self.0);
+    }
+
+    fn reacquire(&self) {
+        crate::store::WaitHook::reacquire(&*self.0);
+    }
 }

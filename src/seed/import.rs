@@ -211,6 +211,12 @@ fn preset_password(
 ) -> Result<PresetPassword, SeedError> {
     match (&user.password_hash, &user.srp_salt, &user.srp_verifier) {
         (Some(hash), Some(salt), Some(verifier)) => {
+            if !crate::crypto::password::is_verifiable(hash) {
+                return Err(fail(
+                    path,
+                    "PasswordHash must be an argon2 PHC string ($argon2id$v=19$m=...,t=...,p=...$salt$hash) with at most 1 GiB and 64 passes",
+                ));
+            }
             let decode = |x: &str| {
                 STANDARD
                     .decode(x)

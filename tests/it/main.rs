@@ -12,6 +12,7 @@ mod auth;
 mod challenges;
 mod container_env;
 mod durability;
+mod hardening;
 mod pools;
 mod sdk;
 mod seed_control;
