@@ -15,7 +15,7 @@ use std::any::Any;
 use std::cell::RefCell;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::rc::Rc;
-use std::sync::{Mutex, MutexGuard, TryLockError};
+use std::sync::{Condvar, Mutex, MutexGuard, TryLockError};
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
@@ -117,6 +117,10 @@ unsafe impl Send for JobPtr {}
 pub struct Writer {
     conn: Mutex<Connection>,
     queue: Mutex<Vec<JobPtr>>,
+    /// Closed while the checkpointer needs the writer to itself: new writers wait at the gate instead
+    /// of racing it for the connection (the mutex is not fair, and writers come back at once).
+    gate: Mutex<bool>,
+    opened: Condvar,
 }
 
 impl Writer {
@@ -124,7 +128,36 @@ impl Writer {
         Writer {
             conn: Mutex::new(conn),
             queue: Mutex::new(Vec::new()),
+            gate: Mutex::new(false),
+            opened: Condvar::new(),
         }
+    }
+
+    /// Runs `f` while no writer writes: writers that arrive meanwhile wait (their handler slots given
+    /// back), those in progress finish first.
+    pub fn exclusive<T>(&self, f: impl FnOnce() -> T) -> T {
+        *self.gate.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        let conn = self.lock();
+        let out = f();
+        drop(conn);
+        *self.gate.lock().unwrap_or_else(|p| p.into_inner()) = false;
+        self.opened.notify_all();
+        out
+    }
+
+    /// Waits while the gate is closed; true if it had to wait (the slot was given back).
+    fn pass_gate(&self, hook: &Option<Rc<dyn WaitHook>>) -> bool {
+        let mut closed = self.gate.lock().unwrap_or_else(|p| p.into_inner());
+        if !*closed {
+            return false;
+        }
+        if let Some(h) = hook {
+            h.release();
+        }
+        while *closed {
+            closed = self.opened.wait(closed).unwrap_or_else(|p| p.into_inner());
+        }
+        true
     }
 
     /// The connection itself (migrations, checkpoints, in-memory reads).
@@ -140,6 +173,8 @@ impl Writer {
         F: FnOnce(&Transaction<'_>) -> Result<T, CognitoError> + Send,
         T: Send,
     {
+        let hook = current_hook();
+        let mut released = self.pass_gate(&hook);
         let mut slot = Slot {
             f: Some(f),
             out: None,
@@ -156,16 +191,18 @@ impl Writer {
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push(JobPtr(ptr));
-        let (conn, hook) = match self.conn.try_lock() {
-            Ok(conn) => (conn, None),
-            Err(TryLockError::Poisoned(p)) => (p.into_inner(), None),
+        let conn = match self.conn.try_lock() {
+            Ok(conn) => conn,
+            Err(TryLockError::Poisoned(p)) => p.into_inner(),
             Err(TryLockError::WouldBlock) => {
                 // Someone else is writing: give the core back while waiting for the connection.
-                let hook = current_hook();
-                if let Some(h) = &hook {
-                    h.release();
+                if !released {
+                    if let Some(h) = &hook {
+                        h.release();
+                    }
+                    released = true;
                 }
-                (self.lock(), hook)
+                self.lock()
             }
         };
         // SAFETY: we hold the writer mutex, so no leader is touching the job.
@@ -174,7 +211,7 @@ impl Writer {
             self.lead(&conn);
         }
         drop(conn);
-        if let Some(h) = hook {
+        if let (true, Some(h)) = (released, hook) {
             h.reacquire();
         }
         if let Some(panic) = slot.panic.take() {

@@ -44,9 +44,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
 
 const READERS: usize = 4;
 
-/// The WAL is folded into the database and truncated once it passes this size, even under sustained
-/// writes (a passive checkpoint alone never lets it restart while writes keep coming).
-pub const WAL_TRUNCATE_BYTES: u64 = 24 * 1024 * 1024;
+/// The WAL is folded into the database and restarted once it passes this size, even under sustained
+/// writes (a passive checkpoint alone never lets it restart while writes keep coming); the file is cut
+/// back to this size when it restarts.
+pub const WAL_TRUNCATE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Handle to the database.
 pub struct Store {
@@ -66,8 +67,9 @@ impl Drop for Store {
 
 /// Folds the WAL into the database file from its own connection, so the fsyncs of a checkpoint never
 /// happen inside a write transaction (they would stall every writer behind the lock): a passive
-/// checkpoint every second, and a truncating one, holding the writer back, as soon as the WAL passes
-/// [`WAL_TRUNCATE_BYTES`]. Checkpoints copy committed pages only: what was answered stays durable.
+/// checkpoint every second, and one that lets the WAL restart, holding the writer back for the last
+/// pages, as soon as the WAL passes [`WAL_TRUNCATE_BYTES`]. Checkpoints copy committed pages only:
+/// what was answered stays durable.
 fn spawn_checkpointer(
     path: &Path,
     writer: Arc<Writer>,
@@ -84,13 +86,22 @@ fn spawn_checkpointer(
                 std::thread::sleep(Duration::from_millis(50));
                 let size = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
                 if size > WAL_TRUNCATE_BYTES {
-                    // Holding the writer connection: no writer can append meanwhile, so the checkpoint
-                    // completes and the WAL restarts from zero.
-                    let _writer = writer.lock();
-                    if let Err(e) =
-                        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-                    {
-                        tracing::warn!(error = %e, wal_bytes = size, "WAL truncation skipped");
+                    // A passive checkpoint alone never completes while writes keep coming, so the WAL
+                    // never restarts. Fold it without stopping anyone (twice: the second pass takes
+                    // what was appended during the first), then the last few pages with the writer
+                    // held back (a few ms), restarting the WAL: readers still on it are waited for,
+                    // new ones read the database file, and the next write starts the WAL over (its
+                    // file cut back to `journal_size_limit`).
+                    let checkpoint = |mode: &str| {
+                        conn.query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |r| {
+                            r.get::<_, i64>(0)
+                        })
+                    };
+                    let done = checkpoint("PASSIVE")
+                        .and_then(|_| checkpoint("PASSIVE"))
+                        .and_then(|_| writer.exclusive(|| checkpoint("RESTART")));
+                    if let Err(e) = done {
+                        tracing::warn!(error = %e, wal_bytes = size, "WAL checkpoint skipped");
                     }
                     last_passive = Instant::now();
                 } else if last_passive.elapsed() >= Duration::from_secs(1) {
@@ -377,5 +388,75 @@ mod tests {
             Store::open(None).unwrap().schema_version().unwrap(),
             MIGRATIONS.len()
         );
+    }
+
+    #[test]
+    fn the_wal_stays_bounded_under_sustained_writes_and_reads() {
+        use std::sync::atomic::AtomicU64;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("emulator.db");
+        let store = Arc::new(Store::open(Some(&path)).unwrap());
+        let wal = wal_path(&path);
+        let stop = Arc::new(AtomicBool::new(false));
+        let (written, largest) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+        let body = "x".repeat(16 * 1024);
+        std::thread::scope(|s| {
+            for t in 0..2 {
+                let (store, stop, written, body) = (&store, &stop, &written, &body);
+                s.spawn(move || {
+                    let mut i = 0u64;
+                    while !stop.load(Ordering::Relaxed) {
+                        i += 1;
+                        store
+                            .write(|c| {
+                                c.execute(
+                                    "INSERT INTO outbox (pool_id, username, kind, medium, destination, body, created_at)
+                                     VALUES ('p', ?1, 'sign_up', 'EMAIL', 'd', ?2, 0)",
+                                    rusqlite::params![format!("{t}-{i}"), body],
+                                )?;
+                                c.execute("DELETE FROM outbox WHERE id < last_insert_rowid() - 64", [])?;
+                                Ok(())
+                            })
+                            .unwrap();
+                        written.fetch_add(body.len() as u64, Ordering::Relaxed);
+                    }
+                });
+            }
+            let (store, stop) = (&store, &stop);
+            s.spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    store
+                        .read(|c| {
+                            Ok(c.query_row("SELECT count(*) FROM outbox", [], |r| {
+                                r.get::<_, i64>(0)
+                            })?)
+                        })
+                        .unwrap();
+                }
+            });
+            let t = Instant::now();
+            while written.load(Ordering::Relaxed) < 256 * 1024 * 1024
+                && t.elapsed() < Duration::from_secs(60)
+            {
+                let size = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+                largest.fetch_max(size, Ordering::Relaxed);
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            stop.store(true, Ordering::Relaxed);
+        });
+        let (written, largest) = (
+            written.load(Ordering::Relaxed),
+            largest.load(Ordering::Relaxed),
+        );
+        assert!(
+            written >= 256 * 1024 * 1024,
+            "only {written} bytes written in 60 s"
+        );
+        // Unbounded, the WAL would hold every page written since the last restart (hundreds of MiB).
+        assert!(
+            largest < 64 * 1024 * 1024,
+            "the WAL reached {largest} bytes"
+        );
+        assert!(largest > 0);
     }
 }
