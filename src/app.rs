@@ -56,6 +56,12 @@ impl App {
         let keys = Keys::load_or_generate(&config.keys)?;
         let passwords = Passwords::new(config.argon2_cost())
             .map_err(|e| AppError::Config(format!("argon2 parameters: {e}")))?;
+        if config.require_sigv4 && config.sigv4_credentials.is_empty() {
+            return Err(AppError::Config(
+                "--require-sigv4 needs at least one --sigv4-credentials <access key id>:<secret>"
+                    .into(),
+            ));
+        }
         if let Some(url) = &config.smtp_url {
             mail::relay::parse_smtp_url(url).map_err(AppError::Config)?;
         }

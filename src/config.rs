@@ -183,6 +183,22 @@ pub struct Config {
     )]
     pub lambda_secret_key: String,
 
+    /// Require AWS Signature Version 4, by one of `--sigv4-credentials`, on the operations AWS authorizes
+    /// with IAM credentials (Admin*, pool and client management, ListUsers...); the public operations
+    /// (SignUp, InitiateAuth...) stay unsigned, as on AWS.
+    #[arg(long, env = "COGNITO_EMULATOR_REQUIRE_SIGV4")]
+    pub require_sigv4: bool,
+
+    /// An access key and its secret accepted under `--require-sigv4`: `AKID:SECRET`. Repeat the flag (or
+    /// separate pairs with spaces in the environment variable).
+    #[arg(
+        long = "sigv4-credentials",
+        env = "COGNITO_EMULATOR_SIGV4_CREDENTIALS",
+        value_delimiter = ' ',
+        value_parser = parse_sigv4_credential
+    )]
+    pub sigv4_credentials: Vec<SigV4Credential>,
+
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "COGNITO_EMULATOR_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,
@@ -238,6 +254,32 @@ fn parse_lambda_function(s: &str) -> Result<LambdaFunction, String> {
         endpoint: endpoint.trim_end_matches('/').to_string(),
         invoke_as,
     })
+}
+
+/// One `--sigv4-credentials` pair.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SigV4Credential {
+    /// The access key id.
+    pub access_key: String,
+    /// The secret access key.
+    pub secret_key: String,
+}
+
+// The secret never shows in `{:?}` (the configuration is printed in debug logs and errors).
+impl std::fmt::Debug for SigV4Credential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SigV4Credential({}:***)", self.access_key)
+    }
+}
+
+fn parse_sigv4_credential(s: &str) -> Result<SigV4Credential, String> {
+    match s.split_once(':') {
+        Some((key, secret)) if !key.is_empty() && !secret.is_empty() => Ok(SigV4Credential {
+            access_key: key.to_string(),
+            secret_key: secret.to_string(),
+        }),
+        _ => Err("expected <access key id>:<secret access key>".into()),
+    }
 }
 
 fn parse_fixed_code(s: &str) -> Result<String, String> {

@@ -155,6 +155,14 @@ cognito_errors! {
     UnknownOperationException => 400,
     /// The request body is larger than the emulator accepts (protocol level).
     RequestEntityTooLargeException => 413,
+    /// `--require-sigv4`: an IAM-authorized operation without a signature (AWS's front end).
+    MissingAuthenticationTokenException => 403,
+    /// `--require-sigv4`: an Authorization header that is not a complete SigV4 one.
+    IncompleteSignatureException => 400,
+    /// `--require-sigv4`: the signature's access key is not one of `--sigv4-credentials`.
+    UnrecognizedClientException => 400,
+    /// `--require-sigv4`: the signature does not match, or is for another service or time.
+    InvalidSignatureException => 400,
 }
 
 impl CognitoError {

@@ -16,6 +16,7 @@ use crate::http::{Body, issuer_base};
 use crate::ops;
 
 mod json;
+mod sigv4;
 
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
 const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
@@ -82,7 +83,7 @@ pub async fn handle(app: Arc<App>, req: Request<Incoming>) -> Response<Body> {
     let mut scope = Scope::default();
     let result = dispatch(
         &app,
-        &parts.headers,
+        &parts,
         target.as_deref(),
         &operation,
         body,
@@ -144,7 +145,7 @@ struct Scope {
 
 async fn dispatch(
     app: &Arc<App>,
-    headers: &HeaderMap,
+    parts: &hyper::http::request::Parts,
     target: Option<&str>,
     operation: &str,
     body: Incoming,
@@ -186,6 +187,25 @@ async fn dispatch(
             }
         })?;
     let bytes = bytes.to_bytes();
+    // AWS checks the signature before it reads the request.
+    let signed = crate::model::model()
+        .operations
+        .get(operation)
+        .is_some_and(|op| op.auth == "sigv4");
+    if app.config.require_sigv4 && signed {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
+        sigv4::verify(
+            &app.config.sigv4_credentials,
+            &parts.method,
+            &parts.uri,
+            &parts.headers,
+            &bytes,
+            now,
+        )?;
+    }
     let input: Value = if bytes.iter().all(u8::is_ascii_whitespace) {
         Value::Object(Default::default())
     } else {
@@ -206,11 +226,12 @@ async fn dispatch(
         .map_err(CognitoError::internal)?;
     let ctx = Ctx {
         app: app.clone(),
-        region: signed_region(headers).unwrap_or_else(|| app.config.region.clone()),
-        issuer_base: issuer_base(app, headers),
+        region: signed_region(&parts.headers).unwrap_or_else(|| app.config.region.clone()),
+        issuer_base: issuer_base(app, &parts.headers),
         request_id: request_id.to_string(),
         sdk: sdk_of(
-            headers
+            parts
+                .headers
                 .get(hyper::header::USER_AGENT)
                 .and_then(|v| v.to_str().ok()),
         ),

@@ -294,3 +294,87 @@ async fn concurrent_wrong_passwords_are_judged_exactly_up_to_the_lockout() {
     let a = common::password_auth(&emu, &client, None, "target", "Passw0rd!").await;
     assert_eq!(a.err("NotAuthorizedException"), "Password attempts exceeded");
 }
+
+/// The official SDK signing with `secret` for access key `key`.
+fn sdk_with(emu: &Emulator, key: &str, secret: &str) -> aws_sdk_cognitoidentityprovider::Client {
+    use aws_sdk_cognitoidentityprovider::config::{BehaviorVersion, Credentials, Region};
+    let config = aws_sdk_cognitoidentityprovider::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("eu-west-1"))
+        .credentials_provider(Credentials::new(key, secret, None, None, "test"))
+        .endpoint_url(&emu.url)
+        .build();
+    aws_sdk_cognitoidentityprovider::Client::from_conf(config)
+}
+
+#[tokio::test]
+async fn require_sigv4_checks_iam_operations_and_leaves_public_ones_open() {
+    use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
+    let emu = common::start_with(|c| {
+        c.require_sigv4 = true;
+        c.sigv4_credentials = vec![cognito_emulator::config::SigV4Credential {
+            access_key: "AKIDRIGHT".into(),
+            secret_key: "right-secret".into(),
+        }];
+    })
+    .await;
+    // The right secret: the SDK's signed calls work.
+    let good = sdk_with(&emu, "AKIDRIGHT", "right-secret");
+    let pool = good.create_user_pool().pool_name("signed").send().await.unwrap();
+    let pool_id = pool.user_pool().and_then(|p| p.id()).unwrap().to_string();
+    good.list_user_pools().max_results(10).send().await.unwrap();
+    // A wrong secret, an unknown key.
+    let e = sdk_with(&emu, "AKIDRIGHT", "wrong-secret")
+        .list_user_pools()
+        .max_results(10)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some("InvalidSignatureException"), "{e:?}");
+    let e = sdk_with(&emu, "AKIDOTHER", "right-secret")
+        .list_user_pools()
+        .max_results(10)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some("UnrecognizedClientException"), "{e:?}");
+    assert_eq!(e.message(), Some("The security token included in the request is invalid."));
+    // No signature at all on an IAM operation.
+    let a = emu.call("ListUserPools", json!({"MaxResults": 10})).await;
+    assert_eq!((a.status, a.error_type()), (403, "MissingAuthenticationTokenException"));
+    assert_eq!(a.message(), "Request is missing Authentication Token");
+    let a = emu.call("AdminGetUser", json!({"UserPoolId": pool_id, "Username": "x"})).await;
+    assert_eq!(a.status, 403);
+    // The public operations need no signature, as on AWS.
+    let (client, _) = {
+        let c = good
+            .create_user_pool_client()
+            .user_pool_id(&pool_id)
+            .client_name("web")
+            .send()
+            .await
+            .unwrap();
+        (c.user_pool_client().and_then(|c| c.client_id()).unwrap().to_string(), ())
+    };
+    emu.ok("SignUp", json!({"ClientId": client, "Username": "open", "Password": "Passw0rd!"}))
+        .await;
+    // And a wrong signature on a public operation does not matter either: the request reaches the
+    // operation (which refuses it for its own reason: the pool verifies nothing).
+    let e = sdk_with(&emu, "AKIDRIGHT", "wrong-secret")
+        .resend_confirmation_code()
+        .client_id(&client)
+        .username("open")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(e.code(), Some("InvalidParameterException"), "{e:?}");
+}
+
+#[tokio::test]
+async fn require_sigv4_without_credentials_refuses_to_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = common::test_config(&dir);
+    config.require_sigv4 = true;
+    let e = cognito_emulator::App::new(config).err().expect("an error");
+    assert!(e.to_string().contains("--sigv4-credentials"), "{e}");
+}

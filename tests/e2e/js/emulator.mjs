@@ -21,8 +21,8 @@ const BANNER = /listening on (http:\/\/[0-9.]+:(\d+))/;
 export const REGION = 'us-east-1';
 export const CREDENTIALS = { accessKeyId: 'AKIAEMULATORTEST0000', secretAccessKey: 'emulator-test-secret' };
 
-/** Starts the emulator; resolves once its banner names the port. */
-export async function startEmulator() {
+/** Starts the emulator (with `extraArgs` after the defaults); resolves once its banner names the port. */
+export async function startEmulator(extraArgs = []) {
   const bin = process.env.COGNITO_EMULATOR_BIN || DEFAULT_BIN;
   try {
     await access(bin, constants.X_OK);
@@ -34,7 +34,7 @@ export async function startEmulator() {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('COGNITO_EMULATOR_')));
   const child = spawn(
     bin,
-    ['--host', '127.0.0.1', '--port', '0', '--data', path.join(tmp, 'data'), '--keys', path.join(tmp, 'keys'), '--log-level', 'warn'],
+    ['--host', '127.0.0.1', '--port', '0', '--data', path.join(tmp, 'data'), '--keys', path.join(tmp, 'keys'), '--log-level', 'warn', ...extraArgs],
     { stdio: ['ignore', 'pipe', 'pipe'], env },
   );
   let stderr = '';
