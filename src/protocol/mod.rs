@@ -116,7 +116,7 @@ pub async fn handle(app: Arc<App>, req: Request<Incoming>) -> Response<Body> {
                 pool,
                 client,
                 outcome = e.name(),
-                message = e.message(),
+                message = redacted(e.message(), &scope.secrets),
                 elapsed_ms,
                 "request"
             );
@@ -141,6 +141,20 @@ fn target_of(headers: &HeaderMap) -> Option<String> {
 struct Scope {
     pool: Option<String>,
     client: Option<String>,
+    /// Values of the request's sensitive members: never written to the log.
+    secrets: Vec<String>,
+}
+
+/// `text` with every secret of the request replaced by `***` (secrets shorter than 6 characters are
+/// left: no password policy allows them, and replacing them would garble the text).
+fn redacted(text: &str, secrets: &[String]) -> String {
+    let mut out = text.to_string();
+    for s in secrets.iter().filter(|s| s.chars().count() >= 6) {
+        if out.contains(s.as_str()) {
+            out = out.replace(s.as_str(), "***");
+        }
+    }
+    out
 }
 
 async fn dispatch(
@@ -214,6 +228,9 @@ async fn dispatch(
     let name = |k: &str| input.get(k).and_then(Value::as_str).map(str::to_string);
     scope.pool = name("UserPoolId");
     scope.client = name("ClientId");
+    if let Some(op) = crate::model::model().operations.get(operation) {
+        scope.secrets = crate::model::model().sensitive_values(op, &input);
+    }
     let operation = operation.to_string();
     // Handlers are CPU-bound (argon2, RSA, SRP): as many run at once as there are cores, the rest wait
     // in arrival order instead of being time-sliced, which keeps the latency tail short under load.

@@ -13,6 +13,7 @@ mod challenges;
 mod container_env;
 mod durability;
 mod hardening;
+mod logs;
 mod pools;
 mod sdk;
 mod seed_control;
