@@ -116,7 +116,14 @@ impl Model {
         }
     }
 
-    fn value(&self, shape_name: &str, rng: &mut Rng, known: &Known, member: &str, depth: usize) -> Value {
+    fn value(
+        &self,
+        shape_name: &str,
+        rng: &mut Rng,
+        known: &Known,
+        member: &str,
+        depth: usize,
+    ) -> Value {
         let shape = &self.shapes[shape_name];
         // A wrong JSON type now and then.
         if rng.chance(2) {
@@ -138,7 +145,9 @@ impl Model {
                         if !rng.chance(keep) {
                             continue;
                         }
-                        let Some(target) = target.as_str() else { continue };
+                        let Some(target) = target.as_str() else {
+                            continue;
+                        };
                         out.insert(name.clone(), self.value(target, rng, known, name, depth + 1));
                     }
                 }
@@ -162,10 +171,20 @@ impl Model {
                 for _ in 0..rng.below(4) {
                     let key = if member.contains("Auth") || member.contains("Challenge") {
                         rng.pick(&[
-                            "USERNAME", "PASSWORD", "SRP_A", "SECRET_HASH", "REFRESH_TOKEN",
-                            "NEW_PASSWORD", "DEVICE_KEY", "PASSWORD_CLAIM_SIGNATURE",
-                            "PASSWORD_CLAIM_SECRET_BLOCK", "TIMESTAMP", "SMS_MFA_CODE",
-                            "SOFTWARE_TOKEN_MFA_CODE", "ANSWER", "PREFERRED_CHALLENGE",
+                            "USERNAME",
+                            "PASSWORD",
+                            "SRP_A",
+                            "SECRET_HASH",
+                            "REFRESH_TOKEN",
+                            "NEW_PASSWORD",
+                            "DEVICE_KEY",
+                            "PASSWORD_CLAIM_SIGNATURE",
+                            "PASSWORD_CLAIM_SECRET_BLOCK",
+                            "TIMESTAMP",
+                            "SMS_MFA_CODE",
+                            "SOFTWARE_TOKEN_MFA_CODE",
+                            "ANSWER",
+                            "PREFERRED_CHALLENGE",
                             "userAttributes.email",
                         ])
                         .to_string()
@@ -233,7 +252,11 @@ impl Model {
         match rng.below(10) {
             0 => rng.pick(EDGE_STRINGS).to_string(),
             1 => "x".repeat(1 + rng.below(3000)),
-            2 => String::from_utf8_lossy(&rng.bytes(rng.below(40))).into_owned(),
+            2 => String::from_utf8_lossy(&{
+                let n = rng.below(40);
+                rng.bytes(n)
+            })
+            .into_owned(),
             _ => {
                 let max = shape["max"].as_f64().unwrap_or(64.0).min(64.0) as usize;
                 let min = shape["min"].as_f64().unwrap_or(1.0) as usize;
@@ -261,12 +284,30 @@ fn hex_string(rng: &mut Rng) -> String {
 /// A ListUsers filter: well-formed, almost well-formed, or noise.
 pub fn filter(rng: &mut Rng) -> String {
     let attr = rng.pick(&[
-        "email", "username", "sub", "status", "cognito:user_status", "name", "given_name",
-        "family_name", "phone_number", "preferred_username", "custom:x", "nope", "",
+        "email",
+        "username",
+        "sub",
+        "status",
+        "cognito:user_status",
+        "name",
+        "given_name",
+        "family_name",
+        "phone_number",
+        "preferred_username",
+        "custom:x",
+        "nope",
+        "",
     ]);
     let op = rng.pick(&["=", "^=", "!=", "==", "", " = "]);
     let quote = rng.pick(&["\"", "'", "", "\"\""]);
-    let value = if rng.chance(20) { rng.pick(EDGE_STRINGS).to_string() } else { random_string(rng, rng.below(20)) };
+    let value = if rng.chance(20) {
+        rng.pick(EDGE_STRINGS).to_string()
+    } else {
+        {
+            let n = rng.below(20);
+            random_string(rng, n)
+        }
+    };
     format!("{attr}{op}{quote}{value}{quote}")
 }
 
@@ -280,7 +321,10 @@ pub fn edge_value(rng: &mut Rng) -> Value {
         4 => json!(rng.pick(EDGE_STRINGS)),
         5 => json!([1, "a", null]),
         6 => json!({"a": {"b": [true]}}),
-        _ => json!(random_string(rng, rng.below(10))),
+        _ => {
+            let n = rng.below(10);
+            json!(random_string(rng, n))
+        }
     }
 }
 
@@ -311,7 +355,12 @@ pub fn mangle(v: &Value, rng: &mut Rng) -> Vec<u8> {
             let depth = 10 + rng.below(300);
             b = format!("{}{}", "[".repeat(depth), "]".repeat(depth)).into_bytes();
         }
-        4 => b = rng.bytes(rng.below(200)),
+        4 => {
+            b = {
+                let n = rng.below(200);
+                rng.bytes(n)
+            }
+        }
         5 => b.extend_from_slice(b" trailing"),
         _ => b = format!("{text}{text}").into_bytes(),
     }

@@ -15,7 +15,7 @@ use crate::error::CognitoError;
 use crate::http::{Body, issuer_base};
 use crate::ops;
 
-mod json;
+pub mod json;
 mod sigv4;
 
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";

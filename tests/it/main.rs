@@ -12,6 +12,7 @@ mod auth;
 mod challenges;
 mod container_env;
 mod durability;
+mod fuzz;
 mod hardening;
 mod logs;
 mod pools;
