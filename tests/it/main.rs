@@ -19,4 +19,5 @@ mod pools;
 mod sdk;
 mod seed_control;
 mod sign_up;
+mod speed;
 mod wire;
