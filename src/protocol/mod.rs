@@ -232,8 +232,9 @@ async fn dispatch(
         scope.secrets = crate::model::model().sensitive_values(op, &input);
     }
     let operation = operation.to_string();
-    // Handlers are CPU-bound (argon2, RSA, SRP): as many run at once as there are cores, the rest wait
-    // in arrival order instead of being time-sliced, which keeps the latency tail short under load.
+    // Handlers are CPU-bound (argon2, RSA, SRP): two per core run at once (app::HANDLER_SLOTS_PER_CORE:
+    // enough to cover the hand-offs between threads), the rest wait in arrival order instead of being
+    // time-sliced, which keeps the latency tail short under load.
     // A handler waiting on a Lambda trigger gives its slot back meanwhile (`Ctx::waiting`).
     let permit = app
         .workers
