@@ -47,7 +47,7 @@ const READERS: usize = 4;
 /// The WAL is folded into the database and restarted once it passes this size, even under sustained
 /// writes (a passive checkpoint alone never lets it restart while writes keep coming); the file is cut
 /// back to this size when it restarts.
-pub const WAL_TRUNCATE_BYTES: u64 = 16 * 1024 * 1024;
+pub const WAL_TRUNCATE_BYTES: u64 = 12 * 1024 * 1024;
 
 /// Handle to the database.
 pub struct Store {
@@ -87,9 +87,10 @@ fn spawn_checkpointer(
                 let size = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
                 if size > WAL_TRUNCATE_BYTES {
                     // A passive checkpoint alone never completes while writes keep coming, so the WAL
-                    // never restarts. Fold it without stopping anyone (twice: the second pass takes
-                    // what was appended during the first), then the last few pages with the writer
-                    // held back (a few ms), restarting the WAL: readers still on it are waited for,
+                    // never restarts. Fold it without stopping anyone, then what was appended
+                    // meanwhile with the writer held back (a few ms), restarting the WAL (one pass
+                    // only: on a busy machine a second one let the WAL grow past 64 MiB while it
+                    // ran): readers still on it are waited for,
                     // new ones read the database file, and the next write starts the WAL over (its
                     // file cut back to `journal_size_limit`).
                     let checkpoint = |mode: &str| {
@@ -98,7 +99,6 @@ fn spawn_checkpointer(
                         })
                     };
                     let done = checkpoint("PASSIVE")
-                        .and_then(|_| checkpoint("PASSIVE"))
                         .and_then(|_| writer.exclusive(|| checkpoint("RESTART")));
                     if let Err(e) = done {
                         tracing::warn!(error = %e, wal_bytes = size, "WAL checkpoint skipped");
