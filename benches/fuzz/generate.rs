@@ -30,7 +30,11 @@ impl Rng {
 
     /// Uniform in `0..n` (0 when n is 0).
     pub fn below(&mut self, n: usize) -> usize {
-        if n == 0 { 0 } else { (self.next() % n as u64) as usize }
+        if n == 0 {
+            0
+        } else {
+            (self.next() % n as u64) as usize
+        }
     }
 
     /// True with probability `percent` / 100.
@@ -141,14 +145,21 @@ impl Model {
                     .unwrap_or_default();
                 if let Some(members) = shape["members"].as_object() {
                     for (name, target) in members {
-                        let keep = if required.contains(&name.as_str()) { 95 } else { 45 };
+                        let keep = if required.contains(&name.as_str()) {
+                            95
+                        } else {
+                            45
+                        };
                         if !rng.chance(keep) {
                             continue;
                         }
                         let Some(target) = target.as_str() else {
                             continue;
                         };
-                        out.insert(name.clone(), self.value(target, rng, known, name, depth + 1));
+                        out.insert(
+                            name.clone(),
+                            self.value(target, rng, known, name, depth + 1),
+                        );
                     }
                 }
                 if rng.chance(3) {
@@ -157,7 +168,11 @@ impl Model {
                 Value::Object(out)
             }
             "list" => {
-                let n = if rng.chance(2) { 50 + rng.below(200) } else { rng.below(4) };
+                let n = if rng.chance(2) {
+                    50 + rng.below(200)
+                } else {
+                    rng.below(4)
+                };
                 let member_shape = shape["member"].as_str().unwrap_or("");
                 Value::Array(
                     (0..n)
@@ -241,7 +256,11 @@ impl Model {
             "AccessToken" | "Token" | "RefreshToken" => named(&known.tokens, rng),
             "Session" => named(&known.sessions, rng),
             "Password" | "ProposedPassword" | "PreviousPassword" | "TemporaryPassword" => {
-                Some(if rng.chance(70) { "Passw0rd!".into() } else { random_string(rng, 20) })
+                Some(if rng.chance(70) {
+                    "Passw0rd!".into()
+                } else {
+                    random_string(rng, 20)
+                })
             }
             "Filter" => Some(filter(rng)),
             _ => None,
@@ -278,7 +297,9 @@ fn hex_string(rng: &mut Rng) -> String {
         1 => 1 + rng.below(8),
         _ => 300 + rng.below(500),
     };
-    (0..n).map(|_| char::from_digit(rng.below(16) as u32, 16).unwrap_or('0')).collect()
+    (0..n)
+        .map(|_| char::from_digit(rng.below(16) as u32, 16).unwrap_or('0'))
+        .collect()
 }
 
 /// A ListUsers filter: well-formed, almost well-formed, or noise.

@@ -5,6 +5,8 @@
 //! `FUZZ_SEED` replays a run. The HTTP-level run is `cargo bench --bench fuzz`; its bounded smoke run
 //! is the last test here.
 
+// Formatted as a bench file (src/ and benches/ keep rustfmt's defaults, tests/ do not).
+#[rustfmt::skip]
 #[path = "../../benches/fuzz/generate.rs"]
 mod generate;
 
