@@ -140,7 +140,14 @@ pub fn insert(c: &rusqlite::Connection, a: &NewAccount<'_>, now: f64) -> Result<
             now,
         },
     )
-    .map_err(|e| exists_error(e, &a.plan.taken_message))?;
+    .map_err(|e| {
+        // The pool may have been deleted while the password was hashed.
+        if crate::store::is_foreign_key_violation(&e) {
+            crate::store::referenced(c, e, &[crate::store::Ref::Pool(&a.pool.id)])
+        } else {
+            exists_error(e, &a.plan.taken_message)
+        }
+    })?;
     if let Some((attr, value)) = &a.plan.fills {
         users::add_alias(c, &a.pool.id, attr, &cfg.lookup_key(value), pk)
             .map_err(|e| exists_error(e, &a.plan.taken_message))?;
@@ -176,10 +183,97 @@ pub fn insert(c: &rusqlite::Connection, a: &NewAccount<'_>, now: f64) -> Result<
     Ok(pk)
 }
 
-/// The stored user `pk` (just written).
+/// The stored user `pk` (just written). A concurrent deletion (AdminDeleteUser, DeleteUserPool) may
+/// have removed it since: that is AWS's not-found answer, not a fault.
 pub fn reload(ctx: &Ctx, pk: i64) -> Result<UserRow> {
     ctx.app
         .store
         .read(|c| users::by_pk(c, pk))?
-        .ok_or_else(|| crate::error::CognitoError::internal("user vanished"))
+        .ok_or_else(|| err!(UserNotFoundException, "User does not exist."))
+}
+
+/// Writes in a fixed order while the work before each write (hashing, SRP verifiers) runs on every core:
+/// a seed file's users are created in file order (the order ListUsers shows), hashed in parallel.
+#[derive(Default)]
+pub struct InOrder {
+    /// The next index to write, and the later ones already done (skipped or failed early).
+    next: std::sync::Mutex<(usize, std::collections::BTreeSet<usize>)>,
+    turn: std::sync::Condvar,
+    aborted: std::sync::atomic::AtomicBool,
+}
+
+impl InOrder {
+    /// Turn 0 first.
+    pub fn new() -> std::sync::Arc<InOrder> {
+        std::sync::Arc::default()
+    }
+
+    /// Stops every waiter (a failed entry ends the run).
+    pub fn abort(&self) {
+        self.aborted
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        let _guard = self.next.lock().unwrap_or_else(|p| p.into_inner());
+        self.turn.notify_all();
+    }
+
+    /// Whether the run was stopped.
+    pub fn aborted(&self) -> bool {
+        self.aborted.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Marks `index` done (written, failed or skipped, in any order); the next one may write.
+    pub fn done(&self, index: usize) {
+        let mut state = self.next.lock().unwrap_or_else(|p| p.into_inner());
+        let (next, later) = &mut *state;
+        if index == *next {
+            *next += 1;
+            while later.remove(next) {
+                *next += 1;
+            }
+            self.turn.notify_all();
+        } else if index > *next {
+            later.insert(index);
+        }
+    }
+}
+
+/// One entry's place in an [`InOrder`] run.
+#[derive(Clone)]
+pub struct Turn {
+    /// The entry's position.
+    pub index: usize,
+    /// The run.
+    pub order: std::sync::Arc<InOrder>,
+}
+
+impl std::fmt::Debug for Turn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Turn({})", self.index)
+    }
+}
+
+impl Turn {
+    /// Blocks until every earlier entry is done; an error when the run was stopped.
+    pub fn wait(&self) -> Result<()> {
+        let mut state = self.order.next.lock().unwrap_or_else(|p| p.into_inner());
+        while state.0 < self.index && !self.order.aborted() {
+            state = self
+                .order
+                .turn
+                .wait(state)
+                .unwrap_or_else(|p| p.into_inner());
+        }
+        if self.order.aborted() {
+            return Err(err!(
+                InvalidParameterException,
+                "stopped: an earlier entry failed"
+            ));
+        }
+        Ok(())
+    }
+
+    /// This entry is done.
+    pub fn done(&self) {
+        self.order.done(self.index);
+    }
 }

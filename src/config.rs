@@ -78,17 +78,30 @@ pub struct Config {
     #[arg(long, env = "COGNITO_EMULATOR_LOG_LEVEL", default_value = "info")]
     pub log_level: String,
 
-    /// Argon2id memory cost in KiB for stored password hashes (OWASP: 19456).
+    /// Argon2id memory cost in KiB of new password hashes. The default is sized for a local tool (a hash
+    /// takes a few hundred microseconds); `--argon2-owasp` switches to OWASP's 19456 KiB. Stored hashes
+    /// keep verifying with the parameters written in them, whatever this says.
     #[arg(
         long,
         env = "COGNITO_EMULATOR_ARGON2_MEMORY_KIB",
-        default_value_t = 19456
+        default_value_t = crate::crypto::password::LOCAL.memory_kib,
+        conflicts_with = "argon2_owasp"
     )]
     pub argon2_memory_kib: u32,
 
-    /// Argon2id iterations (OWASP: 2).
-    #[arg(long, env = "COGNITO_EMULATOR_ARGON2_ITERATIONS", default_value_t = 2)]
+    /// Argon2id passes of new password hashes (OWASP: 2, with `--argon2-owasp`).
+    #[arg(
+        long,
+        env = "COGNITO_EMULATOR_ARGON2_ITERATIONS",
+        default_value_t = crate::crypto::password::LOCAL.iterations,
+        conflicts_with = "argon2_owasp"
+    )]
     pub argon2_iterations: u32,
+
+    /// Hash new passwords with OWASP's argon2id cost (19456 KiB, 2 passes, ~18 ms each) instead of the
+    /// local default: for an emulator that keeps real people's passwords.
+    #[arg(long, env = "COGNITO_EMULATOR_ARGON2_OWASP")]
+    pub argon2_owasp: bool,
 
     /// Wrong passwords before a user is locked out (then 1 s, doubling per failure).
     #[arg(long, env = "COGNITO_EMULATOR_LOCKOUT_AFTER", default_value_t = 5)]
@@ -185,6 +198,22 @@ pub struct Config {
     )]
     pub tls_hosts: Vec<String>,
 
+    /// Require AWS Signature Version 4, by one of `--sigv4-credentials`, on the operations AWS authorizes
+    /// with IAM credentials (Admin*, pool and client management, ListUsers...); the public operations
+    /// (SignUp, InitiateAuth...) stay unsigned, as on AWS.
+    #[arg(long, env = "COGNITO_EMULATOR_REQUIRE_SIGV4")]
+    pub require_sigv4: bool,
+
+    /// An access key and its secret accepted under `--require-sigv4`: `AKID:SECRET`. Repeat the flag (or
+    /// separate pairs with spaces in the environment variable).
+    #[arg(
+        long = "sigv4-credentials",
+        env = "COGNITO_EMULATOR_SIGV4_CREDENTIALS",
+        value_delimiter = ' ',
+        value_parser = parse_sigv4_credential
+    )]
+    pub sigv4_credentials: Vec<SigV4Credential>,
+
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "COGNITO_EMULATOR_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,
@@ -242,6 +271,32 @@ fn parse_lambda_function(s: &str) -> Result<LambdaFunction, String> {
     })
 }
 
+/// One `--sigv4-credentials` pair.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SigV4Credential {
+    /// The access key id.
+    pub access_key: String,
+    /// The secret access key.
+    pub secret_key: String,
+}
+
+// The secret never shows in `{:?}` (the configuration is printed in debug logs and errors).
+impl std::fmt::Debug for SigV4Credential {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SigV4Credential({}:***)", self.access_key)
+    }
+}
+
+fn parse_sigv4_credential(s: &str) -> Result<SigV4Credential, String> {
+    match s.split_once(':') {
+        Some((key, secret)) if !key.is_empty() && !secret.is_empty() => Ok(SigV4Credential {
+            access_key: key.to_string(),
+            secret_key: secret.to_string(),
+        }),
+        _ => Err("expected <access key id>:<secret access key>".into()),
+    }
+}
+
 fn parse_fixed_code(s: &str) -> Result<String, String> {
     if !s.is_empty() && s.len() <= 16 && s.bytes().all(|b| b.is_ascii_digit()) {
         Ok(s.to_string())
@@ -254,6 +309,18 @@ impl Config {
     /// The defaults, as if no flag were given (tests start from this).
     pub fn defaults() -> Config {
         Config::parse_from(["cognito-emulator"])
+    }
+
+    /// The argon2id cost of new password hashes: `--argon2-owasp`, or the two cost flags.
+    pub fn argon2_cost(&self) -> crate::crypto::password::Cost {
+        if self.argon2_owasp {
+            crate::crypto::password::OWASP
+        } else {
+            crate::crypto::password::Cost {
+                memory_kib: self.argon2_memory_kib,
+                iterations: self.argon2_iterations,
+            }
+        }
     }
 
     /// True when the database lives in memory only.

@@ -155,6 +155,14 @@ cognito_errors! {
     UnknownOperationException => 400,
     /// The request body is larger than the emulator accepts (protocol level).
     RequestEntityTooLargeException => 413,
+    /// `--require-sigv4`: an IAM-authorized operation without a signature (AWS's front end).
+    MissingAuthenticationTokenException => 403,
+    /// `--require-sigv4`: an Authorization header that is not a complete SigV4 one.
+    IncompleteSignatureException => 400,
+    /// `--require-sigv4`: the signature's access key is not one of `--sigv4-credentials`.
+    UnrecognizedClientException => 400,
+    /// `--require-sigv4`: the signature does not match, or is for another service or time.
+    InvalidSignatureException => 400,
 }
 
 impl CognitoError {
@@ -175,6 +183,17 @@ impl std::error::Error for CognitoError {}
 
 impl From<rusqlite::Error> for CognitoError {
     fn from(e: rusqlite::Error) -> Self {
+        // A write refers to a row deleted after the request read it (a pool, client, user or group
+        // deleted by a concurrent request): the thing is not found, which is no fault of the service.
+        // The write paths that can race name what is missing (`store::referenced`); this is the rest.
+        if matches!(&e, rusqlite::Error::SqliteFailure(f, _)
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY)
+        {
+            tracing::debug!(error = %e, "write refers to a row deleted meanwhile");
+            return CognitoError::ResourceNotFoundException(
+                "The resource this request refers to was deleted while the request ran.".into(),
+            );
+        }
         CognitoError::internal(format_args!("sqlite: {e}"))
     }
 }
@@ -182,6 +201,23 @@ impl From<rusqlite::Error> for CognitoError {
 impl From<serde_json::Error> for CognitoError {
     fn from(e: serde_json::Error) -> Self {
         CognitoError::internal(format_args!("json: {e}"))
+    }
+}
+
+/// How many characters of a client's value an error message quotes.
+pub const QUOTE_CHARS: usize = 128;
+
+/// `value` as error messages quote it: whole when short, else its first [`QUOTE_CHARS`] characters and
+/// `...` (a 70,000-character name must not come back as a 70 KB message and header).
+pub fn quoted(value: &str) -> std::borrow::Cow<'_, str> {
+    shortened(value, QUOTE_CHARS)
+}
+
+/// `text` cut to its first `max` characters followed by `...` when longer.
+pub fn shortened(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => std::borrow::Cow::Borrowed(text),
+        Some((end, _)) => std::borrow::Cow::Owned(format!("{}...", &text[..end])),
     }
 }
 

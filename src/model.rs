@@ -13,6 +13,24 @@ use crate::error::CognitoError;
 
 static MODEL_JSON: &str = include_str!("model.json");
 
+/// Shapes the model marks sensitive that are not secrets (names, ids and addresses a developer needs to
+/// read in the log: the log ties each request to its pool, client and user).
+const NOT_SECRET: [&str; 5] = [
+    "ClientIdType",
+    "UsernameType",
+    "AttributeValueType",
+    "SessionIpAddressType",
+    "UserContextDataType",
+];
+
+/// Keys of AuthParameters / ChallengeResponses that name rather than prove.
+const NOT_SECRET_KEYS: [&str; 4] = [
+    "USERNAME",
+    "DEVICE_KEY",
+    "USER_ID_FOR_SRP",
+    "PREFERRED_CHALLENGE",
+];
+
 /// One operation of the model.
 #[derive(Debug, Deserialize)]
 pub struct Operation {
@@ -89,12 +107,67 @@ impl Model {
             } else {
                 "validation errors"
             };
+            let listed = &v.violations[..n.min(MAX_LISTED_VIOLATIONS)];
             return Err(CognitoError::InvalidParameterException(format!(
                 "{n} {noun} detected: {}",
-                v.violations.join("; ")
+                listed.join("; ")
             )));
         }
         Ok(())
+    }
+
+    /// Every string of `input` that sits in a member the model marks sensitive (passwords, tokens,
+    /// secret hashes, sessions, codes, SRP values...), so that log lines can leave them out.
+    pub fn sensitive_values(&self, operation: &Operation, input: &Value) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(shape) = operation.input.as_deref() {
+            self.collect_sensitive(shape, input, false, &mut out);
+        }
+        out
+    }
+
+    fn collect_sensitive(
+        &self,
+        shape_name: &str,
+        value: &Value,
+        inherited: bool,
+        out: &mut Vec<String>,
+    ) {
+        let Some(shape) = self.shapes.get(shape_name) else {
+            return;
+        };
+        if NOT_SECRET.contains(&shape_name) {
+            return;
+        }
+        let sensitive = inherited || shape.sensitive;
+        match value {
+            Value::String(s) if sensitive && !s.is_empty() => out.push(s.clone()),
+            Value::Object(obj) if shape.kind == "structure" => {
+                for (member, target) in &shape.members {
+                    if let (Some(target), Some(v)) = (target.as_str(), obj.get(member)) {
+                        self.collect_sensitive(target, v, sensitive, out);
+                    }
+                }
+            }
+            Value::Object(obj) if shape.kind == "map" => {
+                for (k, v) in obj {
+                    if NOT_SECRET_KEYS.contains(&k.as_str()) || k.starts_with("userAttributes.") {
+                        continue;
+                    }
+                    if let Some(target) = shape.value.as_deref() {
+                        self.collect_sensitive(target, v, sensitive, out);
+                    }
+                }
+            }
+            Value::Array(items) => {
+                if let Some(member) = shape.member.as_deref() {
+                    for item in items {
+                        self.collect_sensitive(member, item, sensitive, out);
+                    }
+                }
+            }
+            _ => {}
+        }
     }
 
     /// Enum values of a string shape, if it is an enum.
@@ -137,19 +210,39 @@ fn json_kind(v: &Value) -> &'static str {
     }
 }
 
-/// Renders a value as AWS does in validation messages: strings bare, lists as `[a, b]`.
+/// Renders a value as AWS does in validation messages: strings bare, lists as `[a, b]`; cut to a short
+/// prefix (see [`crate::error::quoted`]) so that a huge invalid value never makes a huge answer.
 fn render(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Array(items) => {
-            format!(
-                "[{}]",
-                items.iter().map(render).collect::<Vec<_>>().join(", ")
-            )
+    fn full(v: &Value, out: &mut String) {
+        if out.len() > crate::error::QUOTE_CHARS * 4 {
+            return;
         }
-        other => other.to_string(),
+        match v {
+            Value::String(s) => out.push_str(crate::error::quoted(s).as_ref()),
+            Value::Array(items) => {
+                out.push('[');
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str(", ");
+                    }
+                    full(item, out);
+                    if out.len() > crate::error::QUOTE_CHARS * 4 {
+                        break;
+                    }
+                }
+                out.push(']');
+            }
+            other => out.push_str(&other.to_string()),
+        }
     }
+    let mut out = String::new();
+    full(v, &mut out);
+    crate::error::quoted(&out).into_owned()
 }
+
+/// At most this many violations are spelled out (the count says how many there were): a list of
+/// thousands of bad items must not make a message of megabytes.
+const MAX_LISTED_VIOLATIONS: usize = 10;
 
 impl Validator<'_> {
     fn type_mismatch(&mut self, path: &str, expected: &str, got: &Value) {
@@ -510,5 +603,65 @@ mod tests {
         );
         let e = check("SignUp", json!([])).unwrap_err();
         assert_eq!(e.name(), "SerializationException");
+    }
+
+    #[test]
+    fn sensitive_members_are_found_at_any_depth() {
+        let m = model();
+        let found = m.sensitive_values(
+            &m.operations["RespondToAuthChallenge"],
+            &json!({
+                "ClientId": "client-id-is-not-secret",
+                "ChallengeName": "PASSWORD_VERIFIER",
+                "Session": "session-secret",
+                "ChallengeResponses": {"PASSWORD_CLAIM_SIGNATURE": "signature-secret", "USERNAME": "u"},
+            }),
+        );
+        assert!(found.contains(&"session-secret".to_string()), "{found:?}");
+        assert!(found.contains(&"signature-secret".to_string()), "{found:?}");
+        assert!(
+            !found.contains(&"client-id-is-not-secret".to_string()),
+            "{found:?}"
+        );
+        let found = m.sensitive_values(
+            &m.operations["SignUp"],
+            &json!({"ClientId": "c", "Username": "u", "Password": "pw-secret", "SecretHash": "hash-secret"}),
+        );
+        assert!(
+            found.contains(&"pw-secret".to_string()) && found.contains(&"hash-secret".to_string())
+        );
+    }
+
+    #[test]
+    fn huge_invalid_values_are_quoted_by_a_short_prefix() {
+        let name = "é".repeat(70_000);
+        let e = check(
+            "CreateGroup",
+            json!({"UserPoolId": "us-east-1_abc", "GroupName": name}),
+        )
+        .unwrap_err();
+        assert_eq!(e.name(), "InvalidParameterException");
+        assert!(e.message().len() < 600, "{} bytes", e.message().len());
+        assert!(
+            e.message().starts_with(&format!(
+                "1 validation error detected: Value '{}...' at 'groupName' failed to satisfy constraint: Member must have length less than or equal to 128",
+                "é".repeat(crate::error::QUOTE_CHARS)
+            )),
+            "{}",
+            e.message()
+        );
+        // Thousands of bad list items: the count is exact, the text stays short.
+        let items: Vec<Value> = (0..5000).map(|_| json!({"Name": "x".repeat(40)})).collect();
+        let e = check(
+            "AdminUpdateUserAttributes",
+            json!({"UserPoolId": "us-east-1_abc", "Username": "u", "UserAttributes": items}),
+        )
+        .unwrap_err();
+        assert!(
+            e.message().starts_with("5000 validation errors detected"),
+            "{}",
+            &e.message()[..80]
+        );
+        assert!(e.message().len() < 4000, "{} bytes", e.message().len());
     }
 }

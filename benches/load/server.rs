@@ -9,37 +9,65 @@ use std::time::{Duration, Instant};
 
 use crate::settings::Settings;
 
-/// A running emulator subprocess.
+/// The server measured: the emulator as a subprocess, or any server at `--endpoint`.
 pub struct Server {
-    child: Child,
+    /// The subprocess (none for an endpoint).
+    child: Option<Child>,
     pub addr: String,
-    pid: u32,
+    /// The process whose CPU and memory are read, when known.
+    pid: Option<u32>,
+    /// The subprocess's data directory (its database file is measured).
+    data: Option<std::path::PathBuf>,
     /// Lines the emulator wrote to stderr (warnings and errors at `--log-level warn`).
     pub logged: Arc<AtomicUsize>,
 }
 
 impl Server {
-    /// Starts the emulator on port 0 and waits for its ready line. `argon2` overrides the OWASP
-    /// defaults (used only to fill pools).
-    pub fn start(
-        bin: &Path,
-        data: &Path,
-        keys: &Path,
-        argon2: Option<(u32, u32)>,
-        label: &str,
-    ) -> Server {
+    /// A server that is already running at `endpoint` (`http://host:port`); `pid` is its process, else
+    /// the process listening on that port on this machine, if it can be found.
+    pub fn external(endpoint: &str, pid: Option<u32>) -> Server {
+        let addr = endpoint
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_string();
+        let port = addr
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse::<u16>().ok())
+            .unwrap_or_else(|| panic!("--endpoint {endpoint}: expected http://host:port"));
+        let pid = pid.or_else(|| listener_pid(port));
+        Server {
+            child: None,
+            addr,
+            pid,
+            data: None,
+            logged: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+
+    /// Whether CPU and memory of the server can be read.
+    pub fn pid(&self) -> Option<u32> {
+        self.pid
+    }
+
+    /// Size of the database file (without its WAL, bounded apart), for a subprocess.
+    pub fn database_bytes(&self) -> Option<u64> {
+        let dir = self.data.as_ref()?;
+        std::fs::metadata(dir.join("cognito.db"))
+            .map(|m| m.len())
+            .ok()
+    }
+
+    /// Starts the emulator on port 0 with its defaults (plus `extra` arguments) and waits for its
+    /// ready line.
+    pub fn start(bin: &Path, data: &Path, keys: &Path, extra: &[&str], label: &str) -> Server {
         let mut cmd = Command::new(bin);
         cmd.args(["--host", "127.0.0.1", "--port", "0", "--log-level", "warn"])
             .arg("--data")
             .arg(data)
             .arg("--keys")
-            .arg(keys);
-        if let Some((kib, iterations)) = argon2 {
-            cmd.arg("--argon2-memory-kib")
-                .arg(kib.to_string())
-                .arg("--argon2-iterations")
-                .arg(iterations.to_string());
-        }
+            .arg(keys)
+            .args(extra);
         // Every flag has a COGNITO_EMULATOR_* twin: the developer's environment must not change what is
         // measured.
         for (name, _) in std::env::vars_os() {
@@ -92,15 +120,16 @@ impl Server {
             .unwrap_or_else(|| panic!("unexpected first line from the emulator: {first:?}"))
             .to_string();
         Server {
-            child,
+            child: Some(child),
             addr,
-            pid,
+            pid: Some(pid),
+            data: Some(data.to_path_buf()),
             logged,
         }
     }
 
     fn status_field_kib(&self, field: &str) -> Option<u64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid)).ok()?;
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid?)).ok()?;
         let line = status.lines().find(|l| l.starts_with(field))?;
         line[field.len()..]
             .trim()
@@ -120,36 +149,85 @@ impl Server {
         self.status_field_kib("VmHWM:")
     }
 
-    /// User + system CPU time of the emulator, in clock ticks.
+    /// User + system CPU time of the server, in clock ticks (0 when it is not known).
     fn cpu_ticks(&self) -> u64 {
-        cpu_ticks_of(&format!("/proc/{}/stat", self.pid))
+        self.pid
+            .map_or(0, |pid| cpu_ticks_of(&format!("/proc/{pid}/stat")))
     }
 
-    /// SIGTERM, then wait (SIGKILL after 20 s).
+    /// SIGTERM, then wait (SIGKILL after 20 s). An endpoint is left running.
     pub fn stop(mut self) {
+        let (Some(mut child), Some(pid)) = (self.child.take(), self.pid) else {
+            return;
+        };
         let _ = Command::new("kill")
-            .args(["-TERM", &self.pid.to_string()])
+            .args(["-TERM", &pid.to_string()])
             .status();
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
-            if let Ok(Some(_)) = self.child.try_wait() {
+            if let Ok(Some(_)) = child.try_wait() {
                 return;
             }
             std::thread::sleep(Duration::from_millis(20));
         }
         eprintln!("load: the emulator did not stop within 20 s of SIGTERM; killing it");
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        let _ = child.kill();
+        let _ = child.wait();
     }
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
-        if let Ok(None) = self.child.try_wait() {
-            let _ = self.child.kill();
-            let _ = self.child.wait();
+        if let Some(child) = &mut self.child {
+            if let Ok(None) = child.try_wait() {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
         }
     }
+}
+
+/// The process listening on TCP `port` (IPv4 or IPv6): the socket's inode from /proc/net/tcp*, then
+/// the process holding it among /proc/*/fd.
+fn listener_pid(port: u16) -> Option<u32> {
+    let mut inodes = Vec::new();
+    for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        let text = std::fs::read_to_string(table).unwrap_or_default();
+        for line in text.lines().skip(1) {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            // local_address is HEXIP:HEXPORT; state 0A is LISTEN; inode is field 9.
+            let listening = f.get(3) == Some(&"0A");
+            let on_port = f
+                .get(1)
+                .and_then(|a| a.rsplit(':').next())
+                .and_then(|p| u16::from_str_radix(p, 16).ok())
+                == Some(port);
+            if listening && on_port {
+                if let Some(inode) = f.get(9) {
+                    inodes.push(format!("socket:[{inode}]"));
+                }
+            }
+        }
+    }
+    if inodes.is_empty() {
+        return None;
+    }
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Ok(pid) = entry.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let Ok(fds) = std::fs::read_dir(entry.path().join("fd")) else {
+            continue;
+        };
+        for fd in fds.flatten() {
+            if let Ok(link) = std::fs::read_link(fd.path()) {
+                if inodes.iter().any(|i| link.to_string_lossy() == *i) {
+                    return Some(pid);
+                }
+            }
+        }
+    }
+    None
 }
 
 fn cpu_ticks_of(stat_path: &str) -> u64 {

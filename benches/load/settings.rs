@@ -12,10 +12,34 @@ pub struct Settings {
     pub pool_sizes: Vec<usize>,
     pub signup_samples: usize,
     pub fill_connections: usize,
-    pub fill_argon2: (u32, u32),
     pub quiet_wait: f64,
     pub srp_max_rate: f64,
     pub bin: PathBuf,
+    /// `--endpoint` / `LOAD_ENDPOINT`: drive this running server instead of starting the emulator.
+    pub endpoint: Option<String>,
+    /// `--server-pid` / `LOAD_SERVER_PID`: the process whose CPU and memory are reported for an
+    /// endpoint (default: the process listening on the endpoint's port, found in /proc).
+    pub server_pid: Option<u32>,
+    /// `LOAD_LABEL`: what the report calls the server measured.
+    pub label: String,
+    /// `LOAD_SEED_USERS` [10000 / 500]: users of the seed file whose start is timed (0: skip).
+    pub seed_users: usize,
+    /// `LOAD_BULK_CONNECTIONS` [8]: connections of the bulk SignUp + AdminConfirmSignUp run.
+    pub bulk_connections: usize,
+}
+
+/// The value of `--name value` or `--name=value` on the command line (`cargo bench --bench load --
+/// --endpoint http://...`).
+fn arg(name: &str) -> Option<String> {
+    let args: Vec<String> = std::env::args().collect();
+    let flag = format!("--{name}");
+    args.iter().enumerate().find_map(|(i, a)| {
+        if a == &flag {
+            args.get(i + 1).cloned()
+        } else {
+            a.strip_prefix(&format!("{flag}=")).map(str::to_string)
+        }
+    })
 }
 
 /// `LOAD_QUICK` set to anything but empty or `0`.
@@ -40,7 +64,7 @@ impl Settings {
             if quick { small } else { full }
         }
         let sizes = std::env::var("LOAD_POOL_SIZES")
-            .unwrap_or_else(|_| pick(quick, "0,10000,100000", "0,300").to_string());
+            .unwrap_or_else(|_| pick(quick, "0,100000,1000000", "0,300").to_string());
         let mut pool_sizes: Vec<usize> = sizes
             .split(',')
             .filter(|s| !s.trim().is_empty())
@@ -52,11 +76,6 @@ impl Settings {
             .collect();
         pool_sizes.sort_unstable();
         pool_sizes.dedup();
-        let fill = std::env::var("LOAD_FILL_ARGON2").unwrap_or_else(|_| "1024,1".into());
-        let fill_argon2 = fill
-            .split_once(',')
-            .and_then(|(m, t)| Some((m.trim().parse().ok()?, t.trim().parse().ok()?)))
-            .unwrap_or_else(|| panic!("LOAD_FILL_ARGON2={fill:?}: expected `<KiB>,<iterations>`"));
         let bin = std::env::var_os("LOAD_BIN")
             .map(PathBuf::from)
             .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_cognito-emulator")));
@@ -70,10 +89,23 @@ impl Settings {
             pool_sizes,
             signup_samples: env_or("LOAD_SIGNUP_SAMPLES", pick(quick, 200, 20)),
             fill_connections: env_or("LOAD_FILL_CONNECTIONS", 32),
-            fill_argon2,
             quiet_wait: env_or("LOAD_QUIET_WAIT_SECONDS", pick(quick, 120.0, 10.0)),
             srp_max_rate: env_or("LOAD_SRP_MAX_RATE", 800.0),
             bin,
+            endpoint: arg("endpoint")
+                .or_else(|| std::env::var("LOAD_ENDPOINT").ok())
+                .filter(|e| !e.trim().is_empty())
+                .map(|e| e.trim().trim_end_matches('/').to_string()),
+            server_pid: arg("server-pid")
+                .or_else(|| std::env::var("LOAD_SERVER_PID").ok())
+                .map(|p| {
+                    p.trim()
+                        .parse()
+                        .unwrap_or_else(|_| panic!("server pid {p:?} is not a number"))
+                }),
+            label: std::env::var("LOAD_LABEL").unwrap_or_else(|_| "cognito-emulator".into()),
+            seed_users: env_or("LOAD_SEED_USERS", pick(quick, 10_000, 500)),
+            bulk_connections: env_or("LOAD_BULK_CONNECTIONS", 8),
         }
     }
 }

@@ -424,27 +424,30 @@ impl<'a> Attempt<'a> {
                 self.client_metadata.as_ref(),
             )?;
         }
-        ctx.app.store.write(|c| {
-            if let Some(key) = &known_device {
-                devices::touch(c, key, now)?;
-            }
-            if let Some((key, group)) = &new_device {
-                devices::insert(c, key, self.user.pk, group, now)?;
-            }
-            Ok(())
-        })?;
-        // Hosted sign-ins get their refresh token when the code is redeemed (implicit grants never),
-        // and the session limit is applied then (`oauth::token`).
+        // One write for the device and the refresh token. A user or client deleted since they were read
+        // (AdminDeleteUser racing the sign-in) gets AWS's not-found answer, not a fault. Hosted sign-ins
+        // get their refresh token when the code is redeemed (implicit grants never), and the session
+        // limit is applied then (`oauth::token`).
         let refresh = match self.hosted {
             Some(_) => None,
-            None => Some(tokens::store_refresh(
-                ctx,
-                self.client,
-                &self.user,
-                &session,
-                None,
-            )?),
+            None => Some(tokens::new_refresh_token()),
         };
+        let user_pk = self.user.pk;
+        if known_device.is_some() || new_device.is_some() || refresh.is_some() {
+            ctx.app.store.write(|c| {
+                if let Some(key) = &known_device {
+                    devices::touch(c, key, now)?;
+                }
+                if let Some((key, group)) = &new_device {
+                    devices::insert(c, key, user_pk, group, now)?;
+                }
+                if let Some((_, digest)) = &refresh {
+                    tokens::insert_refresh(c, self.client, user_pk, &session, digest, None, now)?;
+                }
+                Ok(())
+            })?;
+        }
+        let refresh = refresh.map(|(token, _)| token);
         let mut challenges = vec![(history::Challenge::Password, true)];
         if self.mfa_passed {
             challenges.push((history::Challenge::Mfa, true));

@@ -15,18 +15,26 @@ use crate::store::users::{self, UserRow};
 /// Quiet time after which failures are forgotten.
 const FAILURE_MEMORY_SECS: f64 = 900.0;
 
-/// Refuses a sign-in while the user is locked out.
+/// "Password attempts exceeded".
+fn locked() -> crate::error::CognitoError {
+    err!(NotAuthorizedException, "Password attempts exceeded")
+}
+
+/// Refuses a sign-in while the user is locked out (from the row the request read: a cheap first check
+/// that spares the password check; the decision that counts is taken again atomically with the result).
 pub fn check_lockout(ctx: &Ctx, user: &UserRow) -> Result<()> {
     if user.locked_until.is_some_and(|t| t > ctx.now()) {
-        return Err(err!(NotAuthorizedException, "Password attempts exceeded"));
+        return Err(locked());
     }
     Ok(())
 }
 
 /// Counts a wrong password: after `--lockout-after` (5) failures the user is locked for 1 s, doubling
 /// with each further failure up to `--lockout-max-seconds` (15 minutes); failures are forgotten after 15
-/// quiet minutes (AWS's documented lockout: 1 s after five failures, doubling). The count is read inside the write transaction, so wrong passwords
-/// sent in parallel each count.
+/// quiet minutes (AWS's documented lockout: 1 s after five failures, doubling). The count is read and
+/// the lockout checked inside the write transaction, so wrong passwords sent in parallel each count
+/// and none answered after the lockout began is judged: with 100 concurrent wrong passwords, exactly
+/// `--lockout-after` get "Incorrect username or password." and the rest "Password attempts exceeded".
 pub fn record_failure(ctx: &Ctx, user: &UserRow) -> Result<()> {
     let failed = [(history::Challenge::Password, false)];
     history::record_for_pool_id(
@@ -40,10 +48,15 @@ pub fn record_failure(ctx: &Ctx, user: &UserRow) -> Result<()> {
     let now = ctx.now();
     let after = ctx.app.config.lockout_after as i64;
     let max = ctx.app.config.lockout_max_seconds as f64;
+    let pk = user.pk;
     ctx.app.store.write(|c| {
-        let Some(current) = users::by_pk(c, user.pk)? else {
-            return Ok(());
+        let Some(current) = users::by_pk(c, pk)? else {
+            return Ok(Err(incorrect()));
         };
+        if current.locked_until.is_some_and(|t| t > now) {
+            // Locked out while this guess was being checked: it is not an answer to the guess.
+            return Ok(Err(locked()));
+        }
         let recent = current
             .last_failed_sign_in
             .is_some_and(|t| now - t < FAILURE_MEMORY_SECS);
@@ -54,18 +67,39 @@ pub fn record_failure(ctx: &Ctx, user: &UserRow) -> Result<()> {
         };
         let locked_until = (after > 0 && failed >= after)
             .then(|| now + 2f64.powi((failed - after).min(30) as i32).min(max));
-        users::set_lockout(c, user.pk, failed, Some(now), locked_until)
-    })
+        users::set_lockout(c, pk, failed, Some(now), locked_until)?;
+        Ok(Err(incorrect()))
+    })?
 }
 
-/// Clears the failure count after a correct password (no write when there is nothing to clear).
+/// After a correct password: refused if a lockout began while it was being checked (read again now,
+/// so that a right password is never let through once wrong ones locked the user), else the failure
+/// count is cleared (no write when there is nothing to clear).
 pub fn record_success(ctx: &Ctx, user: &UserRow) -> Result<()> {
-    if user.failed_sign_ins == 0 && user.locked_until.is_none() {
+    let now = ctx.now();
+    let pk = user.pk;
+    // The state of this moment (the row read at the start may be older than concurrent failures).
+    let Some((failed, locked_until)) = ctx.app.store.read(|c| users::lockout_state(c, pk))? else {
+        return Ok(());
+    };
+    if locked_until.is_some_and(|t| t > now) {
+        return Err(locked());
+    }
+    if failed == 0 && locked_until.is_none() {
         return Ok(());
     }
-    ctx.app
-        .store
-        .write(|c| users::set_lockout(c, user.pk, 0, None, None))
+    ctx.app.store.write(|c| {
+        let Some(current) = users::by_pk(c, pk)? else {
+            return Ok(());
+        };
+        if current.locked_until.is_some_and(|t| t > now) {
+            return Err(locked());
+        }
+        if current.failed_sign_ins != 0 || current.locked_until.is_some() {
+            users::set_lockout(c, pk, 0, None, None)?;
+        }
+        Ok(())
+    })
 }
 
 /// Checks a password with the lockout: refused while locked, a failure counted, a success clearing it.
@@ -76,8 +110,7 @@ pub fn verify(ctx: &Ctx, user: &UserRow, password: &str) -> Result<()> {
         .as_deref()
         .is_some_and(|hash| ctx.app.passwords.verify(user.pk, hash, password));
     if !verified {
-        record_failure(ctx, user)?;
-        return Err(incorrect());
+        return record_failure(ctx, user);
     }
     record_success(ctx, user)
 }

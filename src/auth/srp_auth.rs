@@ -152,8 +152,7 @@ pub fn verify_password(
         &big(a)?,
         &verifier,
     )? {
-        record_failure(ctx, &attempt.user)?;
-        return Err(incorrect());
+        return record_failure(ctx, &attempt.user).and(Err(incorrect()));
     }
     record_success(ctx, &attempt.user)?;
     match attempt.custom.take() {

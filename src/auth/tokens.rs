@@ -368,7 +368,33 @@ pub fn refresh_digest(token: &str) -> [u8; 32] {
     Sha256::digest(token.as_bytes()).into()
 }
 
-/// Stores a new refresh token for a completed sign-in and returns it.
+/// Stores the refresh token with digest `digest` of a completed sign-in, in the caller's transaction.
+pub fn insert_refresh(
+    c: &rusqlite::Connection,
+    client: &ClientRow,
+    user_pk: i64,
+    session: &Session,
+    digest: &[u8; 32],
+    scopes: Option<&str>,
+    now: f64,
+) -> Result<()> {
+    tokens::insert(
+        c,
+        &NewRefresh {
+            hash: digest,
+            client_id: &client.id,
+            user_pk,
+            origin_jti: &session.origin_jti,
+            auth_time: session.auth_time,
+            device_key: session.device_key.as_deref(),
+            now,
+            expires_at: now + client.config.refresh_token_seconds() as f64,
+            scopes,
+        },
+    )
+}
+
+/// Stores a new refresh token in a write of its own and returns it (the OAuth code exchange).
 pub fn store_refresh(
     ctx: &Ctx,
     client: &ClientRow,
@@ -378,23 +404,9 @@ pub fn store_refresh(
 ) -> Result<String> {
     let (refresh, digest) = new_refresh_token();
     let now = ctx.now();
-    let expires_at = now + client.config.refresh_token_seconds() as f64;
-    ctx.app.store.write(|c| {
-        tokens::insert(
-            c,
-            &NewRefresh {
-                hash: &digest,
-                client_id: &client.id,
-                user_pk: user.pk,
-                origin_jti: &session.origin_jti,
-                auth_time: session.auth_time,
-                device_key: session.device_key.as_deref(),
-                now,
-                expires_at,
-                scopes,
-            },
-        )
-    })?;
+    ctx.app
+        .store
+        .write(|c| insert_refresh(c, client, user.pk, session, &digest, scopes, now))?;
     Ok(refresh)
 }
 

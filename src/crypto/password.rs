@@ -1,5 +1,10 @@
-//! Password hashes: argon2id with tunable parameters, plus an in-memory cache of recently verified
-//! credentials so repeated sign-ins do not pay ~18 ms of argon2 each time.
+//! Password hashes: argon2id in PHC strings (`$argon2id$v=19$m=..,t=..,p=1$salt$hash`), so every stored
+//! hash verifies with the parameters written in it whatever the emulator's current setting; plus an
+//! in-memory cache of recently verified credentials so repeated sign-ins skip argon2.
+//!
+//! New hashes use [`LOCAL`] unless configured otherwise: a cost sized for a local tool, where argon2 is
+//! a small part of a SignUp rather than nearly all of it. [`OWASP`] (`--argon2-owasp`) is OWASP's
+//! recommended minimum, for an emulator that holds real people's passwords.
 //!
 //! The cache stores, per user, `HMAC-SHA256(process secret, stored hash ‖ 0 ‖ password)` of the last
 //! password that verified. The process secret is random and never leaves memory, the stored hash changes
@@ -20,6 +25,32 @@ use crate::error::CognitoError;
 
 const CACHE_LIMIT: usize = 200_000;
 
+/// The cost of new argon2id hashes (one lane).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cost {
+    /// Memory in KiB.
+    pub memory_kib: u32,
+    /// Passes over the memory.
+    pub iterations: u32,
+}
+
+/// The default: a few hundred microseconds per hash on one core of a laptop or CI machine.
+pub const LOCAL: Cost = Cost {
+    memory_kib: 256,
+    iterations: 2,
+};
+
+/// OWASP's recommended argon2id minimum (19 MiB, 2 passes): ~18 ms per hash.
+pub const OWASP: Cost = Cost {
+    memory_kib: 19456,
+    iterations: 2,
+};
+
+/// Stored hashes asking for more than this are not verified (a seed file or a corrupt row could
+/// otherwise make one sign-in allocate gigabytes or run for minutes).
+const MAX_VERIFY_MEMORY_KIB: u32 = 1024 * 1024;
+const MAX_VERIFY_ITERATIONS: u32 = 64;
+
 /// Hashes and verifies passwords.
 pub struct Passwords {
     argon: Argon2<'static>,
@@ -28,9 +59,10 @@ pub struct Passwords {
 }
 
 impl Passwords {
-    /// Argon2id with `memory_kib` KiB and `iterations` passes, one lane.
-    pub fn new(memory_kib: u32, iterations: u32) -> Result<Passwords, String> {
-        let params = Params::new(memory_kib, iterations, 1, None).map_err(|e| e.to_string())?;
+    /// Argon2id with the given cost for new hashes, one lane.
+    pub fn new(cost: Cost) -> Result<Passwords, String> {
+        let params =
+            Params::new(cost.memory_kib, cost.iterations, 1, None).map_err(|e| e.to_string())?;
         let mut secret = [0u8; 32];
         rand::fill(&mut secret[..]);
         Ok(Passwords {
@@ -81,15 +113,17 @@ impl Passwords {
         ok
     }
 
-    /// Whether `password` matches `stored`, without the cache (password-history checks).
+    /// Whether `password` matches `stored`, without the cache (password-history checks). The hash's own
+    /// parameters are used (a hash made under another setting keeps verifying).
     pub fn matches(&self, stored: &str, password: &str) -> bool {
         PasswordHash::new(stored)
-            .map(|parsed| {
+            .ok()
+            .filter(|parsed| verifiable(parsed))
+            .is_some_and(|parsed| {
                 self.argon
                     .verify_password(password.as_bytes(), &parsed)
                     .is_ok()
             })
-            .unwrap_or(false)
     }
 
     /// Drops every cached credential (control API reset).
@@ -106,13 +140,31 @@ impl Passwords {
     }
 }
 
+/// Whether a stored hash is an argon2 hash with parameters this process can afford to verify.
+fn verifiable(parsed: &PasswordHash) -> bool {
+    let Ok(params) = Params::try_from(parsed) else {
+        return false;
+    };
+    params.m_cost() <= MAX_VERIFY_MEMORY_KIB && params.t_cost() <= MAX_VERIFY_ITERATIONS
+}
+
+/// Whether `stored` is a PHC string this emulator can verify (seed files are checked with it).
+pub fn is_verifiable(stored: &str) -> bool {
+    PasswordHash::new(stored)
+        .is_ok_and(|parsed| parsed.algorithm.as_str().starts_with("argon2") && verifiable(&parsed))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn verifies_and_caches_only_the_right_password() {
-        let p = Passwords::new(1024, 1).unwrap();
+        let p = Passwords::new(Cost {
+            memory_kib: 1024,
+            iterations: 1,
+        })
+        .unwrap();
         let h = p.hash("Passw0rd!").unwrap();
         assert!(h.starts_with("$argon2id$"));
         assert!(!p.verify(1, &h, "wrong"));
@@ -128,5 +180,39 @@ mod tests {
             "a new hash invalidates the cached entry"
         );
         assert!(!p.verify(1, "not a hash", "Passw0rd!"));
+    }
+
+    #[test]
+    fn hashes_keep_verifying_with_their_own_parameters() {
+        let owasp = Passwords::new(OWASP).unwrap();
+        let local = Passwords::new(LOCAL).unwrap();
+        let old = owasp.hash("Passw0rd!").unwrap();
+        assert!(old.contains("m=19456,t=2,p=1"), "{old}");
+        let new = local.hash("Passw0rd!").unwrap();
+        assert!(
+            new.contains(&format!(
+                "m={},t={},p=1",
+                LOCAL.memory_kib, LOCAL.iterations
+            )),
+            "{new}"
+        );
+        // Either setting verifies both: the parameters come from the stored string.
+        for p in [&owasp, &local] {
+            assert!(p.matches(&old, "Passw0rd!"));
+            assert!(p.matches(&new, "Passw0rd!"));
+            assert!(!p.matches(&old, "Passw0rd?"));
+            assert!(!p.matches(&new, "Passw0rd?"));
+        }
+    }
+
+    #[test]
+    fn unaffordable_or_foreign_hashes_never_verify() {
+        let p = Passwords::new(LOCAL).unwrap();
+        // A syntactically valid argon2id string asking for 4 GiB is refused without running argon2.
+        let huge = "$argon2id$v=19$m=4194304,t=1,p=1$c29tZXNhbHRzb21lc2FsdA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+        assert!(!is_verifiable(huge));
+        assert!(!p.matches(huge, "x"));
+        assert!(!is_verifiable("$2b$12$abcdefghijklmnopqrstuv"));
+        assert!(is_verifiable(&p.hash("x").unwrap()));
     }
 }

@@ -12,7 +12,7 @@ use num_bigint::BigUint;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use crate::crypto::modexp::Modulus;
+use crate::crypto::modexp::{FixedBase, Modulus};
 
 /// The RFC 3526 3072-bit prime, in hex.
 pub const N_HEX: &str = "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD129024E088A67CC74020BBEA63B139B22514A08798E3404DD\
@@ -29,6 +29,18 @@ struct Group {
     k: BigUint,
     /// N, and exponentiation modulo N (AWS-LC).
     m: Modulus,
+    /// Powers of g for `v = g^x` and `g^b` (built at the first use: 384 KiB).
+    g_table: OnceLock<Option<FixedBase>>,
+}
+
+impl Group {
+    /// `g^e mod N`.
+    fn g_pow(&self, e: &BigUint) -> BigUint {
+        match self.g_table.get_or_init(|| self.m.fixed_base(&self.g)) {
+            Some(table) => self.m.pow_fixed(table, &self.g, e),
+            None => self.m.pow(&self.g, e),
+        }
+    }
 }
 
 fn group() -> &'static Group {
@@ -38,7 +50,12 @@ fn group() -> &'static Group {
         let g = BigUint::from(2u32);
         let k = BigUint::from_bytes_be(&Sha256::digest([pad(&n), pad(&g)].concat()));
         let m = Modulus::new(&n).expect("N is odd");
-        Group { g, k, m }
+        Group {
+            g,
+            k,
+            m,
+            g_table: OnceLock::new(),
+        }
     })
 }
 
@@ -102,7 +119,7 @@ pub fn verifier_with_salt(
     let x = private_x(pool_name, user_id, password, salt);
     Verifier {
         salt: salt.to_bytes_be(),
-        verifier: grp.m.pow(&grp.g, &x).to_bytes_be(),
+        verifier: grp.g_pow(&x).to_bytes_be(),
     }
 }
 
@@ -124,7 +141,7 @@ pub fn server_ephemeral(verifier: &[u8]) -> ServerEphemeral {
 pub fn server_ephemeral_with(verifier: &[u8], b: BigUint) -> ServerEphemeral {
     let grp = group();
     let v = BigUint::from_bytes_be(verifier);
-    let big_b = (&grp.k * v + grp.m.pow(&grp.g, &b)) % grp.m.n();
+    let big_b = (&grp.k * v + grp.g_pow(&b)) % grp.m.n();
     ServerEphemeral { b, big_b }
 }
 

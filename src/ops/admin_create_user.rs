@@ -49,6 +49,8 @@ pub struct Preset {
     pub enabled: bool,
     /// The user's password.
     pub password: PresetPassword,
+    /// The user's turn to be written, when several are created in parallel in a fixed order.
+    pub turn: Option<accounts::Turn>,
 }
 
 /// A seeded user's password.
@@ -258,7 +260,11 @@ pub fn create(ctx: &Ctx, req: Request, preset: Option<Preset>) -> Result<UserRow
         _ => (None, None),
     };
     let now = ctx.now();
-    let pk = ctx.app.store.write(|c| {
+    let turn = preset.as_ref().and_then(|p| p.turn.clone());
+    if let Some(t) = &turn {
+        t.wait()?;
+    }
+    let written = ctx.app.store.write(|c| {
         let account = NewAccount {
             pool: &pool,
             plan: &plan,
@@ -275,7 +281,11 @@ pub fn create(ctx: &Ctx, req: Request, preset: Option<Preset>) -> Result<UserRow
         let pk = accounts::insert(c, &account, now)?;
         invites.iter().try_for_each(|m| codes::queue(c, m, now))?;
         Ok(pk)
-    })?;
+    });
+    if let Some(t) = &turn {
+        t.done();
+    }
+    let pk = written?;
     codes::sent(ctx, &invites);
     accounts::reload(ctx, pk)
 }

@@ -63,5 +63,6 @@ pub fn create(ctx: &Ctx, req: Request, fixed_id: Option<&str>) -> Result<ClientR
     ctx.app
         .store
         .read(|c| store::clients::get(c, &client_id))?
-        .ok_or_else(|| err!(InternalErrorException, "client vanished after insert"))
+        // Gone already: DeleteUserPool ran right after the insert.
+        .ok_or_else(|| load::pool_not_found(&pool.id))
 }

@@ -33,7 +33,7 @@ pub fn decode<Req: DeserializeOwned>(input: Value) -> Result<Req> {
             )),
             None => CognitoError::SerializationException(format!(
                 "The request could not be read: {}",
-                text.split(" at line ").next().unwrap_or(&text)
+                crate::error::shortened(text.split(" at line ").next().unwrap_or(&text), 512)
             )),
         }
     })

@@ -15,8 +15,13 @@ use crate::error::CognitoError;
 use crate::http::{Body, issuer_base};
 use crate::ops;
 
+pub mod json;
+mod sigv4;
+
 const TARGET_PREFIX: &str = "AWSCognitoIdentityProviderService.";
 const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
+/// Longest `x-amzn-ErrorMessage` header, in characters (the body keeps the whole message).
+const MAX_ERROR_HEADER_CHARS: usize = 1024;
 
 /// The region of a SigV4 `Authorization` header's credential scope.
 fn signed_region(headers: &HeaderMap) -> Option<String> {
@@ -56,7 +61,9 @@ pub fn error_response(e: &CognitoError, request_id: &str) -> Response<Body> {
         headers.insert("x-amzn-ErrorType", v);
     }
     // Header values must be visible ASCII; messages with newlines or non-ASCII stay in the body only.
-    if let Ok(v) = e.message().replace('\n', " ").trim().parse() {
+    // The header is cut short: clients limit the size of a response head (Node: 16 KiB in all).
+    let header = crate::error::shortened(e.message(), MAX_ERROR_HEADER_CHARS);
+    if let Ok(v) = header.replace('\n', " ").trim().parse() {
         headers.insert("x-amzn-ErrorMessage", v);
     }
     resp
@@ -67,22 +74,16 @@ pub async fn handle(app: Arc<App>, req: Request<Incoming>) -> Response<Body> {
     let started = Instant::now();
     let request_id = uuid::Uuid::new_v4().to_string();
     let (parts, body) = req.into_parts();
-    let peer = parts.extensions.get::<PeerAddr>().copied();
-    let target = parts
-        .headers
-        .get("x-amz-target")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
+    let target = target_of(&parts.headers);
     let operation = target
         .as_deref()
         .and_then(|t| t.strip_prefix(TARGET_PREFIX))
-        .unwrap_or("")
-        .to_string();
+        .map(|op| crate::error::quoted(op).into_owned())
+        .unwrap_or_default();
     let mut scope = Scope::default();
     let result = dispatch(
         &app,
-        &parts.headers,
-        peer,
+        &parts,
         target.as_deref(),
         &operation,
         body,
@@ -115,7 +116,7 @@ pub async fn handle(app: Arc<App>, req: Request<Incoming>) -> Response<Body> {
                 pool,
                 client,
                 outcome = e.name(),
-                message = e.message(),
+                message = redacted(e.message(), &scope.secrets),
                 elapsed_ms,
                 "request"
             );
@@ -124,17 +125,41 @@ pub async fn handle(app: Arc<App>, req: Request<Incoming>) -> Response<Body> {
     }
 }
 
+/// The `X-Amz-Target` header. Several of them are read as HTTP reads a repeated header, one value
+/// joined with commas, which names no operation: an ambiguous target is refused, never guessed.
+fn target_of(headers: &HeaderMap) -> Option<String> {
+    let values: Vec<String> = headers
+        .get_all("x-amz-target")
+        .iter()
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .collect();
+    (!values.is_empty()).then(|| values.join(","))
+}
+
 /// What a request names, for its log line.
 #[derive(Default)]
 struct Scope {
     pool: Option<String>,
     client: Option<String>,
+    /// Values of the request's sensitive members: never written to the log.
+    secrets: Vec<String>,
+}
+
+/// `text` with every secret of the request replaced by `***` (secrets shorter than 6 characters are
+/// left: no password policy allows them, and replacing them would garble the text).
+fn redacted(text: &str, secrets: &[String]) -> String {
+    let mut out = text.to_string();
+    for s in secrets.iter().filter(|s| s.chars().count() >= 6) {
+        if out.contains(s.as_str()) {
+            out = out.replace(s.as_str(), "***");
+        }
+    }
+    out
 }
 
 async fn dispatch(
     app: &Arc<App>,
-    headers: &HeaderMap,
-    peer: Option<PeerAddr>,
+    parts: &hyper::http::request::Parts,
     target: Option<&str>,
     operation: &str,
     body: Incoming,
@@ -153,7 +178,8 @@ async fn dispatch(
         .is_some_and(|name| crate::model::model().operations.contains_key(name));
     if !known {
         return Err(CognitoError::UnknownOperationException(format!(
-            "Unknown operation: {target}"
+            "Unknown operation: {}",
+            crate::error::quoted(target)
         )));
     }
 
@@ -175,19 +201,40 @@ async fn dispatch(
             }
         })?;
     let bytes = bytes.to_bytes();
+    // AWS checks the signature before it reads the request.
+    let signed = crate::model::model()
+        .operations
+        .get(operation)
+        .is_some_and(|op| op.auth == "sigv4");
+    if app.config.require_sigv4 && signed {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
+        sigv4::verify(
+            &app.config.sigv4_credentials,
+            &parts.method,
+            &parts.uri,
+            &parts.headers,
+            &bytes,
+            now,
+        )?;
+    }
     let input: Value = if bytes.iter().all(u8::is_ascii_whitespace) {
         Value::Object(Default::default())
     } else {
-        serde_json::from_slice(&bytes).map_err(|e| {
-            CognitoError::SerializationException(format!("Request body is not valid JSON: {e}"))
-        })?
+        json::parse(&bytes).map_err(CognitoError::SerializationException)?
     };
     let name = |k: &str| input.get(k).and_then(Value::as_str).map(str::to_string);
     scope.pool = name("UserPoolId");
     scope.client = name("ClientId");
+    if let Some(op) = crate::model::model().operations.get(operation) {
+        scope.secrets = crate::model::model().sensitive_values(op, &input);
+    }
     let operation = operation.to_string();
-    // Handlers are CPU-bound (argon2, RSA, SRP): as many run at once as there are cores, the rest wait
-    // in arrival order instead of being time-sliced, which keeps the latency tail short under load.
+    // Handlers are CPU-bound (argon2, RSA, SRP): two per core run at once (app::HANDLER_SLOTS_PER_CORE:
+    // enough to cover the hand-offs between threads), the rest wait in arrival order instead of being
+    // time-sliced, which keeps the latency tail short under load.
     // A handler waiting on a Lambda trigger gives its slot back meanwhile (`Ctx::waiting`).
     let permit = app
         .workers
@@ -197,18 +244,39 @@ async fn dispatch(
         .map_err(CognitoError::internal)?;
     let ctx = Ctx {
         app: app.clone(),
-        region: signed_region(headers).unwrap_or_else(|| app.config.region.clone()),
-        issuer_base: issuer_base(app, headers),
+        region: signed_region(&parts.headers).unwrap_or_else(|| app.config.region.clone()),
+        issuer_base: issuer_base(app, &parts.headers),
         request_id: request_id.to_string(),
         sdk: sdk_of(
-            headers
+            parts
+                .headers
                 .get(hyper::header::USER_AGENT)
                 .and_then(|v| v.to_str().ok()),
         ),
         worker: Some(Arc::new(WorkerSlot::new(app.workers.clone(), permit))),
-        origin: Origin::of(headers, peer),
+        origin: Origin::of(&parts.headers, parts.extensions.get::<PeerAddr>().copied()),
     };
-    tokio::task::spawn_blocking(move || ops::invoke(&ctx, &operation, input))
-        .await
-        .map_err(|e| CognitoError::internal(format_args!("handler panicked: {e}")))?
+    tokio::task::spawn_blocking(move || {
+        // A handler waiting for the database writer gives its slot back meanwhile, as for a Lambda.
+        let hook: std::rc::Rc<dyn crate::store::WaitHook> = match &ctx.worker {
+            Some(slot) => std::rc::Rc::new(SlotHook(slot.clone())),
+            None => return ops::invoke(&ctx, &operation, input),
+        };
+        crate::store::with_wait_hook(hook, || ops::invoke(&ctx, &operation, input))
+    })
+    .await
+    .map_err(|e| CognitoError::internal(format_args!("handler panicked: {e}")))?
+}
+
+/// The wait hook of a handler: its slot.
+struct SlotHook(Arc<WorkerSlot>);
+
+impl crate::store::WaitHook for SlotHook {
+    fn release(&self) {
+        crate::store::WaitHook::release(&*self.0);
+    }
+
+    fn reacquire(&self) {
+        crate::store::WaitHook::reacquire(&*self.0);
+    }
 }

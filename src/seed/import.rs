@@ -195,22 +195,53 @@ fn apply_pool(
         call(&ctx, &gpath, "CreateGroup", group)?;
         summary.groups += 1;
     }
-    for (j, user) in pool.users.into_iter().enumerate() {
-        let name = user
-            .get("Username")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
-        let upath = format!("{path}.Users[{j}] ({name})");
-        if !user.is_object() {
-            return Err(fail(&upath, "must be an object"));
+    // Users are hashed on every core and written in file order (the order ListUsers shows them in).
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let order = crate::accounts::InOrder::new();
+    let users: Vec<(usize, Value)> = pool.users.into_iter().enumerate().collect();
+    let outcomes = std::sync::Mutex::new(Vec::with_capacity(users.len()));
+    std::thread::scope(|s| {
+        for w in 0..workers {
+            let (users, order, outcomes, ctx) = (&users, &order, &outcomes, &ctx);
+            s.spawn(move || {
+                for (j, user) in users.iter().filter(|(j, _)| j % workers == w) {
+                    if order.aborted() {
+                        break;
+                    }
+                    let turn = crate::accounts::Turn {
+                        index: *j,
+                        order: order.clone(),
+                    };
+                    let outcome = seed_user(ctx, path, id, *j, user.clone(), turn);
+                    order.done(*j);
+                    if outcome.is_err() {
+                        order.abort();
+                    }
+                    outcomes
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .push((*j, outcome));
+                }
+            });
         }
-        let expected = "Username, Password, Attributes, Status, Enabled, Groups, LinkedProviders, Sub, PasswordHash, SrpSalt, SrpVerifier";
-        let user: SeedUser = typed(user, &upath, expected)?;
-        if apply_user(&ctx, &upath, id, user)? {
-            summary.users += 1;
-        } else {
-            summary.kept += 1;
+    });
+    let mut outcomes = outcomes.into_inner().unwrap_or_else(|p| p.into_inner());
+    outcomes.sort_by_key(|(j, _)| *j);
+    // The first entry that failed on its own (the others stopped because of it).
+    if let Some((_, Err(Some(e)))) = outcomes
+        .iter_mut()
+        .find(|(_, o)| matches!(o, Err(Some(_))))
+        .map(|(j, o)| (*j, std::mem::replace(o, Ok(false))))
+    {
+        return Err(e);
+    }
+    for (_, outcome) in outcomes {
+        match outcome {
+            Ok(true) => summary.users += 1,
+            Ok(false) => summary.kept += 1,
+            Err(_) => {}
         }
     }
     Ok(())
@@ -316,6 +347,12 @@ fn preset_password(
 ) -> Result<PresetPassword, SeedError> {
     match (&user.password_hash, &user.srp_salt, &user.srp_verifier) {
         (Some(hash), Some(salt), Some(verifier)) => {
+            if !crate::crypto::password::is_verifiable(hash) {
+                return Err(fail(
+                    path,
+                    "PasswordHash must be an argon2 PHC string ($argon2id$v=19$m=...,t=...,p=...$salt$hash) with at most 1 GiB and 64 passes",
+                ));
+            }
             let decode = |x: &str| {
                 STANDARD
                     .decode(x)
@@ -341,8 +378,40 @@ fn preset_password(
     }
 }
 
+/// Seed user `j` of a pool: `Err(None)` when it was not tried because an earlier one failed.
+fn seed_user(
+    ctx: &Ctx,
+    path: &str,
+    pool_id: &str,
+    j: usize,
+    user: Value,
+    turn: crate::accounts::Turn,
+) -> Result<bool, Option<SeedError>> {
+    let name = user
+        .get("Username")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let upath = format!("{path}.Users[{j}] ({name})");
+    if !user.is_object() {
+        return Err(Some(fail(&upath, "must be an object")));
+    }
+    let expected = "Username, Password, Attributes, Status, Enabled, Groups, LinkedProviders, Sub, PasswordHash, SrpSalt, SrpVerifier";
+    let user: SeedUser = typed(user, &upath, expected).map_err(Some)?;
+    match apply_user(ctx, &upath, pool_id, user, turn.clone()) {
+        Err(_) if turn.order.aborted() && turn.wait().is_err() => Err(None),
+        other => other.map_err(Some),
+    }
+}
+
 /// Creates one user unless it exists; true when created.
-fn apply_user(ctx: &Ctx, path: &str, pool_id: &str, user: SeedUser) -> Result<bool, SeedError> {
+fn apply_user(
+    ctx: &Ctx,
+    path: &str,
+    pool_id: &str,
+    user: SeedUser,
+    turn: crate::accounts::Turn,
+) -> Result<bool, SeedError> {
     let Some(username) = user.username.clone() else {
         return Err(fail(path, "Username is required"));
     };
@@ -393,9 +462,15 @@ fn apply_user(ctx: &Ctx, path: &str, pool_id: &str, user: SeedUser) -> Result<bo
         status,
         enabled: user.enabled.unwrap_or(true),
         password,
+        turn: Some(turn),
     };
-    let created =
-        admin_create_user::create(ctx, req, Some(preset)).map_err(|e| problem(path, op, e))?;
+    let created = match admin_create_user::create(ctx, req, Some(preset)) {
+        Ok(created) => created,
+        // Written meanwhile by an earlier entry of the file with the same name (users are hashed in
+        // parallel, written in order): kept, as when it existed before.
+        Err(e) if e.name() == "UsernameExistsException" => return Ok(false),
+        Err(e) => return Err(problem(path, op, e)),
+    };
     for (k, group) in user.groups.into_iter().enumerate() {
         let mut body = Map::new();
         body.insert("UserPoolId".into(), json!(pool_id));

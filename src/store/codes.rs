@@ -36,7 +36,8 @@ pub fn put(
         "INSERT OR REPLACE INTO codes (user_pk, purpose, code, attribute, value, created_at, expires_at, failed_attempts)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0)",
     )?
-    .execute(params![user_pk, purpose, code, attribute, value, now, now + ttl_secs])?;
+    .execute(params![user_pk, purpose, code, attribute, value, now, now + ttl_secs])
+    .map_err(|e| super::referenced(c, e, &[super::Ref::User(user_pk)]))?;
     Ok(())
 }
 
@@ -81,5 +82,6 @@ pub fn hit(c: &Connection, user_pk: i64, action: &str, now: f64, window_secs: f6
            window_start = CASE WHEN window_start + ?4 <= ?3 THEN ?3 ELSE window_start END
          RETURNING count",
     )?
-    .query_row(params![user_pk, action, now, window_secs], |r| r.get(0))?)
+    .query_row(params![user_pk, action, now, window_secs], |r| r.get(0))
+    .map_err(|e| super::referenced(c, e, &[super::Ref::User(user_pk)]))?)
 }

@@ -52,7 +52,8 @@ pub fn insert(c: &Connection, key: &str, user_pk: i64, group_key: &str, now: f64
         "INSERT INTO devices (device_key, user_pk, group_key, created_at, updated_at, last_auth_at)
          VALUES (?1, ?2, ?3, ?4, ?4, ?4)",
     )?
-    .execute(params![key, user_pk, group_key, now])?;
+    .execute(params![key, user_pk, group_key, now])
+    .map_err(|e| super::referenced(c, e, &[super::Ref::User(user_pk)]))?;
     Ok(())
 }
 

@@ -116,7 +116,14 @@ pub fn add_member(c: &Connection, group_pk: i64, user_pk: i64, now: f64) -> Resu
     c.prepare_cached(
         "INSERT OR IGNORE INTO group_members (group_pk, user_pk, added_at) VALUES (?1, ?2, ?3)",
     )?
-    .execute(params![group_pk, user_pk, now])?;
+    .execute(params![group_pk, user_pk, now])
+    .map_err(|e| {
+        super::referenced(
+            c,
+            e,
+            &[super::Ref::Group(group_pk), super::Ref::User(user_pk)],
+        )
+    })?;
     Ok(())
 }
 

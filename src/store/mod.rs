@@ -3,12 +3,14 @@
 //!
 //! One writer connection (SQLite has one writer anyway) and a few reader connections, all in WAL mode, so
 //! reads never wait for a write. Callers hold a connection only for the SQL: hashing, signing and SRP
-//! math happen before or after, never inside.
+//! math happen before or after, never inside. Writers arriving together share one commit (`commit`:
+//! group commit), each answered only once its writes are committed.
 
 pub mod auth_events;
 pub mod branding;
 pub mod clients;
 pub mod codes;
+mod commit;
 pub mod devices;
 pub mod documents;
 pub mod domains;
@@ -25,13 +27,16 @@ pub mod terms;
 pub mod tokens;
 pub mod users;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::error::CognitoError;
+use commit::Writer;
+pub use commit::{WaitHook, with_wait_hook};
 
 macro_rules! migration {
     ($file:literal) => {
@@ -53,9 +58,14 @@ const MIGRATIONS: &[(&str, &str)] = &[
 
 const READERS: usize = 4;
 
+/// The WAL is folded into the database and restarted once it passes this size, even under sustained
+/// writes (a passive checkpoint alone never lets it restart while writes keep coming); the file is cut
+/// back to this size when it restarts.
+pub const WAL_TRUNCATE_BYTES: u64 = 12 * 1024 * 1024;
+
 /// Handle to the database.
 pub struct Store {
-    writer: Mutex<Connection>,
+    writer: Arc<Writer>,
     /// Empty in memory mode: an in-memory database lives in one connection.
     readers: Mutex<Vec<Connection>>,
     file_backed: bool,
@@ -69,24 +79,64 @@ impl Drop for Store {
     }
 }
 
-/// Folds the WAL into the database file from its own connection once a second, so the fsyncs of a
-/// checkpoint never happen inside a write transaction (they would stall every writer behind the lock).
-fn spawn_checkpointer(path: &Path, stop: Arc<AtomicBool>) -> Result<(), OpenError> {
+/// Folds the WAL into the database file from its own connection, so the fsyncs of a checkpoint never
+/// happen inside a write transaction (they would stall every writer behind the lock): a passive
+/// checkpoint every second, and one that lets the WAL restart, holding the writer back for the last
+/// pages, as soon as the WAL passes [`WAL_TRUNCATE_BYTES`]. Checkpoints copy committed pages only:
+/// what was answered stays durable.
+fn spawn_checkpointer(
+    path: &Path,
+    writer: Arc<Writer>,
+    stop: Arc<AtomicBool>,
+) -> Result<(), OpenError> {
     let conn = Connection::open(path)?;
-    conn.busy_timeout(std::time::Duration::from_secs(1))?;
+    conn.busy_timeout(Duration::from_secs(1))?;
+    let wal = wal_path(path);
     std::thread::Builder::new()
         .name("wal-checkpoint".into())
         .spawn(move || {
+            let mut last_passive = Instant::now();
             while !stop.load(Ordering::Relaxed) {
-                std::thread::sleep(std::time::Duration::from_secs(1));
-                // PASSIVE never waits for readers or writers; whatever it cannot fold now waits a second.
-                if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
-                    tracing::debug!(error = %e, "background checkpoint skipped");
+                std::thread::sleep(Duration::from_millis(50));
+                let size = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+                if size > WAL_TRUNCATE_BYTES {
+                    // A passive checkpoint alone never completes while writes keep coming, so the WAL
+                    // never restarts. Fold it without stopping anyone, then what was appended
+                    // meanwhile with the writer held back (a few ms), restarting the WAL (one pass
+                    // only: on a busy machine a second one let the WAL grow past 64 MiB while it
+                    // ran): readers still on it are waited for,
+                    // new ones read the database file, and the next write starts the WAL over (its
+                    // file cut back to `journal_size_limit`).
+                    let checkpoint = |mode: &str| {
+                        conn.query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |r| {
+                            r.get::<_, i64>(0)
+                        })
+                    };
+                    let done = checkpoint("PASSIVE")
+                        .and_then(|_| writer.exclusive(|| checkpoint("RESTART")));
+                    if let Err(e) = done {
+                        tracing::warn!(error = %e, wal_bytes = size, "WAL checkpoint skipped");
+                    }
+                    last_passive = Instant::now();
+                } else if last_passive.elapsed() >= Duration::from_secs(1) {
+                    // PASSIVE never waits for readers or writers; whatever it cannot fold now waits.
+                    if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+                    {
+                        tracing::debug!(error = %e, "background checkpoint skipped");
+                    }
+                    last_passive = Instant::now();
                 }
             }
         })
         .map(|_| ())
         .map_err(OpenError::Thread)
+}
+
+/// `<database>-wal`.
+pub fn wal_path(db: &Path) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push("-wal");
+    PathBuf::from(name)
 }
 
 /// Errors opening the database (start-up only).
@@ -125,7 +175,7 @@ impl Store {
                 let conn = Connection::open_in_memory()?;
                 configure(&conn)?;
                 Store {
-                    writer: Mutex::new(conn),
+                    writer: Arc::new(Writer::new(conn)),
                     readers: Mutex::new(Vec::new()),
                     file_backed: false,
                     stop_checkpointer: Default::default(),
@@ -143,7 +193,7 @@ impl Store {
                 }
                 configure(&conn)?;
                 Store {
-                    writer: Mutex::new(conn),
+                    writer: Arc::new(Writer::new(conn)),
                     readers: Mutex::new(Vec::new()),
                     file_backed: true,
                     stop_checkpointer: Default::default(),
@@ -152,11 +202,14 @@ impl Store {
         };
         store.migrate()?;
         if let Some(path) = path {
-            // The writer never checkpoints on commit; the background connection does.
-            store
-                .lock_writer()
-                .pragma_update(None, "wal_autocheckpoint", 0)?;
-            spawn_checkpointer(path, store.stop_checkpointer.clone())?;
+            // The writer never checkpoints on commit; the background connection does. A WAL file that
+            // grew is cut back to this size when it restarts.
+            {
+                let writer = store.lock_writer();
+                writer.pragma_update(None, "wal_autocheckpoint", 0)?;
+                writer.pragma_update(None, "journal_size_limit", WAL_TRUNCATE_BYTES as i64)?;
+            }
+            spawn_checkpointer(path, store.writer.clone(), store.stop_checkpointer.clone())?;
             let mut readers = Vec::with_capacity(READERS);
             for _ in 0..READERS {
                 let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
@@ -191,8 +244,7 @@ impl Store {
     }
 
     fn lock_writer(&self) -> MutexGuard<'_, Connection> {
-        // A panic while holding the lock leaves the connection usable: SQLite rolls back on its own.
-        self.writer.lock().unwrap_or_else(|p| p.into_inner())
+        self.writer.lock()
     }
 
     /// Runs read-only SQL on a reader connection (the writer in memory mode).
@@ -214,23 +266,21 @@ impl Store {
         f(&self.lock_writer())
     }
 
-    /// Runs `f` in an immediate write transaction, committed when `f` returns `Ok`.
-    pub fn write<T>(
+    /// Runs `f` in an immediate write transaction, committed when `f` returns `Ok` (possibly in one
+    /// commit with other writers' transactions: group commit), rolled back when it fails. Returns only
+    /// once the writes are committed. `f` runs SQL only (it may run on another writer's thread).
+    pub fn write<T: Send>(
         &self,
-        f: impl FnOnce(&Transaction<'_>) -> Result<T, CognitoError>,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T, CognitoError> + Send,
     ) -> Result<T, CognitoError> {
-        let mut conn = self.lock_writer();
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let out = f(&tx)?;
-        tx.commit()?;
-        Ok(out)
+        self.writer.write(f)
     }
 
     /// [`Store::write`] that commits what `f` wrote even when `f` fails, then returns its answer:
     /// attempt counters and wrong guesses count although the request is refused.
-    pub fn write_committed<T>(
+    pub fn write_committed<T: Send>(
         &self,
-        f: impl FnOnce(&Transaction<'_>) -> Result<T, CognitoError>,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T, CognitoError> + Send,
     ) -> Result<T, CognitoError> {
         self.write(|c| Ok(f(c)))?
     }
@@ -268,6 +318,64 @@ impl Store {
     }
 }
 
+/// True when `e` is a FOREIGN KEY constraint failure: a row the write refers to (pool, client, user,
+/// group) was deleted after the request read it.
+pub fn is_foreign_key_violation(e: &rusqlite::Error) -> bool {
+    matches!(
+        e,
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY
+    )
+}
+
+/// A row a write refers to.
+#[derive(Debug, Clone, Copy)]
+pub enum Ref<'a> {
+    /// A pool, by id.
+    Pool(&'a str),
+    /// An app client, by id.
+    Client(&'a str),
+    /// A user, by row id.
+    User(i64),
+    /// A group, by row id.
+    Group(i64),
+}
+
+/// The answer for a write that failed because something it refers to is gone: AWS's not-found error
+/// for the first of `refs` that no longer exists (checked in the same transaction). Other failures
+/// pass through.
+pub fn referenced(c: &Connection, e: rusqlite::Error, refs: &[Ref<'_>]) -> CognitoError {
+    if !is_foreign_key_violation(&e) {
+        return e.into();
+    }
+    let gone = |sql: &str, arg: &dyn rusqlite::ToSql| {
+        c.query_row(sql, [arg], |_| Ok(()))
+            .map(|_| false)
+            .unwrap_or(true)
+    };
+    for r in refs {
+        match *r {
+            Ref::Pool(id) if gone("SELECT 1 FROM pools WHERE id = ?1", &id) => {
+                return crate::err!(ResourceNotFoundException, "User pool {id} does not exist.");
+            }
+            Ref::Client(id) if gone("SELECT 1 FROM clients WHERE id = ?1", &id) => {
+                return crate::err!(
+                    ResourceNotFoundException,
+                    "User pool client {id} does not exist."
+                );
+            }
+            Ref::User(pk) if gone("SELECT 1 FROM users WHERE pk = ?1", &pk) => {
+                return crate::err!(UserNotFoundException, "User does not exist.");
+            }
+            Ref::Group(pk) if gone("SELECT 1 FROM groups WHERE pk = ?1", &pk) => {
+                return crate::err!(ResourceNotFoundException, "Group not found.");
+            }
+            _ => {}
+        }
+    }
+    e.into()
+}
+
 /// True when `e` is a UNIQUE or PRIMARY KEY constraint failure.
 pub fn is_unique_violation(e: &rusqlite::Error) -> bool {
     matches!(
@@ -296,5 +404,75 @@ mod tests {
             Store::open(None).unwrap().schema_version().unwrap(),
             MIGRATIONS.len()
         );
+    }
+
+    #[test]
+    fn the_wal_stays_bounded_under_sustained_writes_and_reads() {
+        use std::sync::atomic::AtomicU64;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("emulator.db");
+        let store = Arc::new(Store::open(Some(&path)).unwrap());
+        let wal = wal_path(&path);
+        let stop = Arc::new(AtomicBool::new(false));
+        let (written, largest) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+        let body = "x".repeat(16 * 1024);
+        std::thread::scope(|s| {
+            for t in 0..2 {
+                let (store, stop, written, body) = (&store, &stop, &written, &body);
+                s.spawn(move || {
+                    let mut i = 0u64;
+                    while !stop.load(Ordering::Relaxed) {
+                        i += 1;
+                        store
+                            .write(|c| {
+                                c.execute(
+                                    "INSERT INTO outbox (pool_id, username, kind, medium, destination, body, created_at)
+                                     VALUES ('p', ?1, 'sign_up', 'EMAIL', 'd', ?2, 0)",
+                                    rusqlite::params![format!("{t}-{i}"), body],
+                                )?;
+                                c.execute("DELETE FROM outbox WHERE id < last_insert_rowid() - 64", [])?;
+                                Ok(())
+                            })
+                            .unwrap();
+                        written.fetch_add(body.len() as u64, Ordering::Relaxed);
+                    }
+                });
+            }
+            let (store, stop) = (&store, &stop);
+            s.spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    store
+                        .read(|c| {
+                            Ok(c.query_row("SELECT count(*) FROM outbox", [], |r| {
+                                r.get::<_, i64>(0)
+                            })?)
+                        })
+                        .unwrap();
+                }
+            });
+            let t = Instant::now();
+            while written.load(Ordering::Relaxed) < 256 * 1024 * 1024
+                && t.elapsed() < Duration::from_secs(60)
+            {
+                let size = std::fs::metadata(&wal).map(|m| m.len()).unwrap_or(0);
+                largest.fetch_max(size, Ordering::Relaxed);
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            stop.store(true, Ordering::Relaxed);
+        });
+        let (written, largest) = (
+            written.load(Ordering::Relaxed),
+            largest.load(Ordering::Relaxed),
+        );
+        assert!(
+            written >= 256 * 1024 * 1024,
+            "only {written} bytes written in 60 s"
+        );
+        // Unbounded, the WAL would hold every page written since the last restart (hundreds of MiB).
+        assert!(
+            largest < 64 * 1024 * 1024,
+            "the WAL reached {largest} bytes"
+        );
+        assert!(largest > 0);
     }
 }

@@ -38,7 +38,12 @@ pub fn insert(
         "INSERT INTO auth_sessions (key, client_id, user_pk, challenge, state, created_at, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
-    .execute(params![key, client_id, user_pk, challenge, state, now, expires_at])?;
+    .execute(params![key, client_id, user_pk, challenge, state, now, expires_at])
+    .map_err(|e| {
+        let user = user_pk.map(super::Ref::User);
+        let refs: Vec<super::Ref<'_>> = [Some(super::Ref::Client(client_id)), user].into_iter().flatten().collect();
+        super::referenced(c, e, &refs)
+    })?;
     Ok(())
 }
 

@@ -55,7 +55,8 @@ pub fn insert(c: &Connection, t: &NewRefresh<'_>) -> Result<()> {
         "INSERT INTO refresh_tokens (token_hash, client_id, user_pk, origin_jti, auth_time, device_key, created_at, expires_at, scopes)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
     )?
-    .execute(params![t.hash, t.client_id, t.user_pk, t.origin_jti, t.auth_time, t.device_key, t.now, t.expires_at, t.scopes])?;
+    .execute(params![t.hash, t.client_id, t.user_pk, t.origin_jti, t.auth_time, t.device_key, t.now, t.expires_at, t.scopes])
+    .map_err(|e| super::referenced(c, e, &[super::Ref::Client(t.client_id), super::Ref::User(t.user_pk)]))?;
     Ok(())
 }
 

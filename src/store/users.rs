@@ -324,6 +324,15 @@ pub fn set_mfa(c: &Connection, pk: i64, mfa: &UserMfa, now: f64) -> Result<()> {
     Ok(())
 }
 
+/// The failure count and lockout end of user `pk` (without reading the whole row).
+pub fn lockout_state(c: &Connection, pk: i64) -> Result<Option<(i64, Option<f64>)>> {
+    Ok(
+        c.prepare_cached("SELECT failed_sign_ins, locked_until FROM users WHERE pk = ?1")?
+            .query_row([pk], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?,
+    )
+}
+
 /// Records the lockout state after a sign-in attempt.
 pub fn set_lockout(
     c: &Connection,

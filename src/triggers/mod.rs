@@ -316,6 +316,14 @@ fn finish(
         Some(d) => format!("{} ({d})", e.message()),
         None => e.message().to_string(),
     });
+    // The log line never carries the event's secrets (UserMigration's password, custom-auth answers),
+    // even when the function quotes them in its error; the invocation log keeps the event as sent.
+    let secrets = event_secrets(&entry.event);
+    let logged_error = entry.error.as_deref().map(|e| {
+        secrets
+            .iter()
+            .fold(e.to_string(), |text, s| text.replace(s.as_str(), "***"))
+    });
     tracing::info!(
         pool = entry.pool_id,
         trigger = entry.trigger,
@@ -324,8 +332,37 @@ fn finish(
         url = entry.url.as_deref().unwrap_or("(none)"),
         duration_ms = entry.duration_ms,
         outcome = entry.outcome,
-        error = entry.error.as_deref().unwrap_or(""),
+        error = logged_error.as_deref().unwrap_or(""),
         "trigger invoked"
     );
     ctx.app.invocations.record(entry);
+}
+
+/// Secret values an event carries under `request`: passwords, custom-auth answers and private
+/// challenge parameters, codes (of at least 6 characters, so that replacing them cannot garble text).
+fn event_secrets(event: &Value) -> Vec<String> {
+    const KEYS: [&str; 5] = [
+        "password",
+        "challengeAnswer",
+        "privateChallengeParameters",
+        "code",
+        "oldPassword",
+    ];
+    fn strings(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::String(s) if s.chars().count() >= 6 => out.push(s.clone()),
+            Value::Array(items) => items.iter().for_each(|i| strings(i, out)),
+            Value::Object(map) => map.values().for_each(|i| strings(i, out)),
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Some(request) = event.get("request").and_then(Value::as_object) {
+        for key in KEYS {
+            if let Some(v) = request.get(key) {
+                strings(v, &mut out);
+            }
+        }
+    }
+    out
 }

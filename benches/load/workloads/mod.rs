@@ -2,5 +2,6 @@
 //! size (5., memory, is read around them by `run`).
 
 pub mod pool_size;
+pub mod seed;
 pub mod sequential;
 pub mod throughput;

@@ -17,6 +17,9 @@ pub struct SizeRow {
     pub users_before: usize,
     pub stats: Stats,
     pub rss_after: Option<u64>,
+    /// Database file (with WAL) and the users in it after the timed SignUps.
+    pub db_bytes: Option<u64>,
+    pub users_after: usize,
     pub cpu: CpuUse,
     pub fill: Option<String>,
 }
@@ -189,6 +192,7 @@ pub async fn pool_sizes(
     keys: &Path,
     log: &mut ErrorLog,
     logged: &mut usize,
+    external: Option<&Server>,
 ) -> (Vec<SizeRow>, Vec<LookupRow>, String) {
     let dir = tempfile::tempdir().expect("tempdir");
     let data = dir.path().join("data");
@@ -196,7 +200,10 @@ pub async fn pool_sizes(
     let mut lookups = Vec::new();
     // Every user signed up in this pool, for the lookups.
     let mut names: Vec<String> = Vec::new();
-    let mut server = Server::start(&s.bin, &data, keys, None, "pool-size");
+    let own = external
+        .is_none()
+        .then(|| Server::start(&s.bin, &data, keys, &[], "pool-size"));
+    let server = external.or(own.as_ref()).expect("a server");
     let (pool, client) = {
         let mut conn = Conn::open(&server.addr).await;
         make_pool(&mut conn, "load-sizes").await
@@ -209,12 +216,9 @@ pub async fn pool_sizes(
         // Fill so that the timed SignUps start at `size` users (the untimed warm-up ones included).
         let target = size.saturating_sub(SIZE_WARMUP);
         if target > users {
-            *logged += server.logged.load(Ordering::Relaxed);
-            server.stop();
-            let filler = Server::start(&s.bin, &data, keys, Some(s.fill_argon2), "pool-fill");
             eprintln!("load: filling the pool from {users} to {target} users...");
             let (added, secs) = fill(
-                &filler.addr,
+                &server.addr,
                 &client,
                 filled_total,
                 target - users,
@@ -235,18 +239,17 @@ pub async fn pool_sizes(
                 "{added} users in {secs:.1} s ({:.0} SignUp/s)",
                 added as f64 / secs
             ));
-            *logged += filler.logged.load(Ordering::Relaxed);
-            filler.stop();
-            server = Server::start(&s.bin, &data, keys, None, "pool-size");
         }
         eprintln!("load: SignUp latency with {users} users in the pool...");
-        let (samples, added, cpu) = measure_sign_ups(&server, &client, size, s, log).await;
+        let (samples, added, cpu) = measure_sign_ups(server, &client, size, s, log).await;
         let users_before = users + added - samples.latencies.len();
         users += added;
         rows.push(SizeRow {
             users_before,
             stats: samples.stats(),
             rss_after: server.rss_kib(),
+            db_bytes: server.database_bytes(),
+            users_after: users,
             cpu,
             fill: fill_note,
         });
@@ -257,22 +260,19 @@ pub async fn pool_sizes(
             names.len()
         );
         let list = Arc::new(names.clone());
-        lookups.extend(measure_lookups(&server, &pool, &list, s, log).await);
+        lookups.extend(measure_lookups(server, &pool, &list, s, log).await);
     }
     *logged += server.logged.load(Ordering::Relaxed);
-    server.stop();
+    if let Some(own) = own {
+        own.stop();
+    }
     let note = if fill_notes.is_empty() {
         String::new()
     } else {
         format!(
-            "Filled with real SignUp calls ({} connections) to an emulator started with `--argon2-memory-kib {} --argon2-iterations {}` \
-             on the same data directory, then restarted with the OWASP defaults for the timed SignUps (the fill users, left UNCONFIRMED, have \
-             cheaper stored hashes, which does not change the cost of a new SignUp; their rows, indexes and outbox entries are \
-             those of any SignUp). \
-             Fills: {}.",
+            "Filled with real SignUp calls ({} connections) to the same server, with its default settings (the fill users \
+             stay UNCONFIRMED; their rows, indexes, codes and outbox entries are those of any SignUp). Fills: {}.",
             s.fill_connections,
-            s.fill_argon2.0,
-            s.fill_argon2.1,
             fill_notes.join("; ")
         )
     };

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use tokio::time::Instant as TokioInstant;
 
-use crate::OWASP;
 use crate::bodies::{get_user_body, password_auth_body, refresh_body, sign_up_body};
+use crate::hashing;
 use crate::http::Conn;
 use crate::measure::{Samples, lookup_outcome, outcome};
 use crate::server::{CpuMeter, CpuUse, Server, wait_quiet};
@@ -30,10 +30,14 @@ pub enum Work {
     Lookup(MakeLookup),
     /// A complete SRP sign-in (two requests) of these users, round-robin.
     Srp(Arc<Srp>, Arc<Vec<String>>),
+    /// A new user: SignUp then AdminConfirmSignUp (pool id, client id); counts when both succeed.
+    NewUser(Arc<(String, String)>),
 }
 
 pub struct Throughput {
     pub op: &'static str,
+    /// Connections (closed loops) of the run.
+    pub connections: usize,
     pub what: String,
     pub measured: Samples,
     pub warmup_errors: BTreeMap<String, u64>,
@@ -75,13 +79,24 @@ pub async fn throughput(
     what: String,
     work: Work,
 ) -> Throughput {
+    throughput_with(server, s, s.connections, op, what, work).await
+}
+
+/// [`throughput`] at `conns` connections.
+pub async fn throughput_with(
+    server: &Server,
+    s: &Settings,
+    conns: usize,
+    op: &'static str,
+    what: String,
+    work: Work,
+) -> Throughput {
     wait_quiet(server, s).await;
-    let conns = s.connections;
     let start = TokioInstant::now() + Duration::from_millis(300);
     let window = start + Duration::from_secs_f64(s.warmup);
     let end = window + Duration::from_secs_f64(s.seconds);
     let mut tasks = Vec::new();
-    for c in 0..s.connections {
+    for c in 0..conns {
         let work = work.clone();
         let addr = server.addr.clone();
         tasks.push(tokio::spawn(async move {
@@ -107,6 +122,23 @@ pub async fn throughput(
                     Work::Srp(srp, users) => {
                         let user = &users[(c + i * conns) % users.len()];
                         srp.sign_in(&mut conn, user).await.0
+                    }
+                    Work::NewUser(ids) => {
+                        let (pool, client) = (&ids.0, &ids.1);
+                        let username = format!("bulk{c:03}-{i:07}");
+                        match outcome(&conn.call("SignUp", &sign_up_body(client, &username)).await)
+                        {
+                            Ok(()) => {
+                                let body =
+                                    serde_json::json!({"UserPoolId": pool, "Username": username});
+                                outcome(
+                                    &conn
+                                        .call("AdminConfirmSignUp", body.to_string().as_bytes())
+                                        .await,
+                                )
+                            }
+                            e => e,
+                        }
                     }
                 };
                 i += 1;
@@ -138,6 +170,7 @@ pub async fn throughput(
     }
     Throughput {
         op,
+        connections: conns,
         what,
         measured,
         warmup_errors,
@@ -150,6 +183,7 @@ pub async fn throughput(
 
 pub async fn throughput_all(
     server: &Server,
+    pool: &str,
     client: &str,
     users: &[SignedIn],
     srp: &Arc<Srp>,
@@ -243,13 +277,28 @@ pub async fn throughput_all(
     );
     out.push(t);
 
+    let ids = Arc::new((pool.to_string(), client.to_string()));
+    out.push(
+        throughput_with(
+            server,
+            s,
+            s.bulk_connections,
+            "SignUp + AdminConfirmSignUp",
+            format!(
+                "new users/s: SignUp with email ({}) then AdminConfirmSignUp, both 200",
+                hashing(s)
+            ),
+            Work::NewUser(ids),
+        )
+        .await,
+    );
     let client = client.to_string();
     out.push(
         throughput(
             server,
             s,
             "SignUp",
-            format!("new users with email, {OWASP}"),
+            format!("new users with email, {}", hashing(s)),
             Work::Request(Arc::new(move |c, i| {
                 ("SignUp", sign_up_body(&client, &format!("tp{c:03}-{i:07}")))
             })),

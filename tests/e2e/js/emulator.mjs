@@ -22,7 +22,7 @@ export const REGION = 'us-east-1';
 export const CREDENTIALS = { accessKeyId: 'AKIAEMULATORTEST0000', secretAccessKey: 'emulator-test-secret' };
 
 /** Starts the emulator (with `extraArgs` after the defaults); resolves once its banner names the port. */
-export async function startEmulator({ extraArgs = [] } = {}) {
+export async function startEmulator(extraArgs = []) {
   const bin = process.env.COGNITO_EMULATOR_BIN || DEFAULT_BIN;
   try {
     await access(bin, constants.X_OK);

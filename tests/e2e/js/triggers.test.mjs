@@ -42,7 +42,7 @@ before(async () => {
     },
     { checkSigV4: true, credentials: { test: 'test' } },
   );
-  emulator = await startEmulator({ extraArgs: ['--lambda-endpoint', host.url, '--lambda-access-key', 'test', '--lambda-secret-key', 'test'] });
+  emulator = await startEmulator(['--lambda-endpoint', host.url, '--lambda-access-key', 'test', '--lambda-secret-key', 'test']);
   sdk = emulator.sdk();
 });
 

@@ -27,6 +27,10 @@ from aiosmtpd.controller import Controller
 from botocore.config import Config
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
+# Every emulator of the run logs JSON at trace level; at the end of the session the logs are searched for
+# the secrets the run sent or received (issue 14, item 7: secrets never logged, at any level).
+EMULATOR_LOGS: list[Path] = []
+SECRETS: set[str] = set()
 DEFAULT_BIN = REPO_ROOT / "target" / "debug" / "cognito-emulator"
 REGION = "us-east-1"
 BANNER = re.compile(r"listening on (http://[0-9.]+:(\d+))")
@@ -130,13 +134,14 @@ class Emulator:
             "--port", "0",
             "--data", str(tmp / "data"),
             "--keys", str(tmp / "keys"),
-            "--log-level", "warn",
+            "--log-level", "trace", "--log-format", "json",
         ]
         if smtp_url:
             args += ["--smtp-url", smtp_url]
         args += extra_args or []
         env = {k: v for k, v in os.environ.items() if not k.startswith("COGNITO_EMULATOR_")}
         self.stderr_path = tmp / "stderr.log"
+        EMULATOR_LOGS.append(self.stderr_path)
         self._stderr = open(self.stderr_path, "wb")
         self.proc = subprocess.Popen(
             args, stdout=subprocess.PIPE, stderr=self._stderr, stdin=subprocess.DEVNULL, env=env
@@ -237,3 +242,98 @@ def emulator(start_emulator, smtp_inbox) -> Emulator:
 @pytest.fixture(scope="session")
 def cognito(emulator):
     return emulator.client()
+
+
+# ----------------------------------------------------------------------------- secrets never logged
+
+
+# Shapes the model marks sensitive that are not secrets: names, ids and addresses the log ties requests
+# to on purpose (the same list as src/model.rs), and keys of AuthParameters/ChallengeResponses that name.
+NOT_SECRET = {"ClientIdType", "UsernameType", "AttributeValueType", "SessionIpAddressType", "UserContextDataType"}
+NOT_SECRET_KEYS = {"USERNAME", "DEVICE_KEY", "USER_ID_FOR_SRP", "PREFERRED_CHALLENGE"}
+
+
+def _collect(shape, value) -> None:
+    """Records the strings of `value` that sit in members botocore's model marks sensitive."""
+    if shape is None or value is None or shape.name in NOT_SECRET:
+        return
+    if shape.metadata.get("sensitive"):
+        if shape.type_name == "map" and isinstance(value, dict):
+            value = {
+                k: v for k, v in value.items()
+                if k not in NOT_SECRET_KEYS and not k.startswith("userAttributes.")
+            }
+        _strings(value)
+        return
+    if shape.type_name == "structure" and isinstance(value, dict):
+        for name, member in shape.members.items():
+            _collect(member, value.get(name))
+    elif shape.type_name == "list" and isinstance(value, list):
+        for item in value:
+            _collect(shape.member, item)
+    elif shape.type_name == "map" and isinstance(value, dict):
+        for item in value.values():
+            _collect(shape.value, item)
+
+
+def _strings(value) -> None:
+    if isinstance(value, str):
+        # Short values (6-digit codes) would match by chance; every password policy wants 8+ here.
+        if len(value) >= 8:
+            SECRETS.add(value)
+    elif isinstance(value, dict):
+        for v in value.values():
+            _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            _strings(v)
+
+
+def _before_call(params, model, **_):
+    _collect(model.input_shape, params)
+
+
+def _after_call(parsed, model, **_):
+    _collect(model.output_shape, parsed)
+
+
+def _watch(session) -> None:
+    session.events.register("before-parameter-build.cognito-identity-provider", _before_call)
+    session.events.register("after-call.cognito-identity-provider", _after_call)
+
+
+# boto3.client(...) (ours and pycognito's) uses the default session.
+boto3.setup_default_session()
+_watch(boto3.DEFAULT_SESSION)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """Fails the run if a secret the tests sent or received is in an emulator's log. The messages the
+    pool sends ("message queued": codes, invitations with their temporary password) may stay: that is
+    how a developer without a mail catcher reads them."""
+    leaks = []
+    lines = 0
+    for path in EMULATOR_LOGS:
+        if not path.exists():
+            continue
+        for line in path.read_text(errors="replace").splitlines():
+            lines += 1
+            if '"message queued"' in line:
+                continue
+            for secret in SECRETS:
+                if secret in line:
+                    leaks.append(f"{path}: {secret[:12]}... in {line[:300]}")
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    summary = f"secrets-in-logs check: {len(SECRETS)} secrets, {lines} log lines of {len(EMULATOR_LOGS)} emulators"
+    if reporter:
+        reporter.write_line(summary)
+    if leaks:
+        if reporter:
+            reporter.write_line("SECRETS FOUND IN EMULATOR LOGS:", red=True)
+            for leak in leaks[:50]:
+                reporter.write_line("  " + leak, red=True)
+        session.exitstatus = 1
+    elif EMULATOR_LOGS and (lines == 0 or not SECRETS):
+        if reporter:
+            reporter.write_line("secrets-in-logs check saw no logs or no secrets", red=True)
+        session.exitstatus = 1

@@ -1,0 +1,86 @@
+//! What the speed work (issue 13) must not change: a seed file's users are hashed in parallel but
+//! written, and listed, in file order; a name given twice is kept once; passwords hashed under the
+//! OWASP setting keep verifying after the switch back to the default.
+
+use serde_json::json;
+
+use crate::common;
+
+#[tokio::test]
+async fn seed_users_are_hashed_in_parallel_and_listed_in_file_order() {
+    let names: Vec<String> = (0..120).map(|i| format!("user{:03}", (i * 37) % 120)).collect();
+    let mut users: Vec<_> =
+        names.iter().map(|n| json!({"Username": n, "Password": "Passw0rd!"})).collect();
+    users.push(json!({"Username": names[5], "Password": "Passw0rd!"}));
+    let doc =
+        json!({"UserPools": [{"Id": "us-east-1_Order01", "PoolName": "order", "Users": users}]});
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("seed.json");
+    std::fs::write(&file, doc.to_string()).unwrap();
+    let emu = common::start_with(|c| c.seed = Some(file.clone())).await;
+    cognito_emulator::apply_seed(&emu.app).unwrap();
+    let mut listed = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let mut body = json!({"UserPoolId": "us-east-1_Order01", "Limit": 60});
+        if let Some(t) = &token {
+            body["PaginationToken"] = json!(t);
+        }
+        let page = emu.ok("ListUsers", body).await;
+        for u in page["Users"].as_array().unwrap() {
+            listed.push(u["Username"].as_str().unwrap().to_string());
+        }
+        match page["PaginationToken"].as_str() {
+            Some(t) => token = Some(t.to_string()),
+            None => break,
+        }
+    }
+    assert_eq!(listed, names, "file order, the repeated name kept once");
+}
+
+#[tokio::test]
+async fn owasp_hashes_keep_verifying_after_switching_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = common::test_config(&dir);
+    config.argon2_owasp = true;
+    let app = std::sync::Arc::new(cognito_emulator::App::new(config).unwrap());
+    let ctx = cognito_emulator::Ctx::internal(&app, "t");
+    let invoke =
+        |op: &str, body: serde_json::Value| cognito_emulator::ops::invoke(&ctx, op, body).unwrap();
+    let pool = invoke("CreateUserPool", json!({"PoolName": "p"}))["UserPool"]["Id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let client = invoke(
+        "CreateUserPoolClient",
+        json!({"UserPoolId": pool, "ClientName": "c", "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
+    )["UserPoolClient"]["ClientId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    invoke("SignUp", json!({"ClientId": client, "Username": "old", "Password": "Passw0rd!"}));
+    invoke("AdminConfirmSignUp", json!({"UserPoolId": pool, "Username": "old"}));
+    let stored = app
+        .store
+        .read(|c| cognito_emulator::store::users::by_username(c, &pool, "old"))
+        .unwrap()
+        .unwrap()
+        .password_hash
+        .unwrap();
+    assert!(stored.contains("m=19456,t=2"), "{stored}");
+    drop(ctx);
+    drop(app);
+    // The same database under the default setting: the OWASP hash still verifies.
+    let mut config = common::test_config(&dir);
+    config.argon2_memory_kib = cognito_emulator::crypto::password::LOCAL.memory_kib;
+    config.argon2_iterations = cognito_emulator::crypto::password::LOCAL.iterations;
+    let app = std::sync::Arc::new(cognito_emulator::App::new(config).unwrap());
+    let ctx = cognito_emulator::Ctx::internal(&app, "t");
+    let out = cognito_emulator::ops::invoke(
+        &ctx,
+        "InitiateAuth",
+        json!({"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": client, "AuthParameters": {"USERNAME": "old", "PASSWORD": "Passw0rd!"}}),
+    )
+    .unwrap();
+    assert!(out["AuthenticationResult"]["AccessToken"].is_string());
+}
