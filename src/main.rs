@@ -161,6 +161,7 @@ fn main() -> ExitCode {
             env!("CARGO_PKG_VERSION"),
             cfg.keys.display(),
         );
+        println!("{}", cognito_emulator::console::summary(&app, &local));
         match cognito_emulator::triggers::summary(&app) {
             Ok(lines) => {
                 for line in lines {

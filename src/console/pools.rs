@@ -1,0 +1,563 @@
+//! The pools: the list with user counts (the console's home), a pool's settings, its app clients
+//! (secrets masked, revealed on demand), groups and their members, resource servers, and identity
+//! providers. Everything is read through the operations the API answers with.
+
+use hyper::{Response, StatusCode};
+use serde_json::{Value, json};
+
+use crate::console::layout::{
+    badge, failure, json_pre, link, pager, page, pool_tabs, pool_url, post_form, section, table,
+    ui, user_url, value_html, when,
+};
+use crate::console::request::Req;
+use crate::error::Result;
+use crate::html::{escape, query_string};
+use crate::http::Body;
+use crate::{ops, store};
+
+/// Runs an operation as the API does.
+pub fn op(r: &Req, name: &str, mut input: Value) -> Result<Value> {
+    ops::strip_nulls(&mut input);
+    ops::invoke(&r.ctx, name, input)
+}
+
+pub fn text<'a>(v: &'a Value, key: &str) -> &'a str {
+    v.get(key).and_then(Value::as_str).unwrap_or("")
+}
+
+/// The console's home: every pool with its user count, and the other pages.
+pub fn home(r: &Req) -> Response<Body> {
+    let listed = op(
+        r,
+        "ListUserPools",
+        json!({"MaxResults": 60, "NextToken": r.q("page")}),
+    );
+    let body = match listed {
+        Ok(out) => {
+            let pools = out["UserPools"].as_array().cloned().unwrap_or_default();
+            let rows = pools
+                .iter()
+                .map(|p| {
+                    let id = text(p, "Id");
+                    let users = r
+                        .ctx
+                        .app
+                        .store
+                        .read(|c| store::pools::count_users(c, id))
+                        .map(|n| n.to_string())
+                        .unwrap_or_else(|_| "?".into());
+                    let triggers = p["LambdaConfig"].as_object().map_or(0, |m| m.len());
+                    vec![
+                        link(&pool_url(id, ""), text(p, "Name")),
+                        format!("<code>{}</code>", escape(id)),
+                        format!(
+                            r#"<a href="{}" class="users-count">{}</a>"#,
+                            escape(&pool_url(id, "/users")),
+                            escape(&users)
+                        ),
+                        if triggers > 0 {
+                            badge(&format!("{triggers} triggers"), "")
+                        } else {
+                            String::new()
+                        },
+                        p["CreationDate"]
+                            .as_f64()
+                            .map(|t| when(r, t))
+                            .unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            format!(
+                "{}{}",
+                table(
+                    &["Pool", "Id", "Users", "Lambda", "Created"],
+                    rows,
+                    "No user pools yet: create one with CreateUserPool or a seed file."
+                ),
+                pager(
+                    &ui("?"),
+                    r.q("page"),
+                    out["NextToken"].as_str()
+                )
+            )
+        }
+        Err(e) => failure(&e),
+    };
+    let shortcuts = [
+        ("/outbox", "Outbox", "Every message a pool sent, newest first, live."),
+        ("/tokens", "Token decoder", "Header, claims, signature and expiry of a JWT."),
+        ("/triggers", "Trigger log", "Lambda trigger invocations: event, answer, duration."),
+        ("/clock", "Clock & data", "Move time forward, reset, export the seed file."),
+    ]
+    .iter()
+    .map(|(p, t, d)| {
+        format!(
+            r#"<section class="card"><h2>{}</h2><p class="muted">{}</p></section>"#,
+            link(&ui(p), t),
+            escape(d)
+        )
+    })
+    .collect::<String>();
+    page(
+        r,
+        StatusCode::OK,
+        "User pools",
+        &[],
+        &format!(
+            r#"<section class="card" id="pools">{body}</section><div class="grid">{shortcuts}</div>"#
+        ),
+    )
+}
+
+/// A pool's page (its tabs, then `body`), or the operation's failure (404 for a pool that does not exist).
+pub fn pool_page(r: &Req, pool: &str, tab: &str, title: &str, body: Result<String>) -> Response<Body> {
+    let name = op(r, "DescribeUserPool", json!({"UserPoolId": pool}))
+        .map(|d| text(&d["UserPool"], "Name").to_string());
+    let (status, content) = match (&name, &body) {
+        (Err(e), _) | (Ok(_), Err(e)) => {
+            let status = if e.name() == "ResourceNotFoundException" {
+                StatusCode::NOT_FOUND
+            } else {
+                StatusCode::BAD_REQUEST
+            };
+            (status, failure(e))
+        }
+        (Ok(_), Ok(b)) => (StatusCode::OK, b.clone()),
+    };
+    let name = name.unwrap_or_else(|_| pool.to_string());
+    let crumbs = [(pool_url(pool, ""), name.clone())];
+    page(
+        r,
+        status,
+        &format!("{name} · {title}"),
+        &crumbs,
+        &format!("{}{content}", pool_tabs(pool, tab)),
+    )
+}
+
+pub fn dl(rows: &[(&str, String)]) -> String {
+    let items: String = rows
+        .iter()
+        .map(|(k, v)| format!("<dt>{}</dt><dd>{v}</dd>", escape(k)))
+        .collect();
+    format!(r#"<dl class="kv">{items}</dl>"#)
+}
+
+/// Settings: identity, sign-in, policies, MFA, LambdaConfig, domain, schema, messages, and the raw
+/// DescribeUserPool answer; the pool's reset button.
+pub fn settings(r: &Req, pool: &str) -> Response<Body> {
+    let body = (|| -> Result<String> {
+        let described = op(r, "DescribeUserPool", json!({"UserPoolId": pool}))?;
+        let p = &described["UserPool"];
+        let mfa = op(r, "GetUserPoolMfaConfig", json!({"UserPoolId": pool}))
+            .unwrap_or_else(|e| json!({"error": format!("{}: {}", e.name(), e.message())}));
+        let issuer = r.ctx.issuer(pool);
+        let date = |k: &str| p[k].as_f64().map(|t| when(r, t)).unwrap_or_default();
+        let overview = dl(&[
+            ("Id", format!("<code>{}</code>", escape(pool))),
+            ("ARN", escape(text(p, "Arn"))),
+            (
+                "Users",
+                link(
+                    &pool_url(pool, "/users"),
+                    &p["EstimatedNumberOfUsers"].to_string(),
+                ),
+            ),
+            ("Created", date("CreationDate")),
+            ("Modified", date("LastModifiedDate")),
+            ("Tier", value_html(&p["UserPoolTier"])),
+            ("Deletion protection", value_html(&p["DeletionProtection"])),
+            ("Issuer", format!("<code>{}</code>", escape(&issuer))),
+            (
+                "Keys",
+                format!(
+                    "{} · {}",
+                    link(&format!("/{pool}/.well-known/jwks.json"), "jwks.json"),
+                    link(
+                        &format!("/{pool}/.well-known/openid-configuration"),
+                        "openid-configuration"
+                    )
+                ),
+            ),
+        ]);
+        let sign_in = dl(&[
+            ("Username attributes", value_html(&p["UsernameAttributes"])),
+            ("Alias attributes", value_html(&p["AliasAttributes"])),
+            ("Case sensitive", value_html(&p["UsernameConfiguration"]["CaseSensitive"])),
+            ("Auto-verified", value_html(&p["AutoVerifiedAttributes"])),
+            ("Admin-created users", value_html(&p["AdminCreateUserConfig"])),
+            ("Account recovery", value_html(&p["AccountRecoverySetting"])),
+            ("Attribute updates", value_html(&p["UserAttributeUpdateSettings"])),
+            ("Devices", value_html(&p["DeviceConfiguration"])),
+        ]);
+        let domain = dl(&[
+            ("Domain", value_html(&p["Domain"])),
+            ("Custom domain", value_html(&p["CustomDomain"])),
+            (
+                "Hosted pages",
+                format!(
+                    "served by this emulator at {}",
+                    link(&format!("{}/login", r.ctx.issuer_base), "/login")
+                ),
+            ),
+        ]);
+        let schema_rows = p["SchemaAttributes"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|a| {
+                let constraints = if a["StringAttributeConstraints"].is_object() {
+                    value_html(&a["StringAttributeConstraints"])
+                } else {
+                    value_html(&a["NumberAttributeConstraints"])
+                };
+                vec![
+                    format!("<code>{}</code>", escape(text(a, "Name"))),
+                    escape(text(a, "AttributeDataType")),
+                    value_html(&a["Required"]),
+                    value_html(&a["Mutable"]),
+                    value_html(&a["DeveloperOnlyAttribute"]),
+                    constraints,
+                ]
+            })
+            .collect();
+        let reset = post_form(
+            r,
+            &pool_url(pool, "/reset"),
+            "",
+            "Reset this pool",
+            "danger",
+            Some("Delete every user, group and message of this pool (the seed file's entries come back)?"),
+        );
+        Ok(format!(
+            r#"<div class="grid">{}{}{}{}{}{}</div>{}{}{}{}"#,
+            section("Pool", &overview),
+            section("Sign-in", &sign_in),
+            section("Policies", &value_html(&p["Policies"])),
+            section(
+                "MFA",
+                &format!(
+                    "{}{}",
+                    dl(&[("MfaConfiguration", value_html(&p["MfaConfiguration"]))]),
+                    value_html(&mfa)
+                )
+            ),
+            section("Lambda triggers (LambdaConfig)", &value_html(&p["LambdaConfig"])),
+            section("Domain", &domain),
+            section(
+                "Schema",
+                &table(
+                    &["Attribute", "Type", "Required", "Mutable", "Developer only", "Constraints"],
+                    schema_rows,
+                    "No schema attributes."
+                )
+            ),
+            section(
+                "Messages",
+                &dl(&[
+                    ("Verification", value_html(&p["VerificationMessageTemplate"])),
+                    ("Email", value_html(&p["EmailConfiguration"])),
+                    ("SMS", value_html(&p["SmsConfiguration"])),
+                ])
+            ),
+            section(
+                "Everything (DescribeUserPool)",
+                &format!("<details><summary>Show the answer</summary>{}</details>", json_pre(&described))
+            ),
+            section(
+                "Reset",
+                &format!(
+                    r#"<p class="muted">Deletes this pool's users, groups and messages; the pool and its clients stay, and the seed file's entries for it are applied again.</p>{reset}"#
+                )
+            ),
+        ))
+    })();
+    pool_page(r, pool, "settings", "Settings", body)
+}
+
+/// The hosted sign-in page of a client, when it can use the code flow.
+fn hosted_link(r: &Req, c: &Value) -> Option<String> {
+    let oauth = c["AllowedOAuthFlowsUserPoolClient"].as_bool() == Some(true);
+    let flows = c["AllowedOAuthFlows"].as_array()?;
+    let callback = c["CallbackURLs"].as_array()?.first()?.as_str()?;
+    if !oauth || !flows.iter().any(|f| f == "code") {
+        return None;
+    }
+    let scopes: Vec<&str> = c["AllowedOAuthScopes"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let query = query_string([
+        ("client_id", text(c, "ClientId")),
+        ("response_type", "code"),
+        ("redirect_uri", callback),
+        ("scope", &scopes.join(" ")),
+    ]);
+    Some(link(
+        &format!("{}/oauth2/authorize?{query}", r.ctx.issuer_base),
+        "Open the hosted sign-in page",
+    ))
+}
+
+/// The app clients, each with its flows, token lifetimes, OAuth settings and masked secret.
+pub fn clients(r: &Req, pool: &str) -> Response<Body> {
+    let body = (|| -> Result<String> {
+        let listed = op(
+            r,
+            "ListUserPoolClients",
+            json!({"UserPoolId": pool, "MaxResults": 60, "NextToken": r.q("page")}),
+        )?;
+        let mut cards = String::new();
+        for item in listed["UserPoolClients"].as_array().cloned().unwrap_or_default() {
+            let d = op(
+                r,
+                "DescribeUserPoolClient",
+                json!({"UserPoolId": pool, "ClientId": text(&item, "ClientId")}),
+            )?;
+            let mut c = d["UserPoolClient"].clone();
+            let secret = match c["ClientSecret"].as_str() {
+                Some(s) => format!(
+                    r#"<span class="masked">••••••••••••</span> <details class="reveal"><summary>Reveal</summary><span class="secret">{}</span><button type="button" class="copy" data-copy="{}">copy</button></details>"#,
+                    escape(s),
+                    escape(s)
+                ),
+                None => r#"<span class="muted">none (public client)</span>"#.into(),
+            };
+            let validity = format!(
+                "access {} · id {} · refresh {} {}",
+                c["AccessTokenValidity"], c["IdTokenValidity"], c["RefreshTokenValidity"],
+                value_html(&c["TokenValidityUnits"])
+            );
+            let rows = [
+                ("Client id", format!("<code>{}</code>", escape(text(&c, "ClientId")))),
+                ("Secret", secret),
+                ("Auth flows", value_html(&c["ExplicitAuthFlows"])),
+                ("Token validity", validity),
+                ("Auth session (min)", value_html(&c["AuthSessionValidity"])),
+                ("OAuth enabled", value_html(&c["AllowedOAuthFlowsUserPoolClient"])),
+                ("OAuth flows", value_html(&c["AllowedOAuthFlows"])),
+                ("OAuth scopes", value_html(&c["AllowedOAuthScopes"])),
+                ("Callback URLs", value_html(&c["CallbackURLs"])),
+                ("Sign-out URLs", value_html(&c["LogoutURLs"])),
+                ("Default redirect", value_html(&c["DefaultRedirectURI"])),
+                ("Identity providers", value_html(&c["SupportedIdentityProviders"])),
+                ("Read attributes", value_html(&c["ReadAttributes"])),
+                ("Write attributes", value_html(&c["WriteAttributes"])),
+                ("User existence errors", value_html(&c["PreventUserExistenceErrors"])),
+                ("Token revocation", value_html(&c["EnableTokenRevocation"])),
+                ("Refresh token rotation", value_html(&c["RefreshTokenRotation"])),
+            ];
+            if let Some(obj) = c.as_object_mut() {
+                obj.remove("ClientSecret");
+            }
+            cards.push_str(&section(
+                text(&item, "ClientName"),
+                &format!(
+                    r#"{}<p>{}</p><details><summary>DescribeUserPoolClient (secret left out)</summary>{}</details>"#,
+                    dl(&rows),
+                    hosted_link(r, &c).unwrap_or_default(),
+                    json_pre(&c)
+                ),
+            ));
+        }
+        if cards.is_empty() {
+            cards = r#"<section class="card"><p class="muted">No app clients.</p></section>"#.into();
+        }
+        Ok(format!(
+            "{cards}{}",
+            pager(
+                &pool_url(pool, "/clients?"),
+                r.q("page"),
+                listed["NextToken"].as_str()
+            )
+        ))
+    })();
+    pool_page(r, pool, "clients", "App clients", body)
+}
+
+/// The groups.
+pub fn groups(r: &Req, pool: &str) -> Response<Body> {
+    let body = op(
+        r,
+        "ListGroups",
+        json!({"UserPoolId": pool, "Limit": 60, "NextToken": r.q("page")}),
+    )
+    .map(|out| {
+        let rows = out["Groups"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|g| {
+                let name = text(g, "GroupName");
+                vec![
+                    link(&pool_url(pool, &format!("/groups/{}", crate::html::url_encode(name))), name),
+                    escape(text(g, "Description")),
+                    value_html(&g["Precedence"]),
+                    value_html(&g["RoleArn"]),
+                    g["CreationDate"].as_f64().map(|t| when(r, t)).unwrap_or_default(),
+                ]
+            })
+            .collect();
+        section(
+            "Groups",
+            &format!(
+                "{}{}",
+                table(
+                    &["Group", "Description", "Precedence", "Role", "Created"],
+                    rows,
+                    "No groups."
+                ),
+                pager(&pool_url(pool, "/groups?"), r.q("page"), out["NextToken"].as_str())
+            ),
+        )
+    });
+    pool_page(r, pool, "groups", "Groups", body)
+}
+
+/// One group and its members.
+pub fn group(r: &Req, pool: &str, name: &str) -> Response<Body> {
+    let body = (|| -> Result<String> {
+        let g = op(r, "GetGroup", json!({"UserPoolId": pool, "GroupName": name}))?;
+        let members = op(
+            r,
+            "ListUsersInGroup",
+            json!({"UserPoolId": pool, "GroupName": name, "Limit": 60, "NextToken": r.q("page")}),
+        )?;
+        let rows = members["Users"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|u| {
+                let username = text(u, "Username");
+                vec![
+                    link(&user_url(pool, username, ""), username),
+                    crate::console::layout::status_badge(text(u, "UserStatus")),
+                    crate::console::layout::enabled_badge(u["Enabled"].as_bool() != Some(false)),
+                ]
+            })
+            .collect();
+        Ok(format!(
+            "{}{}",
+            section(&format!("Group {name}"), &value_html(&g["Group"])),
+            section(
+                "Members",
+                &format!(
+                    "{}{}",
+                    table(&["User", "Status", "Enabled"], rows, "No members."),
+                    pager(
+                        &pool_url(pool, &format!("/groups/{}?", crate::html::url_encode(name))),
+                        r.q("page"),
+                        members["NextToken"].as_str()
+                    )
+                )
+            )
+        ))
+    })();
+    pool_page(r, pool, "groups", name, body)
+}
+
+/// The resource servers and their scopes.
+pub fn resource_servers(r: &Req, pool: &str) -> Response<Body> {
+    let body = op(
+        r,
+        "ListResourceServers",
+        json!({"UserPoolId": pool, "MaxResults": 50, "NextToken": r.q("page")}),
+    )
+    .map(|out| {
+        let rows = out["ResourceServers"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|s| {
+                let scopes = s["Scopes"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|sc| {
+                        format!(
+                            r#"<div><code>{}/{}</code> <span class="muted">{}</span></div>"#,
+                            escape(text(s, "Identifier")),
+                            escape(text(sc, "ScopeName")),
+                            escape(text(sc, "ScopeDescription"))
+                        )
+                    })
+                    .collect::<String>();
+                vec![
+                    format!("<code>{}</code>", escape(text(s, "Identifier"))),
+                    escape(text(s, "Name")),
+                    scopes,
+                ]
+            })
+            .collect();
+        section(
+            "Resource servers",
+            &format!(
+                "{}{}",
+                table(&["Identifier", "Name", "Scopes"], rows, "No resource servers."),
+                pager(
+                    &pool_url(pool, "/resource-servers?"),
+                    r.q("page"),
+                    out["NextToken"].as_str()
+                )
+            ),
+        )
+    });
+    pool_page(r, pool, "resource-servers", "Resource servers", body)
+}
+
+/// The identity providers, through ListIdentityProviders; "not available" while this build does not
+/// implement federation.
+pub fn identity_providers(r: &Req, pool: &str) -> Response<Body> {
+    let body = match op(
+        r,
+        "ListIdentityProviders",
+        json!({"UserPoolId": pool, "MaxResults": 60, "NextToken": r.q("page")}),
+    ) {
+        Err(e) if e.name() == "UnsupportedOperationException" => Ok(section(
+            "Identity providers",
+            &format!(
+                r#"<p id="idp-unavailable"><strong>Not available</strong> in this build of the emulator: ListIdentityProviders answers <code>UnsupportedOperationException</code> ({}).</p>"#,
+                escape(e.message())
+            ),
+        )),
+        Err(e) => Err(e),
+        Ok(out) => {
+            let rows = out["Providers"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .iter()
+                .map(|p| {
+                    vec![
+                        escape(text(p, "ProviderName")),
+                        badge(text(p, "ProviderType"), ""),
+                        p["CreationDate"].as_f64().map(|t| when(r, t)).unwrap_or_default(),
+                        p["LastModifiedDate"].as_f64().map(|t| when(r, t)).unwrap_or_default(),
+                    ]
+                })
+                .collect();
+            Ok(section(
+                "Identity providers",
+                &format!(
+                    "{}{}",
+                    table(
+                        &["Provider", "Type", "Created", "Modified"],
+                        rows,
+                        "No identity providers."
+                    ),
+                    pager(
+                        &pool_url(pool, "/identity-providers?"),
+                        r.q("page"),
+                        out["NextToken"].as_str()
+                    )
+                ),
+            ))
+        }
+    };
+    pool_page(r, pool, "identity-providers", "Identity providers", body)
+}
