@@ -144,8 +144,9 @@ async fn reset(app: &Arc<App>, req: &Request<Incoming>) -> Response<Body> {
 /// Resets one pool (`Some(id)`: its users, groups and messages) or everything, then re-applies the seed
 /// file's entries for it. Blocking (seeded passwords are hashed). The console's reset buttons use it too.
 pub fn reset_state(app: &Arc<App>, pool: Option<String>) -> Result<Value, (StatusCode, String)> {
-    let internal =
-        |e: crate::error::CognitoError| (StatusCode::INTERNAL_SERVER_ERROR, e.message().to_string());
+    let internal = |e: crate::error::CognitoError| {
+        (StatusCode::INTERNAL_SERVER_ERROR, e.message().to_string())
+    };
     match &pool {
         Some(id) => {
             if !app

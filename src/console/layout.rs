@@ -84,7 +84,9 @@ pub fn table(headers: &[&str], rows: Vec<Vec<String>>, empty: &str) -> String {
             format!("<tr>{tds}</tr>")
         })
         .collect();
-    format!(r#"<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"#)
+    format!(
+        r#"<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"#
+    )
 }
 
 /// A section with a heading.
@@ -163,15 +165,24 @@ pub fn flash(r: &Req) -> String {
         ("confirmed", "Sign-up confirmed."),
         ("enabled", "User enabled."),
         ("disabled", "User disabled: sign-ins are refused."),
-        ("password-reset", "Password reset: the user must set a new one with the code sent."),
+        (
+            "password-reset",
+            "Password reset: the user must set a new one with the code sent.",
+        ),
         ("password-set", "Password set."),
         ("group-added", "Added to the group."),
         ("group-removed", "Removed from the group."),
-        ("signed-out", "Signed out everywhere: refresh tokens revoked."),
+        (
+            "signed-out",
+            "Signed out everywhere: refresh tokens revoked.",
+        ),
         ("attribute-set", "Attribute updated."),
         ("deleted", "User deleted."),
         ("clock", "Clock moved forward."),
-        ("reset", "Pool reset (users, groups and messages deleted; seed re-applied)."),
+        (
+            "reset",
+            "Pool reset (users, groups and messages deleted; seed re-applied).",
+        ),
         ("reset-all", "Everything reset; seed re-applied."),
     ];
     r.q("done")
@@ -342,7 +353,10 @@ pub fn document(r: &Req, title: &str, crumbs: &[(String, String)], body: &str) -
     let clock = &r.ctx.app.clock;
     let offset = clock.offset_ms() as f64 / 1000.0;
     let shifted = if offset > 0.0 {
-        format!(r#" <span class="badge warn">+{}</span>"#, escape(&span(offset)))
+        format!(
+            r#" <span class="badge warn">+{}</span>"#,
+            escape(&span(offset))
+        )
     } else {
         String::new()
     };
@@ -361,7 +375,7 @@ pub fn document(r: &Req, title: &str, crumbs: &[(String, String)], body: &str) -
     format!(
         r#"<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>{title} · cognito-emulator console</title><link rel="stylesheet" href="/_emulator/ui/console.css">
+<title>{title} · cognito-emulator console</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/_emulator/ui/console.css">
 <script src="/_emulator/ui/console.js" defer></script></head>
 <body><header class="top"><a class="brand" href="/_emulator/ui">cognito-emulator <span>console</span></a>
 <nav class="main">{nav}</nav><a class="now" href="/_emulator/ui/clock" title="the emulator's clock">{now}{shifted}</a></header>
@@ -379,10 +393,8 @@ pub fn document(r: &Req, title: &str, crumbs: &[(String, String)], body: &str) -
 /// An HTML answer with the console's headers (CSP without inline code, no framing, no caching).
 pub fn respond(status: StatusCode, doc: String, cookies: &[String]) -> Response<Body> {
     let mut resp = html::response(status, doc, cookies);
-    resp.headers_mut().insert(
-        "content-security-policy",
-        HeaderValue::from_static(CSP),
-    );
+    resp.headers_mut()
+        .insert("content-security-policy", HeaderValue::from_static(CSP));
     resp
 }
 
@@ -416,7 +428,10 @@ pub fn not_found(r: &Req, message: &str) -> Response<Body> {
         StatusCode::NOT_FOUND,
         "Not found",
         &[],
-        &format!(r#"<div class="alert error" role="alert">{}</div>"#, escape(message)),
+        &format!(
+            r#"<div class="alert error" role="alert">{}</div>"#,
+            escape(message)
+        ),
     )
 }
 
@@ -438,7 +453,9 @@ mod tests {
     fn values_are_escaped() {
         let v = serde_json::json!({"<k>": ["<a>", {"x": "\"q\""}], "n": null});
         let out = value_html(&v);
-        assert!(out.contains("&lt;k&gt;") && out.contains("&lt;a&gt;") && out.contains("&quot;q&quot;"));
+        assert!(
+            out.contains("&lt;k&gt;") && out.contains("&lt;a&gt;") && out.contains("&quot;q&quot;")
+        );
         assert!(!out.contains("<a>") && !out.contains("<k>"));
         assert!(json_pre(&serde_json::json!("<script>")).contains("&lt;script&gt;"));
     }

@@ -13,6 +13,7 @@
 pub mod actions;
 pub mod layout;
 pub mod outbox;
+pub mod pool_lists;
 pub mod pools;
 pub mod request;
 pub mod statics;
@@ -227,11 +228,11 @@ fn route(r: &Req, post: bool, segs: &[&str]) -> Response<Body> {
     match (post, segs) {
         (false, []) => pools::home(r),
         (false, ["pools", pool]) => pools::settings(r, pool),
-        (false, ["pools", pool, "clients"]) => pools::clients(r, pool),
-        (false, ["pools", pool, "groups"]) => pools::groups(r, pool),
-        (false, ["pools", pool, "groups", group]) => pools::group(r, pool, group),
-        (false, ["pools", pool, "resource-servers"]) => pools::resource_servers(r, pool),
-        (false, ["pools", pool, "identity-providers"]) => pools::identity_providers(r, pool),
+        (false, ["pools", pool, "clients"]) => pool_lists::clients(r, pool),
+        (false, ["pools", pool, "groups"]) => pool_lists::groups(r, pool),
+        (false, ["pools", pool, "groups", group]) => pool_lists::group(r, pool, group),
+        (false, ["pools", pool, "resource-servers"]) => pool_lists::resource_servers(r, pool),
+        (false, ["pools", pool, "identity-providers"]) => pool_lists::identity_providers(r, pool),
         (false, ["pools", pool, "users"]) => users::list(r, pool),
         (false, ["pools", pool, "new-user"]) => users::new_user(r, pool, None),
         (true, ["pools", pool, "new-user"]) => actions::create_user(r, pool),

@@ -4,7 +4,9 @@
 use hyper::{Response, StatusCode};
 use serde_json::{Value, json};
 
-use crate::console::layout::{datetime, failure, input, link, page as frame, pool_url, ui, user_url};
+use crate::console::layout::{
+    datetime, failure, input, link, page as frame, pool_url, ui, user_url,
+};
 use crate::console::request::Req;
 use crate::html::{escape, query_string};
 use crate::http::{Body, json_error, json_ok};
@@ -75,7 +77,15 @@ pub fn page(r: &Req) -> Response<Body> {
         .read(|c| outbox::latest(c, &f, before, PAGE))
     {
         Ok(rows) => rows,
-        Err(e) => return frame(r, StatusCode::INTERNAL_SERVER_ERROR, "Outbox", &[], &failure(&e)),
+        Err(e) => {
+            return frame(
+                r,
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Outbox",
+                &[],
+                &failure(&e),
+            );
+        }
     };
     let params: Vec<(&str, &str)> = [
         ("pool", f.pool_id.as_deref()),
@@ -88,7 +98,10 @@ pub fn page(r: &Req) -> Response<Body> {
     let feed = if before.is_none() {
         format!(
             r#" data-feed="{}""#,
-            escape(&ui(&format!("/outbox.json?{}", query_string(params.clone()))))
+            escape(&ui(&format!(
+                "/outbox.json?{}",
+                query_string(params.clone())
+            )))
         )
     } else {
         String::new()
@@ -99,12 +112,18 @@ pub fn page(r: &Req) -> Response<Body> {
             let mut p = params.clone();
             let id = m.id.to_string();
             p.push(("before", &id));
-            link(&ui(&format!("/outbox?{}", query_string(p))), "Older messages »")
+            link(
+                &ui(&format!("/outbox?{}", query_string(p))),
+                "Older messages »",
+            )
         }
         _ => String::new(),
     };
     let newest = if before.is_some() {
-        link(&ui(&format!("/outbox?{}", query_string(params))), "« Newest")
+        link(
+            &ui(&format!("/outbox?{}", query_string(params))),
+            "« Newest",
+        )
     } else {
         String::new()
     };
@@ -121,9 +140,24 @@ pub fn page(r: &Req) -> Response<Body> {
     let form = format!(
         r#"<form method="get" action="{}" class="row" id="outbox-filter">{}{}{}<button type="submit">Filter</button></form>"#,
         escape(&ui("/outbox")),
-        input("Pool id", "pool", f.pool_id.as_deref().unwrap_or(""), "text"),
-        input("Username", "username", f.username.as_deref().unwrap_or(""), "text"),
-        input("Destination", "destination", f.destination.as_deref().unwrap_or(""), "text"),
+        input(
+            "Pool id",
+            "pool",
+            f.pool_id.as_deref().unwrap_or(""),
+            "text"
+        ),
+        input(
+            "Username",
+            "username",
+            f.username.as_deref().unwrap_or(""),
+            "text"
+        ),
+        input(
+            "Destination",
+            "destination",
+            f.destination.as_deref().unwrap_or(""),
+            "text"
+        ),
     );
     let body = format!(
         r#"<section class="card">{form}<p>{live}</p></section><section class="card"><div class="scroll"><table id="outbox"{feed} data-last="{last}"><thead><tr><th>#</th><th>Sent</th><th>Pool</th><th>User</th><th>Kind</th><th>To</th><th>Message</th><th>Code</th></tr></thead><tbody>{}</tbody></table></div>{empty}<div class="pager">{newest}{older}</div></section>"#,

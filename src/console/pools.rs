@@ -6,12 +6,12 @@ use hyper::{Response, StatusCode};
 use serde_json::{Value, json};
 
 use crate::console::layout::{
-    badge, failure, json_pre, link, pager, page, pool_tabs, pool_url, post_form, section, table,
-    ui, user_url, value_html, when,
+    badge, failure, json_pre, link, page, pager, pool_tabs, pool_url, post_form, section, table,
+    ui, value_html, when,
 };
 use crate::console::request::Req;
 use crate::error::Result;
-use crate::html::{escape, query_string};
+use crate::html::escape;
 use crate::http::Body;
 use crate::{ops, store};
 
@@ -74,20 +74,32 @@ pub fn home(r: &Req) -> Response<Body> {
                     rows,
                     "No user pools yet: create one with CreateUserPool or a seed file."
                 ),
-                pager(
-                    &ui("?"),
-                    r.q("page"),
-                    out["NextToken"].as_str()
-                )
+                pager(&ui("?"), r.q("page"), out["NextToken"].as_str())
             )
         }
         Err(e) => failure(&e),
     };
     let shortcuts = [
-        ("/outbox", "Outbox", "Every message a pool sent, newest first, live."),
-        ("/tokens", "Token decoder", "Header, claims, signature and expiry of a JWT."),
-        ("/triggers", "Trigger log", "Lambda trigger invocations: event, answer, duration."),
-        ("/clock", "Clock & data", "Move time forward, reset, export the seed file."),
+        (
+            "/outbox",
+            "Outbox",
+            "Every message a pool sent, newest first, live.",
+        ),
+        (
+            "/tokens",
+            "Token decoder",
+            "Header, claims, signature and expiry of a JWT.",
+        ),
+        (
+            "/triggers",
+            "Trigger log",
+            "Lambda trigger invocations: event, answer, duration.",
+        ),
+        (
+            "/clock",
+            "Clock & data",
+            "Move time forward, reset, export the seed file.",
+        ),
     ]
     .iter()
     .map(|(p, t, d)| {
@@ -110,7 +122,13 @@ pub fn home(r: &Req) -> Response<Body> {
 }
 
 /// A pool's page (its tabs, then `body`), or the operation's failure (404 for a pool that does not exist).
-pub fn pool_page(r: &Req, pool: &str, tab: &str, title: &str, body: Result<String>) -> Response<Body> {
+pub fn pool_page(
+    r: &Req,
+    pool: &str,
+    tab: &str,
+    title: &str,
+    body: Result<String>,
+) -> Response<Body> {
     let name = op(r, "DescribeUserPool", json!({"UserPoolId": pool}))
         .map(|d| text(&d["UserPool"], "Name").to_string());
     let (status, content) = match (&name, &body) {
@@ -183,11 +201,20 @@ pub fn settings(r: &Req, pool: &str) -> Response<Body> {
         let sign_in = dl(&[
             ("Username attributes", value_html(&p["UsernameAttributes"])),
             ("Alias attributes", value_html(&p["AliasAttributes"])),
-            ("Case sensitive", value_html(&p["UsernameConfiguration"]["CaseSensitive"])),
+            (
+                "Case sensitive",
+                value_html(&p["UsernameConfiguration"]["CaseSensitive"]),
+            ),
             ("Auto-verified", value_html(&p["AutoVerifiedAttributes"])),
-            ("Admin-created users", value_html(&p["AdminCreateUserConfig"])),
+            (
+                "Admin-created users",
+                value_html(&p["AdminCreateUserConfig"]),
+            ),
             ("Account recovery", value_html(&p["AccountRecoverySetting"])),
-            ("Attribute updates", value_html(&p["UserAttributeUpdateSettings"])),
+            (
+                "Attribute updates",
+                value_html(&p["UserAttributeUpdateSettings"]),
+            ),
             ("Devices", value_html(&p["DeviceConfiguration"])),
         ]);
         let domain = dl(&[
@@ -228,7 +255,9 @@ pub fn settings(r: &Req, pool: &str) -> Response<Body> {
             "",
             "Reset this pool",
             "danger",
-            Some("Delete every user, group and message of this pool (the seed file's entries come back)?"),
+            Some(
+                "Delete every user, group and message of this pool (the seed file's entries come back)?",
+            ),
         );
         Ok(format!(
             r#"<div class="grid">{}{}{}{}{}{}</div>{}{}{}{}"#,
@@ -243,12 +272,22 @@ pub fn settings(r: &Req, pool: &str) -> Response<Body> {
                     value_html(&mfa)
                 )
             ),
-            section("Lambda triggers (LambdaConfig)", &value_html(&p["LambdaConfig"])),
+            section(
+                "Lambda triggers (LambdaConfig)",
+                &value_html(&p["LambdaConfig"])
+            ),
             section("Domain", &domain),
             section(
                 "Schema",
                 &table(
-                    &["Attribute", "Type", "Required", "Mutable", "Developer only", "Constraints"],
+                    &[
+                        "Attribute",
+                        "Type",
+                        "Required",
+                        "Mutable",
+                        "Developer only",
+                        "Constraints"
+                    ],
                     schema_rows,
                     "No schema attributes."
                 )
@@ -256,14 +295,20 @@ pub fn settings(r: &Req, pool: &str) -> Response<Body> {
             section(
                 "Messages",
                 &dl(&[
-                    ("Verification", value_html(&p["VerificationMessageTemplate"])),
+                    (
+                        "Verification",
+                        value_html(&p["VerificationMessageTemplate"])
+                    ),
                     ("Email", value_html(&p["EmailConfiguration"])),
                     ("SMS", value_html(&p["SmsConfiguration"])),
                 ])
             ),
             section(
                 "Everything (DescribeUserPool)",
-                &format!("<details><summary>Show the answer</summary>{}</details>", json_pre(&described))
+                &format!(
+                    "<details><summary>Show the answer</summary>{}</details>",
+                    json_pre(&described)
+                )
             ),
             section(
                 "Reset",
@@ -274,290 +319,4 @@ pub fn settings(r: &Req, pool: &str) -> Response<Body> {
         ))
     })();
     pool_page(r, pool, "settings", "Settings", body)
-}
-
-/// The hosted sign-in page of a client, when it can use the code flow.
-fn hosted_link(r: &Req, c: &Value) -> Option<String> {
-    let oauth = c["AllowedOAuthFlowsUserPoolClient"].as_bool() == Some(true);
-    let flows = c["AllowedOAuthFlows"].as_array()?;
-    let callback = c["CallbackURLs"].as_array()?.first()?.as_str()?;
-    if !oauth || !flows.iter().any(|f| f == "code") {
-        return None;
-    }
-    let scopes: Vec<&str> = c["AllowedOAuthScopes"]
-        .as_array()
-        .map(|a| a.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    let query = query_string([
-        ("client_id", text(c, "ClientId")),
-        ("response_type", "code"),
-        ("redirect_uri", callback),
-        ("scope", &scopes.join(" ")),
-    ]);
-    Some(link(
-        &format!("{}/oauth2/authorize?{query}", r.ctx.issuer_base),
-        "Open the hosted sign-in page",
-    ))
-}
-
-/// The app clients, each with its flows, token lifetimes, OAuth settings and masked secret.
-pub fn clients(r: &Req, pool: &str) -> Response<Body> {
-    let body = (|| -> Result<String> {
-        let listed = op(
-            r,
-            "ListUserPoolClients",
-            json!({"UserPoolId": pool, "MaxResults": 60, "NextToken": r.q("page")}),
-        )?;
-        let mut cards = String::new();
-        for item in listed["UserPoolClients"].as_array().cloned().unwrap_or_default() {
-            let d = op(
-                r,
-                "DescribeUserPoolClient",
-                json!({"UserPoolId": pool, "ClientId": text(&item, "ClientId")}),
-            )?;
-            let mut c = d["UserPoolClient"].clone();
-            let secret = match c["ClientSecret"].as_str() {
-                Some(s) => format!(
-                    r#"<span class="masked">••••••••••••</span> <details class="reveal"><summary>Reveal</summary><span class="secret">{}</span><button type="button" class="copy" data-copy="{}">copy</button></details>"#,
-                    escape(s),
-                    escape(s)
-                ),
-                None => r#"<span class="muted">none (public client)</span>"#.into(),
-            };
-            let validity = format!(
-                "access {} · id {} · refresh {} {}",
-                c["AccessTokenValidity"], c["IdTokenValidity"], c["RefreshTokenValidity"],
-                value_html(&c["TokenValidityUnits"])
-            );
-            let rows = [
-                ("Client id", format!("<code>{}</code>", escape(text(&c, "ClientId")))),
-                ("Secret", secret),
-                ("Auth flows", value_html(&c["ExplicitAuthFlows"])),
-                ("Token validity", validity),
-                ("Auth session (min)", value_html(&c["AuthSessionValidity"])),
-                ("OAuth enabled", value_html(&c["AllowedOAuthFlowsUserPoolClient"])),
-                ("OAuth flows", value_html(&c["AllowedOAuthFlows"])),
-                ("OAuth scopes", value_html(&c["AllowedOAuthScopes"])),
-                ("Callback URLs", value_html(&c["CallbackURLs"])),
-                ("Sign-out URLs", value_html(&c["LogoutURLs"])),
-                ("Default redirect", value_html(&c["DefaultRedirectURI"])),
-                ("Identity providers", value_html(&c["SupportedIdentityProviders"])),
-                ("Read attributes", value_html(&c["ReadAttributes"])),
-                ("Write attributes", value_html(&c["WriteAttributes"])),
-                ("User existence errors", value_html(&c["PreventUserExistenceErrors"])),
-                ("Token revocation", value_html(&c["EnableTokenRevocation"])),
-                ("Refresh token rotation", value_html(&c["RefreshTokenRotation"])),
-            ];
-            if let Some(obj) = c.as_object_mut() {
-                obj.remove("ClientSecret");
-            }
-            cards.push_str(&section(
-                text(&item, "ClientName"),
-                &format!(
-                    r#"{}<p>{}</p><details><summary>DescribeUserPoolClient (secret left out)</summary>{}</details>"#,
-                    dl(&rows),
-                    hosted_link(r, &c).unwrap_or_default(),
-                    json_pre(&c)
-                ),
-            ));
-        }
-        if cards.is_empty() {
-            cards = r#"<section class="card"><p class="muted">No app clients.</p></section>"#.into();
-        }
-        Ok(format!(
-            "{cards}{}",
-            pager(
-                &pool_url(pool, "/clients?"),
-                r.q("page"),
-                listed["NextToken"].as_str()
-            )
-        ))
-    })();
-    pool_page(r, pool, "clients", "App clients", body)
-}
-
-/// The groups.
-pub fn groups(r: &Req, pool: &str) -> Response<Body> {
-    let body = op(
-        r,
-        "ListGroups",
-        json!({"UserPoolId": pool, "Limit": 60, "NextToken": r.q("page")}),
-    )
-    .map(|out| {
-        let rows = out["Groups"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-            .iter()
-            .map(|g| {
-                let name = text(g, "GroupName");
-                vec![
-                    link(&pool_url(pool, &format!("/groups/{}", crate::html::url_encode(name))), name),
-                    escape(text(g, "Description")),
-                    value_html(&g["Precedence"]),
-                    value_html(&g["RoleArn"]),
-                    g["CreationDate"].as_f64().map(|t| when(r, t)).unwrap_or_default(),
-                ]
-            })
-            .collect();
-        section(
-            "Groups",
-            &format!(
-                "{}{}",
-                table(
-                    &["Group", "Description", "Precedence", "Role", "Created"],
-                    rows,
-                    "No groups."
-                ),
-                pager(&pool_url(pool, "/groups?"), r.q("page"), out["NextToken"].as_str())
-            ),
-        )
-    });
-    pool_page(r, pool, "groups", "Groups", body)
-}
-
-/// One group and its members.
-pub fn group(r: &Req, pool: &str, name: &str) -> Response<Body> {
-    let body = (|| -> Result<String> {
-        let g = op(r, "GetGroup", json!({"UserPoolId": pool, "GroupName": name}))?;
-        let members = op(
-            r,
-            "ListUsersInGroup",
-            json!({"UserPoolId": pool, "GroupName": name, "Limit": 60, "NextToken": r.q("page")}),
-        )?;
-        let rows = members["Users"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-            .iter()
-            .map(|u| {
-                let username = text(u, "Username");
-                vec![
-                    link(&user_url(pool, username, ""), username),
-                    crate::console::layout::status_badge(text(u, "UserStatus")),
-                    crate::console::layout::enabled_badge(u["Enabled"].as_bool() != Some(false)),
-                ]
-            })
-            .collect();
-        Ok(format!(
-            "{}{}",
-            section(&format!("Group {name}"), &value_html(&g["Group"])),
-            section(
-                "Members",
-                &format!(
-                    "{}{}",
-                    table(&["User", "Status", "Enabled"], rows, "No members."),
-                    pager(
-                        &pool_url(pool, &format!("/groups/{}?", crate::html::url_encode(name))),
-                        r.q("page"),
-                        members["NextToken"].as_str()
-                    )
-                )
-            )
-        ))
-    })();
-    pool_page(r, pool, "groups", name, body)
-}
-
-/// The resource servers and their scopes.
-pub fn resource_servers(r: &Req, pool: &str) -> Response<Body> {
-    let body = op(
-        r,
-        "ListResourceServers",
-        json!({"UserPoolId": pool, "MaxResults": 50, "NextToken": r.q("page")}),
-    )
-    .map(|out| {
-        let rows = out["ResourceServers"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-            .iter()
-            .map(|s| {
-                let scopes = s["Scopes"]
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|sc| {
-                        format!(
-                            r#"<div><code>{}/{}</code> <span class="muted">{}</span></div>"#,
-                            escape(text(s, "Identifier")),
-                            escape(text(sc, "ScopeName")),
-                            escape(text(sc, "ScopeDescription"))
-                        )
-                    })
-                    .collect::<String>();
-                vec![
-                    format!("<code>{}</code>", escape(text(s, "Identifier"))),
-                    escape(text(s, "Name")),
-                    scopes,
-                ]
-            })
-            .collect();
-        section(
-            "Resource servers",
-            &format!(
-                "{}{}",
-                table(&["Identifier", "Name", "Scopes"], rows, "No resource servers."),
-                pager(
-                    &pool_url(pool, "/resource-servers?"),
-                    r.q("page"),
-                    out["NextToken"].as_str()
-                )
-            ),
-        )
-    });
-    pool_page(r, pool, "resource-servers", "Resource servers", body)
-}
-
-/// The identity providers, through ListIdentityProviders; "not available" while this build does not
-/// implement federation.
-pub fn identity_providers(r: &Req, pool: &str) -> Response<Body> {
-    let body = match op(
-        r,
-        "ListIdentityProviders",
-        json!({"UserPoolId": pool, "MaxResults": 60, "NextToken": r.q("page")}),
-    ) {
-        Err(e) if e.name() == "UnsupportedOperationException" => Ok(section(
-            "Identity providers",
-            &format!(
-                r#"<p id="idp-unavailable"><strong>Not available</strong> in this build of the emulator: ListIdentityProviders answers <code>UnsupportedOperationException</code> ({}).</p>"#,
-                escape(e.message())
-            ),
-        )),
-        Err(e) => Err(e),
-        Ok(out) => {
-            let rows = out["Providers"]
-                .as_array()
-                .cloned()
-                .unwrap_or_default()
-                .iter()
-                .map(|p| {
-                    vec![
-                        escape(text(p, "ProviderName")),
-                        badge(text(p, "ProviderType"), ""),
-                        p["CreationDate"].as_f64().map(|t| when(r, t)).unwrap_or_default(),
-                        p["LastModifiedDate"].as_f64().map(|t| when(r, t)).unwrap_or_default(),
-                    ]
-                })
-                .collect();
-            Ok(section(
-                "Identity providers",
-                &format!(
-                    "{}{}",
-                    table(
-                        &["Provider", "Type", "Created", "Modified"],
-                        rows,
-                        "No identity providers."
-                    ),
-                    pager(
-                        &pool_url(pool, "/identity-providers?"),
-                        r.q("page"),
-                        out["NextToken"].as_str()
-                    )
-                ),
-            ))
-        }
-    };
-    pool_page(r, pool, "identity-providers", "Identity providers", body)
 }

@@ -33,7 +33,12 @@ pub fn triggers(r: &Req) -> Response<Body> {
             let answer = i
                 .answer
                 .as_ref()
-                .map(|a| format!("<details><summary>answer</summary>{}</details>", json_pre(a)))
+                .map(|a| {
+                    format!(
+                        "<details><summary>answer</summary>{}</details>",
+                        json_pre(a)
+                    )
+                })
                 .unwrap_or_default();
             vec![
                 i.id.to_string(),
@@ -50,10 +55,7 @@ pub fn triggers(r: &Req) -> Response<Body> {
                     escape(i.url.as_deref().unwrap_or("no endpoint"))
                 ),
                 format!("{:.1} ms", i.duration_ms),
-                format!(
-                    "{outcome}<br>{}",
-                    escape(i.error.as_deref().unwrap_or(""))
-                ),
+                format!("{outcome}<br>{}", escape(i.error.as_deref().unwrap_or(""))),
                 format!(
                     "<details><summary>event</summary>{}</details>{answer}",
                     json_pre(&i.event)
@@ -80,7 +82,16 @@ pub fn triggers(r: &Req) -> Response<Body> {
         &format!(
             r#"<section class="card">{form}<p class="muted">The last 1,000 Lambda trigger invocations (also at <code>GET /_emulator/invocations</code>).</p></section><section class="card" id="invocations">{}</section>"#,
             table(
-                &["#", "Started", "Pool", "Trigger", "Function", "Took", "Outcome", "Event / answer"],
+                &[
+                    "#",
+                    "Started",
+                    "Pool",
+                    "Trigger",
+                    "Function",
+                    "Took",
+                    "Outcome",
+                    "Event / answer"
+                ],
                 rows,
                 "No trigger has run yet."
             )
@@ -121,7 +132,11 @@ pub fn clock(r: &Req) -> Response<Body> {
         r#"<p class="now-big"><time id="emulatorTime">{}</time></p><p class="muted">Epoch seconds <code>{:.3}</code> · ahead of this machine's clock by <span id="clockOffset">{}</span>. Codes, sessions, tokens and lockouts expire against this time.</p>"#,
         escape(&datetime(clock.now_f64())),
         clock.now_f64(),
-        escape(&if offset > 0.0 { span(offset) } else { "nothing".into() })
+        escape(&if offset > 0.0 {
+            span(offset)
+        } else {
+            "nothing".into()
+        })
     );
     let presets = [("1 hour", "1", "hours"), ("1 day", "1", "days"), ("25 hours", "25", "hours"), ("31 days", "31", "days")]
         .iter()
@@ -164,7 +179,12 @@ pub fn clock(r: &Req) -> Response<Body> {
         .config
         .seed
         .as_ref()
-        .map(|p| format!("the seed file <code>{}</code> is applied again", escape(&p.display().to_string())))
+        .map(|p| {
+            format!(
+                "the seed file <code>{}</code> is applied again",
+                escape(&p.display().to_string())
+            )
+        })
         .unwrap_or_else(|| "no seed file is configured".into());
     page(
         r,
@@ -220,7 +240,12 @@ pub fn export(r: &Req) -> Response<Body> {
                 serde_json::to_string_pretty(&doc).unwrap_or_default(),
             ))
             .expect("valid response"),
-        Err(e) => page(r, StatusCode::INTERNAL_SERVER_ERROR, "Export failed", &[], &failure(&e)),
+        Err(e) => page(
+            r,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "Export failed",
+            &[],
+            &failure(&e),
+        ),
     }
 }
-

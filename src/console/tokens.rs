@@ -5,7 +5,9 @@
 use hyper::{Response, StatusCode};
 use serde_json::{Map, Value};
 
-use crate::console::layout::{badge, datetime, json_pre, page as frame, post_form, section, span, table, ui, value_html};
+use crate::console::layout::{
+    badge, datetime, json_pre, page as frame, post_form, section, span, table, ui, value_html,
+};
 use crate::console::request::Req;
 use crate::crypto::jwt;
 use crate::crypto::keys::KeyUse;
@@ -65,11 +67,21 @@ pub fn decode(r: &Req, token: &str) -> Result<Decoded, String> {
         Value::Object(m) => m,
         _ => return Err("The payload is not a JSON object.".into()),
     };
-    let text = |k: &str| claims.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+    let text = |k: &str| {
+        claims
+            .get(k)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
     let mut checks = Vec::new();
 
     let alg = header["alg"].as_str().unwrap_or("");
-    checks.push(check("Algorithm", Some(alg == "RS256"), format!("{alg} (Cognito signs with RS256)")));
+    checks.push(check(
+        "Algorithm",
+        Some(alg == "RS256"),
+        format!("{alg} (Cognito signs with RS256)"),
+    ));
     let kid = header["kid"].as_str().unwrap_or("");
     let key = app.keys.by_kid(kid).map(|(u, _)| u);
     checks.push(check(
@@ -118,12 +130,20 @@ pub fn decode(r: &Req, token: &str) -> Result<Decoded, String> {
         Some(exp) if exp > now => checks.push(check(
             "Expiry",
             Some(true),
-            format!("valid for {} more (until {}, emulator time)", span(exp - now), datetime(exp)),
+            format!(
+                "valid for {} more (until {}, emulator time)",
+                span(exp - now),
+                datetime(exp)
+            ),
         )),
         Some(exp) => checks.push(check(
             "Expiry",
             Some(false),
-            format!("expired {} ago (at {}, emulator time)", span(now - exp), datetime(exp)),
+            format!(
+                "expired {} ago (at {}, emulator time)",
+                span(now - exp),
+                datetime(exp)
+            ),
         )),
         None => checks.push(check("Expiry", Some(false), "no exp claim")),
     }
@@ -140,7 +160,11 @@ pub fn decode(r: &Req, token: &str) -> Result<Decoded, String> {
         format!("{token_use} (must match the key that signed it)"),
     ));
 
-    let client = if token_use == "id" { text("aud") } else { text("client_id") };
+    let client = if token_use == "id" {
+        text("aud")
+    } else {
+        text("client_id")
+    };
     let client_row = app
         .store
         .read(|c| store::clients::get(c, &client))
@@ -186,7 +210,10 @@ fn claim_rows(claims: &Map<String, Value>) -> Vec<Vec<String>> {
             let mut shown = value_html(v);
             if matches!(k.as_str(), "exp" | "iat" | "auth_time" | "nbf") {
                 if let Some(t) = v.as_f64() {
-                    shown = format!(r#"{shown} <span class="muted">{}</span>"#, escape(&datetime(t)));
+                    shown = format!(
+                        r#"{shown} <span class="muted">{}</span>"#,
+                        escape(&datetime(t))
+                    );
                 }
             }
             vec![format!("<code>{}</code>", escape(k)), shown]
@@ -214,7 +241,10 @@ pub fn page(r: &Req) -> Response<Body> {
         match decode(r, token) {
             Err(e) => (
                 StatusCode::BAD_REQUEST,
-                format!(r#"<div class="alert error" role="alert" id="verdict">{}</div>"#, escape(&e)),
+                format!(
+                    r#"<div class="alert error" role="alert" id="verdict">{}</div>"#,
+                    escape(&e)
+                ),
             ),
             Ok(d) => {
                 let failed = d.checks.iter().find(|c| c.ok == Some(false));

@@ -6,8 +6,8 @@ use serde_json::json;
 
 use crate::auth::sessions;
 use crate::console::layout::{
-    badge, enabled_badge, failure, input, link, pool_url, post_form, section, select,
-    status_badge, table, ui, user_url, value_html, when,
+    badge, enabled_badge, failure, input, link, pool_url, post_form, section, select, status_badge,
+    table, ui, user_url, value_html, when,
 };
 use crate::console::pools::{dl, op, pool_page, text};
 use crate::console::request::Req;
@@ -18,9 +18,8 @@ use crate::store;
 
 /// The user's page; `failed` is the failure of an action just tried (answered with 400).
 pub fn page(r: &Req, pool: &str, username: &str, failed: Option<&CognitoError>) -> Response<Body> {
-    let body = render(r, pool, username).map(|b| {
-        format!("{}{b}", failed.map(failure).unwrap_or_default())
-    });
+    let body = render(r, pool, username)
+        .map(|b| format!("{}{b}", failed.map(failure).unwrap_or_default()));
     let mut resp = pool_page(r, pool, "users", username, body);
     if failed.is_some() && resp.status() == StatusCode::OK {
         *resp.status_mut() = StatusCode::BAD_REQUEST;
@@ -37,34 +36,53 @@ fn not_available(e: &CognitoError) -> String {
 }
 
 fn render(r: &Req, pool: &str, username: &str) -> Result<String> {
-    let u = op(r, "AdminGetUser", json!({"UserPoolId": pool, "Username": username}))?;
+    let u = op(
+        r,
+        "AdminGetUser",
+        json!({"UserPoolId": pool, "Username": username}),
+    )?;
     let name = text(&u, "Username").to_string();
     let status = text(&u, "UserStatus").to_string();
     let enabled = u["Enabled"].as_bool() != Some(false);
-    let (pool_row, row) = r.ctx.app.store.read(|c| {
+    let row = r.ctx.app.store.read(|c| {
         let Some(p) = store::pools::get(c, pool)? else {
-            return Ok((None, None));
+            return Ok(None);
         };
-        let u = store::users::resolve(c, &p.id, &p.config, &name)?;
-        Ok((Some(p), u))
+        store::users::resolve(c, &p.id, &p.config, &name)
     })?;
-    let (Some(pool_row), Some(row)) = (pool_row, row) else {
+    let Some(row) = row else {
         return Err(crate::err!(UserNotFoundException, "User does not exist."));
     };
     let action = |a: &str| user_url(pool, &name, &format!("/{a}"));
     let date = |k: &str| u[k].as_f64().map(|t| when(r, t)).unwrap_or_default();
 
     let summary = dl(&[
-        ("Username", format!(r#"<code id="username">{}</code>"#, escape(&name))),
+        (
+            "Username",
+            format!(r#"<code id="username">{}</code>"#, escape(&name)),
+        ),
         ("sub", format!("<code>{}</code>", escape(&row.sub))),
-        ("Status", format!(r#"<span id="userStatus">{}</span>"#, status_badge(&status))),
-        ("Enabled", format!(r#"<span id="userEnabled">{}</span>"#, enabled_badge(enabled))),
+        (
+            "Status",
+            format!(r#"<span id="userStatus">{}</span>"#, status_badge(&status)),
+        ),
+        (
+            "Enabled",
+            format!(
+                r#"<span id="userEnabled">{}</span>"#,
+                enabled_badge(enabled)
+            ),
+        ),
         ("Created", date("UserCreateDate")),
         ("Modified", date("UserLastModifiedDate")),
         (
             "Messages",
             link(
-                &ui(&format!("/outbox?pool={}&username={}", url_encode(pool), url_encode(&name))),
+                &ui(&format!(
+                    "/outbox?pool={}&username={}",
+                    url_encode(pool),
+                    url_encode(&name)
+                )),
                 "this user's messages in the outbox",
             ),
         ),
@@ -78,7 +96,10 @@ fn render(r: &Req, pool: &str, username: &str) -> Result<String> {
         .map(|a| {
             vec![
                 format!("<code>{}</code>", escape(text(a, "Name"))),
-                format!(r#"<span class="attr-value">{}</span>"#, escape(text(a, "Value"))),
+                format!(
+                    r#"<span class="attr-value">{}</span>"#,
+                    escape(text(a, "Value"))
+                ),
             ]
         })
         .collect();
@@ -97,7 +118,14 @@ fn render(r: &Req, pool: &str, username: &str) -> Result<String> {
 
     let mut buttons = Vec::new();
     if status == "UNCONFIRMED" {
-        buttons.push(post_form(r, &action("confirm"), "", "Confirm sign-up", "inline", None));
+        buttons.push(post_form(
+            r,
+            &action("confirm"),
+            "",
+            "Confirm sign-up",
+            "inline",
+            None,
+        ));
     }
     buttons.push(if enabled {
         post_form(r, &action("disable"), "", "Disable", "inline danger", None)
@@ -160,7 +188,10 @@ fn render(r: &Req, pool: &str, username: &str) -> Result<String> {
                 post_form(
                     r,
                     &action("remove-from-group"),
-                    &format!(r#"<input type="hidden" name="group" value="{}">"#, escape(g)),
+                    &format!(
+                        r#"<input type="hidden" name="group" value="{}">"#,
+                        escape(g)
+                    ),
                     "Remove",
                     "inline secondary",
                     None,
@@ -181,7 +212,10 @@ fn render(r: &Req, pool: &str, username: &str) -> Result<String> {
     let add_group = if options.is_empty() {
         r#"<p class="muted">No other group to add the user to.</p>"#.to_string()
     } else {
-        let opts: Vec<(&str, &str)> = options.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
+        let opts: Vec<(&str, &str)> = options
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
         post_form(
             r,
             &action("add-to-group"),
@@ -204,7 +238,13 @@ fn render(r: &Req, pool: &str, username: &str) -> Result<String> {
         json!({"UserPoolId": pool, "Username": name, "Limit": 60}),
     ) {
         Ok(d) => table(
-            &["Device key", "Name", "Remembered", "Last sign-in", "Created"],
+            &[
+                "Device key",
+                "Name",
+                "Remembered",
+                "Last sign-in",
+                "Created",
+            ],
             d["Devices"]
                 .as_array()
                 .cloned()
@@ -234,10 +274,14 @@ fn render(r: &Req, pool: &str, username: &str) -> Result<String> {
         Err(e) => not_available(&e),
     };
 
-    let (passkeys, codes) = r.ctx.app.store.read(|c| {
+    let now = r.ctx.now();
+    // Live refresh tokens, whether or not the pool tracks sessions (AdminListUserSessions lists them
+    // only while it does).
+    let (passkeys, codes, live) = r.ctx.app.store.read(|c| {
         Ok((
             store::passkeys::list(c, row.pk, 0, 50)?,
             store::codes::of_user(c, row.pk)?,
+            store::tokens::sessions_of_user(c, row.pk, now)?,
         ))
     })?;
     let passkey_rows = passkeys
@@ -253,25 +297,24 @@ fn render(r: &Req, pool: &str, username: &str) -> Result<String> {
             ]
         })
         .collect();
-    let sessions_html = match sessions::of_user(&r.ctx, &pool_row, &row) {
-        Ok(list) => table(
-            &["Session", "Client", "Signed in", "Last refresh"],
-            list.iter()
-                .rev()
-                .map(|s| {
-                    vec![
-                        format!("<code>{}</code>", escape(&sessions::session_id(&s.origin_jti))),
-                        format!("<code>{}</code>", escape(&s.client_id)),
-                        when(r, s.created_at),
-                        when(r, s.last_active),
-                    ]
-                })
-                .collect(),
-            "No live refresh tokens.",
-        ),
-        Err(e) => not_available(&e),
-    };
-    let now = r.ctx.now();
+    let sessions_html = table(
+        &["Session", "Client", "Signed in", "Last refresh"],
+        live.iter()
+            .rev()
+            .map(|s| {
+                vec![
+                    format!(
+                        "<code>{}</code>",
+                        escape(&sessions::session_id(&s.origin_jti))
+                    ),
+                    format!("<code>{}</code>", escape(&s.client_id)),
+                    when(r, s.created_at),
+                    when(r, s.last_active),
+                ]
+            })
+            .collect(),
+        "No live refresh tokens.",
+    );
     let code_rows = codes
         .iter()
         .map(|(purpose, c)| {
@@ -296,7 +339,10 @@ fn render(r: &Req, pool: &str, username: &str) -> Result<String> {
         section("User", &summary),
         section(
             "Actions",
-            &format!(r#"<div id="actions">{}</div><h3>Password</h3>{set_password}"#, buttons.join(""))
+            &format!(
+                r#"<div id="actions">{}</div><h3>Password</h3>{set_password}"#,
+                buttons.join("")
+            )
         ),
         section(
             "Attributes",
@@ -307,13 +353,23 @@ fn render(r: &Req, pool: &str, username: &str) -> Result<String> {
         ),
         section(
             "Groups",
-            &format!("{}{add_group}", table(&["Group", ""], group_rows, "In no group."))
+            &format!(
+                "{}{add_group}",
+                table(&["Group", ""], group_rows, "In no group.")
+            )
         ),
         section("MFA", &mfa),
         section(
             "Pending codes",
             &table(
-                &["Purpose", "Sent to", "Code", "State", "Expires", "Wrong tries"],
+                &[
+                    "Purpose",
+                    "Sent to",
+                    "Code",
+                    "State",
+                    "Expires",
+                    "Wrong tries"
+                ],
                 code_rows,
                 "No pending code."
             )
@@ -323,7 +379,14 @@ fn render(r: &Req, pool: &str, username: &str) -> Result<String> {
         section(
             "Passkeys",
             &table(
-                &["Name", "Relying party", "Attachment", "Transports", "Sign count", "Registered"],
+                &[
+                    "Name",
+                    "Relying party",
+                    "Attachment",
+                    "Transports",
+                    "Sign count",
+                    "Registered"
+                ],
                 passkey_rows,
                 "No passkeys."
             )

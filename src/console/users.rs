@@ -6,8 +6,8 @@ use hyper::{Response, StatusCode};
 use serde_json::{Value, json};
 
 use crate::console::layout::{
-    enabled_badge, failure, input, link, pager, pool_url, post_form, section, select,
-    status_badge, table, user_url, when,
+    enabled_badge, failure, input, link, pager, pool_url, post_form, section, select, status_badge,
+    table, user_url, when,
 };
 use crate::console::pools::{op, pool_page};
 use crate::console::request::Req;
@@ -76,7 +76,10 @@ pub fn list(r: &Req, pool: &str) -> Response<Body> {
         .map(|(a, v)| link(
             &pool_url(
                 pool,
-                &format!("/users?{}", query_string([("attr", *a), ("match", "exact"), ("value", *v)]))
+                &format!(
+                    "/users?{}",
+                    query_string([("attr", *a), ("match", "exact"), ("value", *v)])
+                )
             ),
             v
         ))
@@ -127,7 +130,10 @@ pub fn list(r: &Req, pool: &str) -> Response<Body> {
                 "{}{}{}",
                 filter
                     .as_deref()
-                    .map(|f| format!(r#"<p class="muted">ListUsers Filter: <code>{}</code></p>"#, escape(f)))
+                    .map(|f| format!(
+                        r#"<p class="muted">ListUsers Filter: <code>{}</code></p>"#,
+                        escape(f)
+                    ))
                     .unwrap_or_default(),
                 table(
                     &["Username", "Email", "Phone", "Status", "Enabled", "Created"],
@@ -162,13 +168,30 @@ pub fn new_user(r: &Req, pool: &str, failed: Option<&CognitoError>) -> Response<
 <label class="check"><input type="checkbox" name="invite" value="true"{}> send the invitation message</label></div>"#,
         input("Username", "username", &field("username"), "text"),
         input("Email", "email", &field("email"), "email"),
-        input("Phone number (+15555550100)", "phone_number", &field("phone_number"), "text"),
-        input("Temporary password (empty: generated)", "password", "", "password"),
+        input(
+            "Phone number (+15555550100)",
+            "phone_number",
+            &field("phone_number"),
+            "text"
+        ),
+        input(
+            "Temporary password (empty: generated)",
+            "password",
+            "",
+            "password"
+        ),
         checked("email_verified"),
         checked("phone_number_verified"),
         checked("invite"),
     );
-    let form = post_form(r, &pool_url(pool, "/new-user"), &inner, "Create user (AdminCreateUser)", "create", None);
+    let form = post_form(
+        r,
+        &pool_url(pool, "/new-user"),
+        &inner,
+        "Create user (AdminCreateUser)",
+        "create",
+        None,
+    );
     let status = if failed.is_some() {
         StatusCode::BAD_REQUEST
     } else {

@@ -129,7 +129,12 @@ pub fn list(c: &Connection, f: &Filter) -> Result<Vec<MessageRow>> {
 /// Up to `limit` messages matching `f` (its `after` ignored) with an id below `before`, newest first:
 /// the console's view. `outbox_by_pool` / `outbox_by_pool_user` / `outbox_by_destination` keep rows in
 /// id order for each filter, so no sort is needed.
-pub fn latest(c: &Connection, f: &Filter, before: Option<i64>, limit: usize) -> Result<Vec<MessageRow>> {
+pub fn latest(
+    c: &Connection,
+    f: &Filter,
+    before: Option<i64>,
+    limit: usize,
+) -> Result<Vec<MessageRow>> {
     let mut sql = format!("SELECT {COLUMNS} FROM outbox WHERE id < ?");
     let before = before.unwrap_or(i64::MAX);
     let limit = limit as i64;
