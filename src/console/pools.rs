@@ -264,14 +264,7 @@ pub fn settings(r: &Req, pool: &str) -> Response<Body> {
             section("Pool", &overview),
             section("Sign-in", &sign_in),
             section("Policies", &value_html(&p["Policies"])),
-            section(
-                "MFA",
-                &format!(
-                    "{}{}",
-                    dl(&[("MfaConfiguration", value_html(&p["MfaConfiguration"]))]),
-                    value_html(&mfa)
-                )
-            ),
+            section("MFA (GetUserPoolMfaConfig)", &value_html(&mfa)),
             section(
                 "Lambda triggers (LambdaConfig)",
                 &value_html(&p["LambdaConfig"])
