@@ -160,8 +160,10 @@ fn main() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (mut child, addr) = start(&bin, dir.path());
     let mut conn = Conn::open(&addr);
-    let pool = conn.ok("CreateUserPool", json!({"PoolName": "bench", "AutoVerifiedAttributes": ["email"]}))
-        ["UserPool"]["Id"]
+    let pool = conn.ok(
+        "CreateUserPool",
+        json!({"PoolName": "bench", "AutoVerifiedAttributes": ["email"]}),
+    )["UserPool"]["Id"]
         .as_str()
         .expect("pool id")
         .to_string();
@@ -210,8 +212,12 @@ fn main() {
             label: "ListUsers, first page (Limit 60)",
             run: Box::new(move |c| {
                 let (s, b) = c.call("ListUsers", &json!({"UserPoolId": p1, "Limit": 60}));
-                let n = serde_json::from_slice::<Value>(&b).map(|v| v["Users"].as_array().map_or(0, Vec::len)).unwrap_or(0);
-                (s == 200 && n == 60).then_some(b.len()).ok_or(format!("{s}, {n} users"))
+                let n = serde_json::from_slice::<Value>(&b)
+                    .map(|v| v["Users"].as_array().map_or(0, Vec::len))
+                    .unwrap_or(0);
+                (s == 200 && n == 60)
+                    .then_some(b.len())
+                    .ok_or(format!("{s}, {n} users"))
             }),
             samples: Vec::new(),
             bytes: 0,
@@ -221,7 +227,9 @@ fn main() {
             run: Box::new(move |c| {
                 let (s, b) = c.get(&users_path);
                 let n = page_users(&b);
-                (s == 200 && n == 60).then_some(b.len()).ok_or(format!("{s}, {n} users"))
+                (s == 200 && n == 60)
+                    .then_some(b.len())
+                    .ok_or(format!("{s}, {n} users"))
             }),
             samples: Vec::new(),
             bytes: 0,
@@ -229,9 +237,16 @@ fn main() {
         Workload {
             label: "ListUsers, Filter email ^= \"fill0004\" (10% match, first 60)",
             run: Box::new(move |c| {
-                let (s, b) = c.call("ListUsers", &json!({"UserPoolId": p2, "Limit": 60, "Filter": "email ^= \"fill0004\""}));
-                let n = serde_json::from_slice::<Value>(&b).map(|v| v["Users"].as_array().map_or(0, Vec::len)).unwrap_or(0);
-                (s == 200 && n == 60).then_some(b.len()).ok_or(format!("{s}, {n} users"))
+                let (s, b) = c.call(
+                    "ListUsers",
+                    &json!({"UserPoolId": p2, "Limit": 60, "Filter": "email ^= \"fill0004\""}),
+                );
+                let n = serde_json::from_slice::<Value>(&b)
+                    .map(|v| v["Users"].as_array().map_or(0, Vec::len))
+                    .unwrap_or(0);
+                (s == 200 && n == 60)
+                    .then_some(b.len())
+                    .ok_or(format!("{s}, {n} users"))
             }),
             samples: Vec::new(),
             bytes: 0,
@@ -240,8 +255,12 @@ fn main() {
             label: "Console users page, the same search (?attr=email&match=prefix&value=fill0004)",
             run: Box::new(move |c| {
                 let (s, b) = c.get(&search_path);
-                let n = String::from_utf8_lossy(&b).matches("/users/fill0004").count();
-                (s == 200 && n == 60).then_some(b.len()).ok_or(format!("{s}, {n} users"))
+                let n = String::from_utf8_lossy(&b)
+                    .matches("/users/fill0004")
+                    .count();
+                (s == 200 && n == 60)
+                    .then_some(b.len())
+                    .ok_or(format!("{s}, {n} users"))
             }),
             samples: Vec::new(),
             bytes: 0,
@@ -260,7 +279,8 @@ fn main() {
             label: "Console user page (AdminGetUser, groups, devices, sessions, codes)",
             run: Box::new(move |c| {
                 let (s, b) = c.get(&user_path);
-                let ok = s == 200 && String::from_utf8_lossy(&b).contains("fill00000042@example.com");
+                let ok =
+                    s == 200 && String::from_utf8_lossy(&b).contains("fill00000042@example.com");
                 ok.then_some(b.len()).ok_or(format!("{s}"))
             }),
             samples: Vec::new(),
@@ -309,7 +329,12 @@ fn main() {
             _ => None,
         };
         let ratio = reference
-            .map(|r| format!("{:.2}x", median.as_secs_f64() / percentile(r, 0.5).as_secs_f64()))
+            .map(|r| {
+                format!(
+                    "{:.2}x",
+                    median.as_secs_f64() / percentile(r, 0.5).as_secs_f64()
+                )
+            })
             .unwrap_or_default();
         println!(
             "| {} | {} | {} | {ratio} | {:.1} KiB |",
