@@ -39,6 +39,28 @@ fn hosted_link(r: &Req, c: &Value) -> Option<String> {
     ))
 }
 
+/// A token lifetime as the client sets it: `access 60 minutes`, or AWS's default when unset.
+fn validity(c: &Value, kind: &str) -> String {
+    let (default_unit, default_text) = match kind {
+        "RefreshToken" => ("days", "30 days"),
+        _ => ("hours", "1 hour"),
+    };
+    let label = match kind {
+        "AccessToken" => "access",
+        "IdToken" => "ID",
+        _ => "refresh",
+    };
+    match c[format!("{kind}Validity")].as_i64() {
+        Some(n) => {
+            let unit = c["TokenValidityUnits"][kind]
+                .as_str()
+                .unwrap_or(default_unit);
+            format!("{label} {n} {}", escape(unit))
+        }
+        None => format!("{label} {default_text} (default)"),
+    }
+}
+
 /// The app clients, each with its flows, token lifetimes, OAuth settings and masked secret.
 pub fn clients(r: &Req, pool: &str) -> Response<Body> {
     let body = (|| -> Result<String> {
@@ -67,13 +89,11 @@ pub fn clients(r: &Req, pool: &str) -> Response<Body> {
                 ),
                 None => r#"<span class="muted">none (public client)</span>"#.into(),
             };
-            let validity = format!(
-                "access {} · id {} · refresh {} {}",
-                c["AccessTokenValidity"],
-                c["IdTokenValidity"],
-                c["RefreshTokenValidity"],
-                value_html(&c["TokenValidityUnits"])
-            );
+            let validity = ["AccessToken", "IdToken", "RefreshToken"]
+                .iter()
+                .map(|kind| validity(&c, kind))
+                .collect::<Vec<_>>()
+                .join(" · ");
             let rows = [
                 (
                     "Client id",

@@ -125,7 +125,20 @@ async fn every_page_answers_with_the_pool_data_and_strict_headers() {
             "Scopes": [{"ScopeName": "read", "ScopeDescription": "Read things"}]}),
     )
     .await;
+    let (_, secret) =
+        emu.client(&pool, json!({"ClientName": "confidential", "GenerateSecret": true})).await;
+    let secret = secret.unwrap();
     let mut b = Browser::new(&emu);
+    // The secret is masked, shown only inside its "Reveal" disclosure, never in the raw JSON.
+    let clients = b.get(&format!("/pools/{pool}/clients")).await.body;
+    assert_eq!(
+        clients.matches(secret.as_str()).count(),
+        2,
+        "the revealed text and its copy button"
+    );
+    let reveal = clients.find("<summary>Reveal</summary>").unwrap();
+    assert!(clients.find(secret.as_str()).unwrap() > reveal);
+    assert!(clients.contains("access 1 hour (default)"));
     let pages: &[(&str, &[&str])] = &[
         ("", &["console", &pool]),
         (&format!("/pools/{pool}"), &["Password", "Schema", "LambdaConfig", "Reset this pool"]),
