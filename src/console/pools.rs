@@ -129,8 +129,17 @@ pub fn pool_page(
     title: &str,
     body: Result<String>,
 ) -> Response<Body> {
-    let name = op(r, "DescribeUserPool", json!({"UserPoolId": pool}))
-        .map(|d| text(&d["UserPool"], "Name").to_string());
+    // The store's reader, not DescribeUserPool: that one counts the pool's users (100k rows) for
+    // EstimatedNumberOfUsers, which this header does not show.
+    let name = r
+        .ctx
+        .app
+        .store
+        .read(|c| store::pools::get(c, pool))
+        .and_then(|row| {
+            row.map(|p| p.name)
+                .ok_or_else(|| ops::load::pool_not_found(pool))
+        });
     let (status, content) = match (&name, &body) {
         (Err(e), _) | (Ok(_), Err(e)) => {
             let status = if e.name() == "ResourceNotFoundException" {
