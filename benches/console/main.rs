@@ -13,7 +13,7 @@
 //! - the console's home (every pool with its user count: a COUNT over the pool's users) and a user's
 //!   page (AdminGetUser, groups, devices, sessions, codes).
 //!
-//! `cargo bench --bench console` runs it (about 3 minutes on 2 cores, most of it the fill);
+//! `cargo bench --bench console` runs it (5 to 8 minutes on 2 cores, most of it the fill);
 //! `CONSOLE_BENCH_QUICK=1 cargo bench --bench console` is a smoke run (2,000 users). Knobs:
 //! `CONSOLE_BENCH_USERS` [100000 / 2000], `CONSOLE_BENCH_SAMPLES` [500 / 50], `CONSOLE_BENCH_BIN`.
 
