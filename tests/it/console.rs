@@ -1,12 +1,13 @@
 //! The web console under /_emulator/ui: routing and pages, the access token beyond loopback, CSRF on
 //! every form, escaping, search and paging, the outbox and its live feed, the token decoder, the clock,
-//! resets and the export. The actions on users are in `console_actions`.
+//! resets and the export. The actions on users, the token decoder and the clock are in
+//! `console_actions`.
 
 use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
-use crate::common::{self, Emulator, start, start_with, urlencode};
+use crate::common::{Emulator, start, start_with, urlencode};
 
 /// A cookie-keeping HTTP client that does not follow redirects: the console as a browser sees it.
 pub struct Browser {
@@ -431,101 +432,4 @@ async fn outbox_is_newest_first_with_codes_marked_and_a_live_feed() {
     assert_eq!(messages[0]["code"], dave.as_str());
     assert_eq!(messages[0]["userUrl"], format!("/_emulator/ui/pools/{pool}/users/dave"));
     assert_eq!(b.get("/outbox.json?after=x").await.status, 400);
-}
-
-async fn decode(b: &mut Browser, token: String) -> Page {
-    b.submit("/tokens", "/tokens", &[("token", &token)]).await
-}
-
-async fn tokens(emu: &Emulator, client: &str) -> Value {
-    emu.ok(
-        "InitiateAuth",
-        json!({"ClientId": client, "AuthFlow": "USER_PASSWORD_AUTH",
-            "AuthParameters": {"USERNAME": "alice", "PASSWORD": "Passw0rd!"}}),
-    )
-    .await["AuthenticationResult"]
-        .clone()
-}
-
-#[tokio::test]
-async fn the_token_decoder_checks_signature_issuer_expiry_and_revocation() {
-    let emu = start().await;
-    let (pool, client) = setup(&emu).await;
-    let result = tokens(&emu, &client).await;
-    let id = result["IdToken"].as_str().unwrap();
-    let access = result["AccessToken"].as_str().unwrap();
-    let mut b = Browser::new(&emu);
-    let page = decode(&mut b, id.to_string()).await;
-    assert_eq!(page.status, 200, "{}", page.body);
-    assert!(
-        page.body.contains("Valid: signature, issuer, expiry and client check out."),
-        "{}",
-        page.body
-    );
-    assert!(page.body.contains("alice@example.com") && page.body.contains(&pool));
-    assert!(page.body.contains("the ID-token key"));
-    let page = decode(&mut b, access.to_string()).await;
-    assert!(page.body.contains("Valid:") && page.body.contains("the access-token key"));
-    // One changed claim: the signature fails.
-    let parts: Vec<&str> = id.split('.').collect();
-    let mut claims = common::claims(id);
-    claims["email"] = json!("mallory@example.com");
-    use base64::Engine;
-    let forged = format!(
-        "{}.{}.{}",
-        parts[0],
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(claims.to_string()),
-        parts[2]
-    );
-    let page = decode(&mut b, forged).await;
-    assert!(page.body.contains("Not valid: Signature"), "{}", page.body);
-    // Not a JWT at all.
-    let page = decode(&mut b, "<script>x</script>".into()).await;
-    assert_eq!(page.status, 400);
-    assert!(page.body.contains("three dot-separated parts") && !page.body.contains("<script>x"));
-    // Revoked by a global sign-out, then expired by the clock.
-    emu.ok("AdminUserGlobalSignOut", json!({"UserPoolId": pool, "Username": "alice"})).await;
-    let page = decode(&mut b, access.to_string()).await;
-    assert!(page.body.contains("Not valid: Revocation"), "{}", page.body);
-    emu.app.clock.advance_ms(2 * 3600 * 1000);
-    let page = decode(&mut b, id.to_string()).await;
-    assert!(page.body.contains("Not valid: Expiry: expired 1 h"), "{}", page.body);
-}
-
-#[tokio::test]
-async fn clock_resets_and_export() {
-    let emu = start().await;
-    let (pool, _) = setup(&emu).await;
-    let mut b = Browser::new(&emu);
-    let moved = b.submit("/clock", "/clock", &[("amount", "2"), ("unit", "hours")]).await;
-    assert_eq!(moved.status, 303);
-    assert_eq!(emu.app.clock.offset_ms(), 2 * 3600 * 1000);
-    let page = b.get(&moved.location["/_emulator/ui".len()..]).await;
-    assert!(page.body.contains("Clock moved forward.") && page.body.contains("2 h 0 min"));
-    for bad in ["-1", "x", "1e40"] {
-        let refused = b.submit("/clock", "/clock", &[("amount", bad), ("unit", "days")]).await;
-        assert_eq!(refused.status, 200);
-        assert!(refused.body.contains("must be a number"), "{bad}");
-    }
-    assert_eq!(emu.app.clock.offset_ms(), 2 * 3600 * 1000);
-
-    let export = b.get("/export").await;
-    assert_eq!(export.status, 200);
-    assert!(export.headers["content-disposition"].to_str().unwrap().contains("seed.json"));
-    let doc: Value = serde_json::from_str(&export.body).unwrap();
-    assert_eq!(doc["UserPools"][0]["Id"], pool.as_str(), "{doc}");
-
-    let reset = b.submit(&format!("/pools/{pool}"), &format!("/pools/{pool}/reset"), &[]).await;
-    assert_eq!(reset.status, 303);
-    emu.err(
-        "AdminGetUser",
-        json!({"UserPoolId": pool, "Username": "alice"}),
-        "UserNotFoundException",
-    )
-    .await;
-    emu.ok("DescribeUserPool", json!({"UserPoolId": pool})).await;
-    let all = b.submit("/clock", "/reset", &[]).await;
-    assert_eq!(all.status, 303);
-    emu.err("DescribeUserPool", json!({"UserPoolId": pool}), "ResourceNotFoundException").await;
-    assert!(b.get("").await.body.contains("No user pools yet"));
 }
