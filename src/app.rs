@@ -36,6 +36,9 @@ pub struct App {
     pub invocations: InvocationLog,
     /// Random key of this process for the pages' CSRF tokens (`html::Csrf`).
     pub page_key: [u8; 32],
+    /// The token the web console asks for: `--console-token`, or a random one when the emulator
+    /// listens beyond loopback; `None` when the console needs none (or is off).
+    pub console_token: Option<String>,
 }
 
 /// Why an `App` could not be built.
@@ -71,7 +74,20 @@ impl App {
         let cores = std::thread::available_parallelism()
             .map(|n| n.get())
             .unwrap_or(2);
+        let console_token = match (&config.console_token, config.no_console) {
+            (_, true) => None,
+            (Some(t), false) => Some(t.clone()),
+            (None, false) if config.loopback_only() => None,
+            (None, false) => Some(base64::Engine::encode(
+                &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+                crate::domain::ids::random_bytes(24),
+            )),
+        };
+        if config.console_token.as_deref() == Some("") {
+            return Err(AppError::Config("--console-token must not be empty".into()));
+        }
         Ok(App {
+            console_token,
             store,
             keys,
             clock: Clock::default(),

@@ -214,6 +214,23 @@ pub struct Config {
     )]
     pub sigv4_credentials: Vec<SigV4Credential>,
 
+    /// Turn the web console at /_emulator/ui off (it answers 404).
+    #[arg(
+        long,
+        env = "COGNITO_EMULATOR_NO_CONSOLE",
+        value_parser = clap::builder::BoolishValueParser::new(),
+        default_value_t = false,
+        num_args = 0..=1,
+        default_missing_value = "true"
+    )]
+    pub no_console: bool,
+
+    /// The token the web console asks for (once, as `/_emulator/ui?token=...`, then a cookie). Without
+    /// it, a random token is printed at start when --host is not a loopback address; on loopback the
+    /// console needs none.
+    #[arg(long, env = "COGNITO_EMULATOR_CONSOLE_TOKEN")]
+    pub console_token: Option<String>,
+
     /// Largest request body accepted, in bytes.
     #[arg(long, env = "COGNITO_EMULATOR_MAX_BODY_BYTES", default_value_t = 1024 * 1024)]
     pub max_body_bytes: usize,
@@ -326,6 +343,16 @@ impl Config {
     /// True when the database lives in memory only.
     pub fn in_memory(&self) -> bool {
         self.data == ":memory:"
+    }
+
+    /// True when --host is a loopback address (127.0.0.0/8, ::1, localhost): only this machine reaches
+    /// the emulator.
+    pub fn loopback_only(&self) -> bool {
+        let host = self.host.trim_start_matches('[').trim_end_matches(']');
+        host.eq_ignore_ascii_case("localhost")
+            || host
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| ip.is_loopback())
     }
 
     /// Path of the database file, `None` in memory mode.

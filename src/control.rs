@@ -134,63 +134,75 @@ async fn reset(app: &Arc<App>, req: &Request<Incoming>) -> Response<Body> {
         .find(|(k, _)| k == "pool")
         .map(|(_, v)| v);
     let app = app.clone();
-    let done = tokio::task::spawn_blocking(move || -> Result<Value, (StatusCode, String)> {
-        let internal = |e: crate::error::CognitoError| {
-            (StatusCode::INTERNAL_SERVER_ERROR, e.message().to_string())
-        };
-        match &pool {
-            Some(id) => {
-                if !app
-                    .store
-                    .read(|c| store::pools::exists(c, id))
-                    .map_err(internal)?
-                {
-                    return Err((
-                        StatusCode::NOT_FOUND,
-                        format!("User pool {id} does not exist."),
-                    ));
-                }
-                app.store.reset_pool(id).map_err(internal)?;
-            }
-            None => {
-                app.store.reset_all().map_err(internal)?;
-                app.invocations.clear();
-            }
-        }
-        app.passwords.forget_all();
-        let seeded = match &app.config.seed {
-            Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|e| {
-                    (
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        format!("cannot read the seed: {e}"),
-                    )
-                })?;
-                let doc: Value = serde_json::from_str(&text).map_err(|e| {
-                    (
-                        StatusCode::INTERNAL_SERVER_ERROR,
-                        format!("seed is not JSON: {e}"),
-                    )
-                })?;
-                let s = seed::apply(&app, doc, pool.as_deref())
-                    .map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
-                Some(s.to_string())
-            }
-            None => None,
-        };
-        tracing::info!(
-            pool = pool.as_deref().unwrap_or("(all)"),
-            seeded,
-            "state reset"
-        );
-        Ok(json!({"reset": pool.unwrap_or_else(|| "all".into()), "seed": seeded}))
-    })
-    .await;
-    match done {
+    match tokio::task::spawn_blocking(move || reset_state(&app, pool)).await {
         Ok(Ok(v)) => json_ok(v),
         Ok(Err((status, m))) => json_error(status, &m),
         Err(e) => json_error(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
     }
+}
+
+/// Resets one pool (`Some(id)`: its users, groups and messages) or everything, then re-applies the seed
+/// file's entries for it. Blocking (seeded passwords are hashed). The console's reset buttons use it too.
+pub fn reset_state(app: &Arc<App>, pool: Option<String>) -> Result<Value, (StatusCode, String)> {
+    let internal = |e: crate::error::CognitoError| {
+        (StatusCode::INTERNAL_SERVER_ERROR, e.message().to_string())
+    };
+    match &pool {
+        Some(id) => {
+            if !app
+                .store
+                .read(|c| store::pools::exists(c, id))
+                .map_err(internal)?
+            {
+                return Err((
+                    StatusCode::NOT_FOUND,
+                    format!("User pool {id} does not exist."),
+                ));
+            }
+            app.store.reset_pool(id).map_err(internal)?;
+        }
+        None => {
+            app.store.reset_all().map_err(internal)?;
+            app.invocations.clear();
+        }
+    }
+    app.passwords.forget_all();
+    let seeded = match &app.config.seed {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).map_err(|e| {
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    format!("cannot read the seed: {e}"),
+                )
+            })?;
+            let doc: Value = serde_json::from_str(&text).map_err(|e| {
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    format!("seed is not JSON: {e}"),
+                )
+            })?;
+            let s = seed::apply(app, doc, pool.as_deref())
+                .map_err(|e| (StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?;
+            Some(s.to_string())
+        }
+        None => None,
+    };
+    tracing::info!(
+        pool = pool.as_deref().unwrap_or("(all)"),
+        seeded,
+        "state reset"
+    );
+    Ok(json!({"reset": pool.unwrap_or_else(|| "all".into()), "seed": seeded}))
+}
+
+/// Moves the clock forward by `secs` (0 to 1000 years); `false` when out of range.
+pub fn advance_clock(app: &App, secs: f64) -> bool {
+    if !(secs >= 0.0 && secs * 1000.0 <= crate::clock::MAX_ADVANCE_MS as f64) {
+        return false;
+    }
+    app.clock.advance_ms((secs * 1000.0).round() as i64);
+    tracing::info!(advanced_seconds = secs, "clock moved forward");
+    true
 }
 
 fn clock(app: &App) -> Response<Body> {
@@ -205,17 +217,15 @@ async fn advance(app: &App, req: Request<Incoming>) -> Response<Body> {
         Err(e) => return json_error(StatusCode::BAD_REQUEST, &e.to_string()),
     };
     let parsed: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    let Some(secs) = parsed
+    let secs = parsed
         .get("advanceSeconds")
         .and_then(Value::as_f64)
-        .filter(|s| *s >= 0.0 && s * 1000.0 <= crate::clock::MAX_ADVANCE_MS as f64)
-    else {
+        .unwrap_or(-1.0);
+    if !advance_clock(app, secs) {
         return json_error(
             StatusCode::BAD_REQUEST,
             "expected {\"advanceSeconds\": <number of seconds from 0 to 1000 years>}",
         );
-    };
-    app.clock.advance_ms((secs * 1000.0).round() as i64);
-    tracing::info!(advanced_seconds = secs, "clock moved forward");
+    }
     clock(app)
 }

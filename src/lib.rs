@@ -10,6 +10,7 @@ pub mod auth;
 pub mod clock;
 pub mod codes;
 pub mod config;
+pub mod console;
 pub mod control;
 pub mod crypto;
 pub mod domain;

@@ -161,10 +161,14 @@ fn main() -> ExitCode {
             env!("CARGO_PKG_VERSION"),
             cfg.keys.display(),
         );
+        // The lines after the first are written without println!: a reader that took only the first
+        // line (a test, a supervisor) may have closed the pipe, and println! would panic on that.
+        let mut out = std::io::stdout();
+        let _ = writeln!(out, "{}", cognito_emulator::console::summary(&app, &local));
         match cognito_emulator::triggers::summary(&app) {
             Ok(lines) => {
                 for line in lines {
-                    println!("trigger: {line}");
+                    let _ = writeln!(out, "trigger: {line}");
                 }
             }
             Err(e) => eprintln!("cognito-emulator: cannot list the triggers: {e}"),

@@ -1,5 +1,6 @@
 //! The hyper service: routes by method and path to the API (`POST /`), the well-known documents, the
-//! control API under `/_emulator/`, and `/health`; adds CORS headers for browser SDKs to every answer.
+//! control API under `/_emulator/`, the web console under `/_emulator/ui`, and `/health`; adds CORS
+//! headers for browser SDKs to every answer but the console's.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -18,7 +19,7 @@ use tokio::net::TcpListener;
 
 use crate::app::{App, PeerAddr};
 use crate::http::{Body, json_error, json_ok};
-use crate::{assets, control, federation, oauth, protocol, user_import, wellknown};
+use crate::{assets, console, control, federation, oauth, protocol, user_import, wellknown};
 
 fn add_cors(resp: &mut Response<Body>, request_headers: Option<&HeaderValue>) {
     let h = resp.headers_mut();
@@ -75,6 +76,10 @@ async fn route(
         _ if oauth::serves(&path) => oauth::handle(app.clone(), req, tls).await,
         _ if federation::routes::serves(&path) => {
             federation::routes::handle(app.clone(), req, tls).await
+        }
+        (_, ["_emulator", "ui", ..]) => {
+            // The console's pages are same-origin only: no CORS headers.
+            return Ok(console::handle(app, req, tls).await);
         }
         (_, ["_emulator", ..]) => control::handle(&app, req).await,
         (Method::POST, _) | (Method::GET, _) => {

@@ -58,6 +58,28 @@ pub fn get(c: &Connection, user_pk: i64, purpose: &str) -> Result<Option<CodeRow
     .optional()?)
 }
 
+/// Every pending code of a user with its purpose (the console shows them with their expiry).
+pub fn of_user(c: &Connection, user_pk: i64) -> Result<Vec<(String, CodeRow)>> {
+    let mut stmt = c.prepare_cached(
+        "SELECT purpose, code, attribute, expires_at, failed_attempts, value FROM codes WHERE user_pk = ?1 ORDER BY purpose",
+    )?;
+    let rows = stmt
+        .query_map(params![user_pk], |r| {
+            Ok((
+                r.get(0)?,
+                CodeRow {
+                    code: r.get(1)?,
+                    attribute: r.get(2)?,
+                    expires_at: r.get(3)?,
+                    failed_attempts: r.get(4)?,
+                    value: r.get(5)?,
+                },
+            ))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
 /// Removes the code for `purpose` (used or superseded).
 pub fn delete(c: &Connection, user_pk: i64, purpose: &str) -> Result<()> {
     c.prepare_cached("DELETE FROM codes WHERE user_pk = ?1 AND purpose = ?2")?

@@ -54,6 +54,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     migration!("0006_operations.sql"),
     migration!("0007_oauth.sql"),
     migration!("0009_federation.sql"),
+    migration!("0010_console.sql"),
 ];
 
 const READERS: usize = 4;

@@ -126,6 +126,38 @@ pub fn list(c: &Connection, f: &Filter) -> Result<Vec<MessageRow>> {
     Ok(rows)
 }
 
+/// Up to `limit` messages matching `f` (its `after` ignored) with an id below `before`, newest first:
+/// the console's view. `outbox_by_pool` / `outbox_by_pool_user` / `outbox_by_destination` keep rows in
+/// id order for each filter, so no sort is needed.
+pub fn latest(
+    c: &Connection,
+    f: &Filter,
+    before: Option<i64>,
+    limit: usize,
+) -> Result<Vec<MessageRow>> {
+    let mut sql = format!("SELECT {COLUMNS} FROM outbox WHERE id < ?");
+    let before = before.unwrap_or(i64::MAX);
+    let limit = limit as i64;
+    let mut args: Vec<&dyn rusqlite::ToSql> = vec![&before];
+    for (column, value) in [
+        ("pool_id", &f.pool_id),
+        ("username", &f.username),
+        ("destination", &f.destination),
+    ] {
+        if let Some(v) = value {
+            sql.push_str(&format!(" AND {column} = ?"));
+            args.push(v);
+        }
+    }
+    sql.push_str(" ORDER BY id DESC LIMIT ?");
+    args.push(&limit);
+    let rows = c
+        .prepare_cached(&sql)?
+        .query_map(args.as_slice(), from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(rows)
+}
+
 /// Emails due for relay at `now`.
 pub fn due(c: &Connection, now: f64, limit: usize) -> Result<Vec<MessageRow>> {
     let mut stmt = c.prepare_cached(&format!(

@@ -10,6 +10,8 @@ mod common;
 mod accounts;
 mod auth;
 mod challenges;
+mod console;
+mod console_actions;
 mod container_env;
 mod durability;
 mod email_mfa_setup;
