@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Writes src/protocol/model.json: botocore's cognito-idp service model without documentation.
+"""Writes src/model.json: botocore's cognito-idp service model without documentation.
 
 The emulator validates every request against this model (required members, types, lengths, patterns,
 enums), so it must stay the ground truth. Regenerate after a botocore upgrade:
-    python3 .ci/trim-model.py path/to/service-2.json > src/protocol/model.json
+    python3 .ci/trim-model.py path/to/service-2.json > src/model.json
 """
 import json
 import sys

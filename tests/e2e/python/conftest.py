@@ -248,7 +248,7 @@ def cognito(emulator):
 
 
 # Shapes the model marks sensitive that are not secrets: names, ids and addresses the log ties requests
-# to on purpose (the same list as src/model.rs), and keys of AuthParameters/ChallengeResponses that name.
+# to on purpose (the same list as src/model/sensitive.rs), and keys of AuthParameters/ChallengeResponses that name.
 NOT_SECRET = {"ClientIdType", "UsernameType", "AttributeValueType", "SessionIpAddressType", "UserContextDataType"}
 NOT_SECRET_KEYS = {"USERNAME", "DEVICE_KEY", "USER_ID_FOR_SRP", "PREFERRED_CHALLENGE"}
 
