@@ -7,8 +7,10 @@ use hyper::{Response, StatusCode};
 
 use crate::html::{self, Csrf, escape};
 use crate::http::Body;
+use crate::oauth::Hosted;
+use crate::oauth::branding::View;
+use crate::oauth::i18n::{T, fill};
 use crate::oauth::request::AuthRequest;
-use crate::oauth::{Hosted, page};
 use crate::ops::identity_providers::Provider;
 use crate::store::federation as fed;
 
@@ -50,6 +52,7 @@ color:var(--text);text-decoration:none;font-weight:600}a.idp:hover{border-color:
 /// The buttons (and the email box, whose form carries `csrf`) for the sign-in page; empty when the
 /// client supports no IdP.
 pub fn html(h: &Hosted, req: &AuthRequest, csrf: &Csrf) -> String {
+    let v = View::of(h, req);
     let list = providers(h, req);
     if list.is_empty() {
         return String::new();
@@ -62,26 +65,28 @@ pub fn html(h: &Hosted, req: &AuthRequest, csrf: &Csrf) -> String {
                 without_idp(req, &[("identity_provider", p.name())])
             );
             format!(
-                r#"<a class="idp" id="idp-{id}" href="{href}">Continue with {name}</a>"#,
+                r#"<a class="idp" id="idp-{id}" href="{href}">{label}</a>"#,
                 id = escape(p.name()),
                 href = escape(&href),
-                name = escape(p.name()),
+                label = escape(&fill(v.t(T::IdpContinueWith), p.name())),
             )
         })
         .collect();
     let email = if list.iter().any(|p| !p.identifiers.is_empty()) {
         format!(
-            r#"<form method="post" action="/login{action}">{csrf}<label for="idpEmail">Corporate email</label><input id="idpEmail" name="idp_email" type="email" autocomplete="email"><button type="submit" id="idpEmailSubmit">Continue</button></form>"#,
+            r#"<form method="post" action="/login{action}">{csrf}<label for="idpEmail">{label}</label><input id="idpEmail" name="idp_email" type="email" autocomplete="email"><button type="submit" id="idpEmailSubmit">{go}</button></form>"#,
             action = escape(&req.query_suffix()),
             csrf = csrf.field(),
+            label = escape(v.t(T::IdpCorporateEmail)),
+            go = escape(v.t(T::Continue)),
         )
     } else {
         String::new()
     };
     let or = if supports_cognito(req) {
-        r#"<div class="or">or</div>"#
+        format!(r#"<div class="or">{}</div>"#, escape(v.t(T::IdpOr)))
     } else {
-        ""
+        String::new()
     };
     format!(r#"{STYLE}<div class="idps">{links}</div>{email}{or}"#)
 }
@@ -131,7 +136,7 @@ fn by_email(h: &Hosted, req: &AuthRequest, email: &str) -> Response<Body> {
         None => providers_page(
             h,
             req,
-            Some(&format!("No identity provider signs in users of {domain}.")),
+            Some(&fill(View::of(h, req).t(T::IdpNoneForDomain), domain)),
         ),
     }
 }
@@ -145,11 +150,13 @@ fn providers_page(h: &Hosted, req: &AuthRequest, error: Option<&str>) -> Respons
             )
         })
         .unwrap_or_default();
+    let v = View::of(h, req);
     let csrf = h.csrf();
     let body = format!(
-        r#"<p class="sub">Sign in with your corporate or social account</p>{notice}{}"#,
+        r#"<p class="sub">{}</p>{notice}{}"#,
+        escape(v.t(T::IdpIntro)),
         html(h, req, &csrf)
     );
     let cookies: Vec<String> = csrf.set_cookie.iter().cloned().collect();
-    page(StatusCode::OK, "Sign in", body, &cookies)
+    v.page(StatusCode::OK, v.t(T::SignIn), body, cookies)
 }

@@ -183,6 +183,11 @@ pub enum T {
     MsgCodeMismatchAuth,
     MsgUserExists,
     MsgExpiredCode,
+    IdpContinueWith,
+    IdpCorporateEmail,
+    IdpOr,
+    IdpIntro,
+    IdpNoneForDomain,
 }
 
 /// Every text: the key, English, then German, Spanish, French, Japanese. In the order of [`T`].
@@ -316,6 +321,13 @@ const CATALOG: &[(T, &str, [&str; 4])] = &[
     (T::MsgUserExists, "User already exists", ["Der Benutzer existiert bereits", "El usuario ya existe", "L'utilisateur existe déjà", "ユーザーは既に存在します"]),
     (T::MsgExpiredCode, "Invalid code provided, please request a code again.",
         ["Ungültiger Code, bitte fordern Sie einen neuen Code an.", "Código no válido, solicite un código nuevo.", "Code non valide, veuillez demander un nouveau code.", "無効なコードです。もう一度コードをリクエストしてください。"]),
+    (T::IdpContinueWith, "Continue with {}", ["Weiter mit {}", "Continuar con {}", "Continuer avec {}", "{} で続行"]),
+    (T::IdpCorporateEmail, "Corporate email", ["Geschäftliche E-Mail-Adresse", "Correo electrónico corporativo", "E-mail professionnel", "会社のメールアドレス"]),
+    (T::IdpOr, "or", ["oder", "o", "ou", "または"]),
+    (T::IdpIntro, "Sign in with your corporate or social account",
+        ["Melden Sie sich mit Ihrem Unternehmens- oder Social-Media-Konto an", "Inicie sesión con su cuenta corporativa o social", "Connectez-vous avec votre compte professionnel ou social", "会社またはソーシャルアカウントでサインインしてください"]),
+    (T::IdpNoneForDomain, "No identity provider signs in users of {}.",
+        ["Kein Identitätsanbieter meldet Benutzer von {} an.", "Ningún proveedor de identidad inicia sesión de usuarios de {}.", "Aucun fournisseur d'identité ne connecte les utilisateurs de {}.", "{} のユーザーをサインインさせる ID プロバイダーはありません。"]),
 ];
 
 /// The text `key` in `lang` (English where the language has no texts of its own).
@@ -388,7 +400,7 @@ mod tests {
                 assert_eq!(t.contains("{}"), en.contains("{}"), "{key:?}: placeholder");
             }
         }
-        assert_eq!(CATALOG.last().unwrap().0, T::MsgExpiredCode);
+        assert_eq!(CATALOG.last().unwrap().0, T::IdpNoneForDomain);
     }
 
     #[test]

@@ -325,6 +325,22 @@ async fn authorize_checks_the_provider_and_the_login_page_offers_it() {
     assert!(login.body.contains("identity_provider=Okta"));
     assert!(login.body.contains(r#"name="idp_email""#));
     assert!(login.body.contains("signInFormUsername"), "COGNITO is supported too");
+    assert!(
+        login.body.contains(">Continue with Okta</a>") && login.body.contains(">Corporate email<")
+    );
+    // Managed login speaks the page's language, the buttons included.
+    emu.ok(
+        "CreateUserPoolDomain",
+        json!({"UserPoolId": f.pool, "Domain": "fed-pages", "ManagedLoginVersion": 2}),
+    )
+    .await;
+    let de =
+        b.get(&authorize(&f.client, "&lang=de").replacen("/oauth2/authorize", "/login", 1)).await;
+    assert!(de.body.contains(">Weiter mit Okta</a>"), "{}", de.body);
+    assert!(
+        de.body.contains(">Geschäftliche E-Mail-Adresse<")
+            && de.body.contains(r#"<div class="or">oder</div>"#)
+    );
     let token = crate::common::browser::csrf(&login.body);
     let q = authorize(&f.client, "").replacen("/oauth2/authorize", "/login", 1);
     let by_email = b.post(&q, &[("_csrf", &token), ("idp_email", "someone@EXAMPLE.com")]).await;
