@@ -297,7 +297,11 @@ mod tests {
                 .hash_password_with_salt(pw.as_bytes(), &salt)
                 .unwrap();
             assert_eq!(ours, theirs.to_string());
-            assert!(reference.verify_password(pw.as_bytes(), ours.as_str()).is_ok());
+            assert!(
+                reference
+                    .verify_password(pw.as_bytes(), ours.as_str())
+                    .is_ok()
+            );
         }
         // Hashes of other parameters and of argon2i / argon2d, made by the crate, verify here.
         for (alg, m, t) in [
