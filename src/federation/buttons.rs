@@ -49,10 +49,9 @@ a.idp{display:block;text-align:center;padding:10px;border:1px solid var(--line);
 color:var(--text);text-decoration:none;font-weight:600}a.idp:hover{border-color:var(--accent)}\
 .or{text-align:center;color:var(--muted);font-size:.85rem;margin:14px 0}</style>";
 
-/// The buttons (and the email box, whose form carries `csrf`) for the sign-in page; empty when the
-/// client supports no IdP.
-pub fn html(h: &Hosted, req: &AuthRequest, csrf: &Csrf) -> String {
-    let v = View::of(h, req);
+/// The buttons (and the email box, whose form carries `csrf`) for the sign-in page, in the texts of
+/// `v`; empty when the client supports no IdP.
+pub fn html(h: &Hosted, req: &AuthRequest, v: &View, csrf: &Csrf) -> String {
     let list = providers(h, req);
     if list.is_empty() {
         return String::new();
@@ -155,7 +154,7 @@ fn providers_page(h: &Hosted, req: &AuthRequest, error: Option<&str>) -> Respons
     let body = format!(
         r#"<p class="sub">{}</p>{notice}{}"#,
         escape(v.t(T::IdpIntro)),
-        html(h, req, &csrf)
+        html(h, req, &v, &csrf)
     );
     let cookies: Vec<String> = csrf.set_cookie.iter().cloned().collect();
     v.page(StatusCode::OK, v.t(T::SignIn), body, cookies)

@@ -184,7 +184,7 @@ pub fn login(
 <div class="links"><a class="redirect-customizable" href="/forgotPassword{action}">{forgot}</a>{sign_up}</div>"#,
         intro = intro(v.t(intro_text)),
         notice = notice_html(&v, notice),
-        providers = crate::federation::buttons::html(h, req, &csrf),
+        providers = crate::federation::buttons::html(h, req, &v, &csrf),
         action = escape(&q),
         csrf = csrf.field(),
         hidden_asf = hidden("cognitoAsfData", ""),

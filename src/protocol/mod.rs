@@ -232,20 +232,7 @@ async fn dispatch(
         scope.secrets = crate::model::model().sensitive_values(op, &input);
     }
     if runs_inline(operation) {
-        let ctx = Ctx {
-            app: app.clone(),
-            region: signed_region(&parts.headers).unwrap_or_else(|| app.config.region.clone()),
-            issuer_base: issuer_base(app, &parts.headers),
-            request_id: request_id.to_string(),
-            sdk: sdk_of(
-                parts
-                    .headers
-                    .get(hyper::header::USER_AGENT)
-                    .and_then(|v| v.to_str().ok()),
-            ),
-            worker: None,
-            origin: Origin::of(&parts.headers, parts.extensions.get::<PeerAddr>().copied()),
-        };
+        let ctx = request_ctx(app, parts, request_id, None);
         // A panic here must not take the connection down: answered as spawn_blocking's would be.
         return std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             ops::invoke(&ctx, operation, input)
@@ -263,20 +250,8 @@ async fn dispatch(
         .acquire_owned()
         .await
         .map_err(CognitoError::internal)?;
-    let ctx = Ctx {
-        app: app.clone(),
-        region: signed_region(&parts.headers).unwrap_or_else(|| app.config.region.clone()),
-        issuer_base: issuer_base(app, &parts.headers),
-        request_id: request_id.to_string(),
-        sdk: sdk_of(
-            parts
-                .headers
-                .get(hyper::header::USER_AGENT)
-                .and_then(|v| v.to_str().ok()),
-        ),
-        worker: Some(Arc::new(WorkerSlot::new(app.workers.clone(), permit))),
-        origin: Origin::of(&parts.headers, parts.extensions.get::<PeerAddr>().copied()),
-    };
+    let slot = Arc::new(WorkerSlot::new(app.workers.clone(), permit));
+    let ctx = request_ctx(app, parts, request_id, Some(slot));
     tokio::task::spawn_blocking(move || {
         // A handler waiting for the database writer gives its slot back meanwhile, as for a Lambda.
         let hook: std::rc::Rc<dyn crate::store::WaitHook> = match &ctx.worker {
@@ -287,6 +262,30 @@ async fn dispatch(
     })
     .await
     .map_err(|e| CognitoError::internal(format_args!("handler panicked: {e}")))?
+}
+
+/// The context of one API request: region and issuer from its headers, its SDK, its origin, and the
+/// handler slot it holds (none for the operations that run inline).
+fn request_ctx(
+    app: &Arc<App>,
+    parts: &hyper::http::request::Parts,
+    request_id: &str,
+    worker: Option<Arc<WorkerSlot>>,
+) -> Ctx {
+    Ctx {
+        app: app.clone(),
+        region: signed_region(&parts.headers).unwrap_or_else(|| app.config.region.clone()),
+        issuer_base: issuer_base(app, &parts.headers),
+        request_id: request_id.to_string(),
+        sdk: sdk_of(
+            parts
+                .headers
+                .get(hyper::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok()),
+        ),
+        worker,
+        origin: Origin::of(&parts.headers, parts.extensions.get::<PeerAddr>().copied()),
+    }
 }
 
 /// Operations that read a few rows by key and do no other work (no hashing, no signing, no Lambda, no
