@@ -80,7 +80,6 @@ fn with_memory<T>(blocks: usize, f: impl FnOnce(&mut [Block]) -> T) -> T {
 /// Hashes and verifies passwords.
 pub struct Passwords {
     argon: Argon2<'static>,
-    params: Params,
     secret: [u8; 32],
     cache: Mutex<HashMap<i64, [u8; 32]>>,
 }
@@ -93,8 +92,7 @@ impl Passwords {
         let mut secret = [0u8; 32];
         rand::fill(&mut secret[..]);
         Ok(Passwords {
-            argon: Argon2::new(Algorithm::Argon2id, Version::V0x13, params.clone()),
-            params,
+            argon: Argon2::new(Algorithm::Argon2id, Version::V0x13, params),
             secret,
             cache: Mutex::new(HashMap::new()),
         })
@@ -110,7 +108,8 @@ impl Passwords {
     fn hash_with_salt(&self, password: &str, salt: &[u8]) -> Result<String, CognitoError> {
         let fail = |e: &dyn std::fmt::Display| CognitoError::internal(format_args!("argon2: {e}"));
         let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
-        with_memory(self.params.block_count(), |memory| {
+        let params = self.argon.params();
+        with_memory(params.block_count(), |memory| {
             self.argon
                 .hash_password_into_with_memory(password.as_bytes(), salt, &mut out, memory)
         })
@@ -118,7 +117,7 @@ impl Passwords {
         let phc = PasswordHash {
             algorithm: Algorithm::Argon2id.ident(),
             version: Some(Version::V0x13.into()),
-            params: ParamsString::try_from(&self.params).map_err(|e| fail(&e))?,
+            params: ParamsString::try_from(params).map_err(|e| fail(&e))?,
             salt: Some(Salt::new(salt).map_err(|e| fail(&e))?),
             hash: Some(Output::new(&out).map_err(|e| fail(&e))?),
         };

@@ -251,13 +251,10 @@ async fn dispatch(
         .await
         .map_err(CognitoError::internal)?;
     let slot = Arc::new(WorkerSlot::new(app.workers.clone(), permit));
-    let ctx = request_ctx(app, parts, request_id, Some(slot));
+    let ctx = request_ctx(app, parts, request_id, Some(slot.clone()));
     tokio::task::spawn_blocking(move || {
         // A handler waiting for the database writer gives its slot back meanwhile, as for a Lambda.
-        let hook: std::rc::Rc<dyn crate::store::WaitHook> = match &ctx.worker {
-            Some(slot) => std::rc::Rc::new(SlotHook(slot.clone())),
-            None => return ops::invoke(&ctx, &operation, input),
-        };
+        let hook: std::rc::Rc<dyn crate::store::WaitHook> = std::rc::Rc::new(SlotHook(slot));
         crate::store::with_wait_hook(hook, || ops::invoke(&ctx, &operation, input))
     })
     .await
