@@ -231,23 +231,10 @@ pub fn value_html(v: &Value) -> String {
     }
 }
 
-/// Days since 1970-01-01 as (year, month, day) (proleptic Gregorian).
-fn civil(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
 /// Epoch seconds as `2026-05-01 12:00:00 UTC`.
 pub fn datetime(secs: f64) -> String {
     let s = secs.floor() as i64;
-    let (y, m, d) = civil(s.div_euclid(86_400));
+    let (y, m, d) = crate::clock::civil_from_days(s.div_euclid(86_400));
     let t = s.rem_euclid(86_400);
     format!(
         "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC",

@@ -31,18 +31,10 @@ fn cert_err(e: impl std::fmt::Display) -> TlsError {
     TlsError::Cert(e.to_string())
 }
 
-/// (year, month, day) of a day count since 1970-01-01 (proleptic Gregorian).
+/// (year, month, day) of a day count since 1970-01-01, in the types rcgen's `date_time_ymd` takes.
 fn civil(days: i64) -> (i32, u8, u8) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let y = (yoe + era * 400 + i64::from(m <= 2)) as i32;
-    (y, m, d)
+    let (y, m, d) = crate::clock::civil_from_days(days);
+    (y as i32, m as u8, d as u8)
 }
 
 /// The CA's parameters: the same every time, so a reloaded key issues under the saved certificate.
