@@ -30,6 +30,8 @@ pub struct App {
     pub mail: mail::Mailer,
     /// Handler slots, [`HANDLER_SLOTS_PER_CORE`] per core (see `protocol`).
     pub workers: Arc<Semaphore>,
+    /// How many slots `workers` has.
+    pub slots: usize,
     /// The Lambda Invoke client (triggers).
     pub lambda: Invoker,
     /// The last trigger invocations.
@@ -94,6 +96,7 @@ impl App {
             passwords,
             mail: mail::Mailer::default(),
             workers: Arc::new(Semaphore::new(HANDLER_SLOTS_PER_CORE * cores)),
+            slots: HANDLER_SLOTS_PER_CORE * cores,
             lambda: Invoker::new(&config),
             invocations: Default::default(),
             page_key: crate::domain::ids::random_bytes(32)
@@ -101,6 +104,14 @@ impl App {
                 .expect("32 random bytes"),
             config,
         })
+    }
+}
+
+impl App {
+    /// Whether the calling handler is the only one computing (no other slot taken): a core is free for
+    /// work split off the request.
+    pub fn handler_alone(&self) -> bool {
+        self.workers.available_permits() + 1 >= self.slots
     }
 }
 

@@ -14,7 +14,7 @@ pub fn sign(keys: &Keys, use_: KeyUse, claims: &Map<String, Value>) -> String {
     let header = json!({"kid": keys.key(use_).kid, "alg": "RS256"});
     let mut token = URL_SAFE_NO_PAD.encode(header.to_string());
     token.push('.');
-    token.push_str(&URL_SAFE_NO_PAD.encode(Value::Object(claims.clone()).to_string()));
+    token.push_str(&URL_SAFE_NO_PAD.encode(serde_json::to_vec(claims).expect("claims serialise")));
     let signature = keys.sign(use_, token.as_bytes());
     token.push('.');
     token.push_str(&URL_SAFE_NO_PAD.encode(signature));

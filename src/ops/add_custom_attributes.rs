@@ -24,7 +24,7 @@ const CUSTOM_ATTRIBUTES: usize = 50;
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let pool = load::pool(ctx, &req.user_pool_id)?;
     import_jobs::check_not_importing(ctx, &pool.id)?;
-    let mut config = pool.config.clone();
+    let mut config = (*pool.config).clone();
     for attr in resolve(&req.custom_attributes, true)? {
         let bare = bare_name(&attr.name);
         let existing = config

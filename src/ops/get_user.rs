@@ -24,7 +24,7 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
         .app
         .store
         .read(|c| store::clients::get(c, &claims.client_id))?;
-    let visible = shapes::attribute_list(&user.attributes, client.as_ref().map(|c| &c.config));
+    let visible = shapes::attribute_list(&user.attributes, client.as_ref().map(|c| &*c.config));
     let mut out = Map::new();
     out.insert("Username".into(), json!(user.username));
     out.insert("UserAttributes".into(), json!(visible));

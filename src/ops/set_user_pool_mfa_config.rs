@@ -30,7 +30,7 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     if let Some(c) = &req.web_authn_configuration {
         WebAuthnConfig::check(c)?;
     }
-    let mut config = pool.config.clone();
+    let mut config = (*pool.config).clone();
     if let Some(mode) = req.mfa_configuration {
         config.mfa_configuration = mode;
     }

@@ -19,7 +19,7 @@ pub struct Request {
 /// Adds the tags.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let pool = tagging::pool_of_arn(ctx, &req.resource_arn)?;
-    let mut config = pool.config.clone();
+    let mut config = (*pool.config).clone();
     let mut tags = config.user_pool_tags.clone().unwrap_or_default();
     tags.extend(req.tags);
     tagging::check_count(&tags)?;

@@ -19,7 +19,7 @@ pub struct Request {
 /// Removes the tags.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let pool = tagging::pool_of_arn(ctx, &req.resource_arn)?;
-    let mut config = pool.config.clone();
+    let mut config = (*pool.config).clone();
     if let Some(tags) = config.user_pool_tags.as_mut() {
         for key in &req.tag_keys {
             tags.shift_remove(key);

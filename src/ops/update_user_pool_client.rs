@@ -32,7 +32,7 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let now = ctx.now();
     ctx.app.store.write(|c| store::clients::update(c, &client.id, &name, &config, now))?;
     client.name = name;
-    client.config = config;
+    client.config = std::sync::Arc::new(config);
     client.updated_at = now;
     Ok(json!({"UserPoolClient": shapes::UserPoolClientType::of(&client)}))
 }

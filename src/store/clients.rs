@@ -1,9 +1,14 @@
 //! SQL for app clients.
 
+use std::sync::Arc;
+
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::domain::client::ClientConfig;
 use crate::error::Result;
+use crate::store::parsed::Parsed;
+
+static CONFIGS: Parsed<ClientConfig> = Parsed::new();
 
 /// A stored app client.
 #[derive(Debug, Clone)]
@@ -21,8 +26,9 @@ pub struct ClientRow {
     /// Every current secret, oldest first (AddUserPoolClientSecret rotation): SECRET_HASH and client
     /// secrets are accepted with any of them.
     pub secrets: Vec<String>,
-    /// Everything else the API set.
-    pub config: ClientConfig,
+    /// Everything else the API set (shared with the cache of parsed settings: clone the inner value to
+    /// change it).
+    pub config: Arc<ClientConfig>,
     /// CreationDate.
     pub created_at: f64,
     /// LastModifiedDate.
@@ -78,6 +84,7 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Raw> {
 
 fn build(t: Raw) -> Result<ClientRow> {
     let (pk, id, pool_id, name, secret, settings, created_at, updated_at, secrets) = t;
+    let config = CONFIGS.get(&id, &settings)?;
     Ok(ClientRow {
         pk,
         id,
@@ -85,7 +92,7 @@ fn build(t: Raw) -> Result<ClientRow> {
         name,
         secret,
         secrets: serde_json::from_str(&secrets)?,
-        config: serde_json::from_str(&settings)?,
+        config,
         created_at,
         updated_at,
     })
@@ -189,6 +196,13 @@ pub fn get(c: &Connection, id: &str) -> Result<Option<ClientRow>> {
         .query_row([id], from_row)
         .optional()?;
     row.map(build).transpose()
+}
+
+/// The pool of client `id` (without reading its settings), `None` when there is no such client.
+pub fn pool_of(c: &Connection, id: &str) -> Result<Option<String>> {
+    Ok(c.prepare_cached("SELECT pool_id FROM clients WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?)
 }
 
 /// Replaces the name and settings of a client.

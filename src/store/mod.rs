@@ -19,6 +19,7 @@ pub mod groups;
 pub mod import_jobs;
 pub mod oauth;
 pub mod outbox;
+mod parsed;
 pub mod passkeys;
 pub mod pools;
 pub mod resource_servers;

@@ -1,10 +1,15 @@
 //! SQL for user pools.
 
+use std::sync::Arc;
+
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::domain::mfa::PoolMfa;
 use crate::domain::pool::PoolConfig;
 use crate::error::Result;
+use crate::store::parsed::Parsed;
+
+static CONFIGS: Parsed<PoolConfig> = Parsed::new();
 
 /// A stored pool.
 #[derive(Debug, Clone)]
@@ -15,8 +20,9 @@ pub struct PoolRow {
     pub id: String,
     /// PoolName.
     pub name: String,
-    /// Everything else the API set.
-    pub config: PoolConfig,
+    /// Everything else the API set (shared with the cache of parsed settings: clone the inner value to
+    /// change it).
+    pub config: Arc<PoolConfig>,
     /// CreationDate.
     pub created_at: f64,
     /// LastModifiedDate.
@@ -43,11 +49,12 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<Raw> {
 
 fn build(t: Raw) -> Result<PoolRow> {
     let (pk, id, name, settings, created_at, updated_at, mfa) = t;
+    let config = CONFIGS.get(&id, &settings)?;
     Ok(PoolRow {
         pk,
         id,
         name,
-        config: serde_json::from_str(&settings)?,
+        config,
         created_at,
         updated_at,
         mfa: serde_json::from_str(&mfa).unwrap_or_default(),
