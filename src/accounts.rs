@@ -66,14 +66,21 @@ impl NewPassword {
         username: &str,
         password: &str,
     ) -> Result<NewPassword> {
-        Ok(NewPassword {
-            hash: ctx.app.passwords.hash(password)?,
-            srp: crate::crypto::srp::make_verifier(
-                crate::domain::ids::pool_name(pool_id),
-                username,
-                password,
-            ),
-        })
+        // The argon2 hash and the SRP verifier take about as long each: on two threads when a core is
+        // free.
+        let app = ctx.app.clone();
+        let secret = password.to_string();
+        let (hash, srp) = ctx.in_parallel(
+            move || app.passwords.hash(&secret),
+            || {
+                crate::crypto::srp::make_verifier(
+                    crate::domain::ids::pool_name(pool_id),
+                    username,
+                    password,
+                )
+            },
+        );
+        Ok(NewPassword { hash: hash?, srp })
     }
 
     /// Stores it for user `pk` (the previous hash joins the history).

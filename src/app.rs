@@ -260,6 +260,42 @@ impl Ctx {
         out
     }
 
+    /// Runs `side` on a thread of the blocking pool while this thread runs `main`, when no other handler
+    /// is computing (a core would idle otherwise: a one-at-a-time client waits for the longer of the two
+    /// instead of their sum); both here, one after the other, when the cores are busy anyway.
+    pub fn in_parallel<A, B>(
+        &self,
+        side: impl FnOnce() -> A + Send + 'static,
+        main: impl FnOnce() -> B,
+    ) -> (A, B)
+    where
+        A: Send + 'static,
+    {
+        let runtime = tokio::runtime::Handle::try_current().ok();
+        let Some(runtime) = runtime.filter(|_| self.app.handler_alone()) else {
+            return (side(), main());
+        };
+        let job = Arc::new(Mutex::new(Some(side)));
+        let theirs = job.clone();
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        runtime.spawn_blocking(move || {
+            let side = theirs.lock().unwrap_or_else(|p| p.into_inner()).take();
+            if let Some(side) = side {
+                let _ = tx.send(side());
+            }
+        });
+        let b = main();
+        let a = match rx.recv() {
+            Ok(a) => a,
+            // Not run (the runtime is shutting down): run here. Taken but no answer: it panicked.
+            Err(_) => match job.lock().unwrap_or_else(|p| p.into_inner()).take() {
+                Some(side) => side(),
+                None => panic!("work split off a handler panicked"),
+            },
+        };
+        (a, b)
+    }
+
     /// Now, in epoch seconds with milliseconds.
     pub fn now(&self) -> f64 {
         self.app.clock.now_f64()

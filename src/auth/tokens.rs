@@ -310,29 +310,14 @@ pub fn mint(ctx: &Ctx, issue: &Issue<'_>) -> Result<(String, String, i64)> {
     ))
 }
 
-/// Signs the ID and the access token. When no other handler is computing (a core is idle, as with a
-/// test suite's one-at-a-time calls), the ID token is signed on a thread of the blocking pool while this
-/// one signs the access token, so the caller waits for one RSA signature instead of two; under load the
-/// cores are busy anyway and both are signed here.
+/// Signs the ID and the access token, on two threads when a core is free (`Ctx::in_parallel`): a
+/// one-at-a-time client waits for one RSA signature instead of two.
 fn sign_both(ctx: &Ctx, id: Map<String, Value>, access: &Map<String, Value>) -> (String, String) {
-    let keys = &ctx.app.keys;
-    let runtime = tokio::runtime::Handle::try_current().ok();
-    let Some(runtime) = runtime.filter(|_| ctx.app.handler_alone()) else {
-        return (jwt::sign(keys, KeyUse::Id, &id), jwt::sign(keys, KeyUse::Access, access));
-    };
-    let (tx, rx) = std::sync::mpsc::sync_channel(1);
     let app = ctx.app.clone();
-    let id = std::sync::Arc::new(id);
-    let claims = id.clone();
-    runtime.spawn_blocking(move || {
-        let _ = tx.send(jwt::sign(&app.keys, KeyUse::Id, &claims));
-    });
-    let access_token = jwt::sign(keys, KeyUse::Access, access);
-    // A signer that could not run (the runtime shutting down) is replaced by signing here.
-    let id_token = rx
-        .recv()
-        .unwrap_or_else(|_| jwt::sign(keys, KeyUse::Id, &id));
-    (id_token, access_token)
+    ctx.in_parallel(
+        move || jwt::sign(&app.keys, KeyUse::Id, &id),
+        || jwt::sign(&ctx.app.keys, KeyUse::Access, access),
+    )
 }
 
 /// Signs the access token of a `client_credentials` grant: `sub` is the client, no user and no ID token;

@@ -74,9 +74,9 @@ mod tests {
     fn the_cache_starts_over_past_its_limit() {
         let cache: Parsed<serde_json::Value> = Parsed::new();
         for i in 0..LIMIT + 10 {
-            assert_eq!(cache.get(&i.to_string(), &i.to_string()).unwrap(), i);
+            assert_eq!(*cache.get(&i.to_string(), &i.to_string()).unwrap(), i);
         }
         assert!(cache.lock().as_ref().unwrap().len() <= LIMIT);
-        assert_eq!(cache.get("3", "3").unwrap(), 3);
+        assert_eq!(*cache.get("3", "3").unwrap(), 3);
     }
 }
