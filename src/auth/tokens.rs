@@ -482,7 +482,10 @@ pub fn verify_access_token(ctx: &Ctx, token: &str) -> Result<(AccessClaims, Stri
         }
     }
     let client_id = text("client_id").ok_or_else(invalid_access)?;
-    let client_pool = ctx.app.store.read(|c| store::clients::pool_of(c, &client_id))?;
+    let client_pool = ctx
+        .app
+        .store
+        .read(|c| store::clients::pool_of(c, &client_id))?;
     if client_pool.is_none_or(|p| p != pool_id) {
         return Err(invalid_access());
     }

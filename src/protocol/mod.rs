@@ -247,7 +247,8 @@ async fn dispatch(
         let ctx = request_ctx(app, parts, request_id, Some(slot.clone()));
         return tokio::task::block_in_place(|| {
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                let hook: std::rc::Rc<dyn crate::store::WaitHook> = std::rc::Rc::new(SlotHook(slot));
+                let hook: std::rc::Rc<dyn crate::store::WaitHook> =
+                    std::rc::Rc::new(SlotHook(slot));
                 crate::store::with_wait_hook(hook, || ops::invoke(&ctx, operation, input))
             }))
             .unwrap_or_else(|_| Err(CognitoError::internal("handler panicked")))

@@ -200,9 +200,11 @@ pub fn get(c: &Connection, id: &str) -> Result<Option<ClientRow>> {
 
 /// The pool of client `id` (without reading its settings), `None` when there is no such client.
 pub fn pool_of(c: &Connection, id: &str) -> Result<Option<String>> {
-    Ok(c.prepare_cached("SELECT pool_id FROM clients WHERE id = ?1")?
-        .query_row([id], |r| r.get(0))
-        .optional()?)
+    Ok(
+        c.prepare_cached("SELECT pool_id FROM clients WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
+            .optional()?,
+    )
 }
 
 /// Replaces the name and settings of a client.

@@ -359,3 +359,88 @@ async fn token_lifetimes_and_read_attributes_follow_the_client() {
         .collect();
     assert_eq!(names, ["sub", "email"]);
 }
+
+// Multi-threaded, as the emulator binary runs. One request at a time: each handler runs on the
+// connection's thread, and a new password's hash and SRP verifier, like a sign-in's two signatures, are
+// computed on two threads (a core is free). Then 16 sign-ins at once, where all of it stays on the
+// handlers' threads. Either way the tokens verify against the JWKS and belong to the user signing in,
+// and the new passwords work for both password and SRP sign-in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn work_split_over_two_threads_gives_the_same_tokens_alone_and_under_load() {
+    let emu = std::sync::Arc::new(start().await);
+    let (pool, client, _) = password_pool(&emu, false).await;
+    let (jwks, issuer) = jwks_and_issuer(&emu, &pool).await;
+    let check = |auth: &Value, name: &str| {
+        let id = verify_with_jwks(&jwks, &token(auth, "IdToken"), &issuer);
+        let access = verify_with_jwks(&jwks, &token(auth, "AccessToken"), &issuer);
+        assert_eq!(id["token_use"], "id");
+        assert_eq!(id["cognito:username"], name);
+        assert_eq!(access["token_use"], "access");
+        assert_eq!(access["username"], name);
+        assert_eq!(id["origin_jti"], access["origin_jti"]);
+        assert_eq!(id["event_id"], access["event_id"]);
+        assert_ne!(id["jti"], access["jti"]);
+    };
+    for i in 0..4 {
+        let name = format!("u{i}");
+        confirmed_user(&emu, &client, None, &name, &format!("{name}@example.com"), "Passw0rd!")
+            .await;
+        let auth = signed_in(&emu, &client, &name, "Passw0rd!").await;
+        check(&auth, &name);
+        let refreshed = refresh_auth(&emu, &client, &auth["RefreshToken"]).await.ok();
+        check(&refreshed["AuthenticationResult"], &name);
+        let me = get_user(&emu, &auth["AccessToken"]).await.ok();
+        assert_eq!(me["Username"], name.as_str());
+        password_auth(&emu, &client, None, &name, "Wrong0ne!").await.err("NotAuthorizedException");
+    }
+    let mut tasks = tokio::task::JoinSet::new();
+    for k in 0..16 {
+        let (emu, client) = (emu.clone(), client.clone());
+        tasks.spawn(async move {
+            let name = format!("u{}", k % 4);
+            (signed_in(&emu, &client, &name, "Passw0rd!").await, name)
+        });
+    }
+    while let Some(answer) = tasks.join_next().await {
+        let (auth, name) = answer.unwrap();
+        check(&auth, &name);
+    }
+    // The verifier computed beside the hash: an SRP sign-in with the password succeeds, a wrong one
+    // fails (common::srp's client math).
+    emu.ok(
+        "UpdateUserPoolClient",
+        json!({"UserPoolId": pool, "ClientId": client,
+               "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
+    )
+    .await;
+    for (password, ok) in [("Passw0rd!", true), ("Wrong0ne!", false)] {
+        let srp = common::srp::Client::new();
+        let params = json!({"USERNAME": "u1", "SRP_A": srp.srp_a()});
+        let start = emu
+            .ok(
+                "InitiateAuth",
+                json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": client, "AuthParameters": params}),
+            )
+            .await;
+        let p = &start["ChallengeParameters"];
+        let responses = srp.password_verifier(
+            pool.split('_').nth(1).unwrap(),
+            p["USER_ID_FOR_SRP"].as_str().unwrap(),
+            "u1",
+            password,
+            p,
+        );
+        let answer = emu
+            .call(
+                "RespondToAuthChallenge",
+                json!({"ClientId": client, "ChallengeName": "PASSWORD_VERIFIER",
+                       "Session": start["Session"], "ChallengeResponses": responses}),
+            )
+            .await;
+        if ok {
+            check(&answer.ok()["AuthenticationResult"], "u1");
+        } else {
+            answer.err("NotAuthorizedException");
+        }
+    }
+}
