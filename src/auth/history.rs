@@ -10,6 +10,8 @@ use serde_json::{Value, json};
 use crate::app::Ctx;
 use crate::domain::ids;
 use crate::domain::pool::PoolConfig;
+use crate::err;
+use crate::error::Result;
 use crate::store::auth_events::{self, NewEvent};
 use crate::store::pools::PoolRow;
 
@@ -56,6 +58,19 @@ pub fn collects(pool: &PoolConfig) -> bool {
         .and_then(|a| a.get("AdvancedSecurityMode"))
         .and_then(Value::as_str)
         .is_some_and(|m| m == "AUDIT" || m == "ENFORCED")
+}
+
+/// UserPoolAddOnNotEnabledException unless the pool collects auth events (the operations that read or
+/// annotate them, and the risk configuration).
+pub fn require_collecting(pool: &PoolRow) -> Result<()> {
+    if collects(&pool.config) {
+        return Ok(());
+    }
+    Err(err!(
+        UserPoolAddOnNotEnabledException,
+        "Threat protection is not enabled for user pool {}.",
+        pool.id
+    ))
 }
 
 /// Records an event of user `user_pk` when the pool collects them: `passed` is the outcome (`Pass` /

@@ -9,7 +9,6 @@ use crate::auth::history;
 use crate::error::Result;
 use crate::ops::{load, paging};
 use crate::store::auth_events::{self, EventRow};
-use crate::err;
 
 /// AdminListUserAuthEventsRequest.
 #[derive(Debug, Deserialize)]
@@ -43,13 +42,7 @@ pub fn event(e: &EventRow) -> Value {
 /// Lists the events (MaxResults 0 or absent: 60).
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let (pool, user) = load::admin_user(ctx, &req.user_pool_id, &req.username)?;
-    if !history::collects(&pool.config) {
-        return Err(err!(
-            UserPoolAddOnNotEnabledException,
-            "Threat protection is not enabled for user pool {}.",
-            pool.id
-        ));
-    }
+    history::require_collecting(&pool)?;
     let limit = req.max_results.filter(|m| *m > 0).unwrap_or(60);
     let before = paging::start(ctx, req.next_token.as_deref())?;
     let rows = ctx

@@ -8,7 +8,6 @@ use crate::auth::history;
 use crate::error::Result;
 use crate::ops::load;
 use crate::store::documents::{self, Document, Kind, Scope};
-use crate::err;
 
 /// DescribeRiskConfigurationRequest.
 #[derive(Debug, Deserialize)]
@@ -24,13 +23,7 @@ pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     if let Some(id) = &req.client_id {
         load::pool_client(ctx, &pool.id, id)?;
     }
-    if !history::collects(&pool.config) {
-        return Err(err!(
-            UserPoolAddOnNotEnabledException,
-            "Threat protection is not enabled for user pool {}.",
-            pool.id
-        ));
-    }
+    history::require_collecting(&pool)?;
     let found: Option<(bool, Document<Map<String, Value>>)> = ctx.app.store.read(|c| {
         if let Some(id) = &req.client_id {
             if let Some(d) = documents::get(c, &pool.id, Kind::RiskConfiguration, Scope::Client(id))? {

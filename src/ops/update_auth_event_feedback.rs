@@ -26,13 +26,7 @@ pub struct Request {
 /// Records the feedback.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
     let (pool, user) = load::admin_user(ctx, &req.user_pool_id, &req.username)?;
-    if !history::collects(&pool.config) {
-        return Err(err!(
-            UserPoolAddOnNotEnabledException,
-            "Threat protection is not enabled for user pool {}.",
-            pool.id
-        ));
-    }
+    history::require_collecting(&pool)?;
     let feedback = json!({"FeedbackValue": req.feedback_value, "Provider": "User", "FeedbackDate": ctx.now()});
     ctx.app.store.write(|c| {
         let event = auth_events::get(c, user.pk, &req.event_id)?

@@ -236,12 +236,22 @@ async fn auth_events_record_real_sign_ins() {
         json!({"UserPoolId": plain, "Username": "bob", "MessageAction": "SUPPRESS"}),
     )
     .await;
-    emu.err(
-        "AdminListUserAuthEvents",
-        json!({"UserPoolId": plain, "Username": "bob"}),
-        "UserPoolAddOnNotEnabledException",
-    )
-    .await;
+    let feedback = json!({"UserPoolId": plain, "Username": "bob", "EventId": event_id, "FeedbackValue": "Valid"});
+    let mut with_token = feedback.clone();
+    with_token["FeedbackToken"] = json!("any");
+    for (op, body) in [
+        ("AdminListUserAuthEvents", json!({"UserPoolId": plain, "Username": "bob"})),
+        ("AdminUpdateAuthEventFeedback", feedback),
+        ("UpdateAuthEventFeedback", with_token),
+        ("DescribeRiskConfiguration", json!({"UserPoolId": plain})),
+    ] {
+        let message = emu.err(op, body, "UserPoolAddOnNotEnabledException").await;
+        assert_eq!(
+            message,
+            format!("Threat protection is not enabled for user pool {plain}."),
+            "{op}"
+        );
+    }
 }
 
 #[tokio::test]
