@@ -9,7 +9,7 @@ use serde_json::{Value, json};
 
 use crate::accounts::{self, NewAccount, NewPassword};
 use crate::app::Ctx;
-use crate::codes::{self, Prepared};
+use crate::codes;
 use crate::domain::attributes::{self, AttributeType, Attributes, Writer};
 use crate::domain::usernames::{self, Creator};
 use crate::domain::{UserStatus, ids, password_policy};
@@ -49,8 +49,6 @@ pub struct Preset {
     pub enabled: bool,
     /// The user's password.
     pub password: PresetPassword,
-    /// The user's turn to be written, when several are created in parallel in a fixed order.
-    pub turn: Option<accounts::Turn>,
 }
 
 /// A seeded user's password.
@@ -101,7 +99,7 @@ fn invitations(
     attrs: &Attributes,
     password: &str,
     mediums: &[Medium],
-) -> Result<Vec<Prepared>> {
+) -> Result<Vec<codes::Prepared>> {
     let mut out = Vec::new();
     for medium in mediums {
         let Some(address) = attributes::get(attrs, medium.attribute()) else {
@@ -180,6 +178,76 @@ fn resend(ctx: &Ctx, pool: &PoolRow, req: &Request, password: &str) -> Result<Us
 
 /// Creates the user (AdminCreateUser, or a seed file's user with its `preset`: seeds run no triggers).
 pub fn create(ctx: &Ctx, req: Request, preset: Option<Preset>) -> Result<UserRow> {
+    let creation = match prepare(ctx, req, preset)? {
+        Prepared::Resent(user) => return Ok(user),
+        Prepared::New(creation) => creation,
+    };
+    let now = ctx.now();
+    let pk = ctx.app.store.write(|c| creation.insert(c, now))?;
+    creation.sent(ctx);
+    accounts::reload(ctx, pk)
+}
+
+/// What [`prepare`] leads to.
+pub enum Prepared {
+    /// MessageAction RESEND: the invitation went again, nothing more to write.
+    Resent(UserRow),
+    /// A new user, checked and hashed, to be written.
+    New(Creation),
+}
+
+/// A new user ready to be written: everything AdminCreateUser checks and computes before its one write
+/// (a seed file writes many of these in one transaction).
+pub struct Creation {
+    pool: PoolRow,
+    plan: usernames::UsernamePlan,
+    sub: String,
+    attrs: Attributes,
+    status: UserStatus,
+    enabled: bool,
+    hash: Option<String>,
+    srp: Option<(Vec<u8>, Vec<u8>)>,
+    force_alias_creation: bool,
+    invites: Vec<codes::Prepared>,
+}
+
+impl Creation {
+    /// The user's (internal) username.
+    pub fn username(&self) -> &str {
+        &self.plan.username
+    }
+
+    /// Writes the user and queues its invitations in transaction `c`; the new row id.
+    pub fn insert(&self, c: &rusqlite::Connection, now: f64) -> Result<i64> {
+        let account = NewAccount {
+            pool: &self.pool,
+            plan: &self.plan,
+            sub: &self.sub,
+            attributes: &self.attrs,
+            status: self.status,
+            enabled: self.enabled,
+            password: match (&self.hash, &self.srp) {
+                (Some(h), Some((s, v))) => Some((h.as_str(), s.as_slice(), v.as_slice())),
+                _ => None,
+            },
+            force_alias_creation: self.force_alias_creation,
+        };
+        let pk = accounts::insert(c, &account, now)?;
+        self.invites
+            .iter()
+            .try_for_each(|m| codes::queue(c, m, now))?;
+        Ok(pk)
+    }
+
+    /// After the commit: wakes the mail relay for the invitations.
+    pub fn sent(&self, ctx: &Ctx) {
+        codes::sent(ctx, &self.invites);
+    }
+}
+
+/// Checks the request (and runs PreSignUp), renders the invitations and hashes the password: all of
+/// AdminCreateUser but the write.
+pub fn prepare(ctx: &Ctx, req: Request, preset: Option<Preset>) -> Result<Prepared> {
     let pool = load::pool(ctx, &req.user_pool_id)?;
     let cfg = &pool.config;
     let policy = &cfg.policies.password_policy;
@@ -196,7 +264,7 @@ pub fn create(ctx: &Ctx, req: Request, preset: Option<Preset>) -> Result<UserRow
     };
     if req.message_action.as_deref() == Some("RESEND") {
         let password = password.unwrap_or_else(|| generate_password(policy.minimum_length));
-        return resend(ctx, &pool, &req, &password);
+        return resend(ctx, &pool, &req, &password).map(Prepared::Resent);
     }
     let suppress = preset.is_some() || req.message_action.as_deref() == Some("SUPPRESS");
 
@@ -259,33 +327,16 @@ pub fn create(ctx: &Ctx, req: Request, preset: Option<Preset>) -> Result<UserRow
         ) => (Some(hash.clone()), Some((salt.clone(), verifier.clone()))),
         _ => (None, None),
     };
-    let now = ctx.now();
-    let turn = preset.as_ref().and_then(|p| p.turn.clone());
-    if let Some(t) = &turn {
-        t.wait()?;
-    }
-    let written = ctx.app.store.write(|c| {
-        let account = NewAccount {
-            pool: &pool,
-            plan: &plan,
-            sub: &sub,
-            attributes: &attrs,
-            status,
-            enabled,
-            password: match (&hash, &srp) {
-                (Some(h), Some((s, v))) => Some((h.as_str(), s.as_slice(), v.as_slice())),
-                _ => None,
-            },
-            force_alias_creation: req.force_alias_creation,
-        };
-        let pk = accounts::insert(c, &account, now)?;
-        invites.iter().try_for_each(|m| codes::queue(c, m, now))?;
-        Ok(pk)
-    });
-    if let Some(t) = &turn {
-        t.done();
-    }
-    let pk = written?;
-    codes::sent(ctx, &invites);
-    accounts::reload(ctx, pk)
+    Ok(Prepared::New(Creation {
+        pool,
+        plan,
+        sub,
+        attrs,
+        status,
+        enabled,
+        hash,
+        srp,
+        force_alias_creation: req.force_alias_creation,
+        invites,
+    }))
 }

@@ -3,22 +3,23 @@
 
 use std::sync::Arc;
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value, json};
 
-use super::{SeedClient, SeedError, SeedFile, SeedPool, SeedUser, Summary, fail};
+use super::{SeedClient, SeedError, SeedFile, SeedPool, Summary, fail};
 use crate::app::{App, Ctx};
 use crate::config::LambdaFunction;
-use crate::domain::{UserStatus, ids};
+use crate::domain::ids;
 use crate::error::CognitoError;
-use crate::ops::admin_create_user::{Preset, PresetPassword};
-use crate::ops::{self, admin_create_user, create_user_pool, create_user_pool_client, load};
+use crate::ops::{self, create_user_pool, create_user_pool_client};
 use crate::store;
 
 /// Reads a typed entry; serde's "unknown field" becomes "unknown member X (expected ...)".
-fn typed<T: DeserializeOwned>(v: Value, path: &str, expected: &str) -> Result<T, SeedError> {
+pub(super) fn typed<T: DeserializeOwned>(
+    v: Value,
+    path: &str,
+    expected: &str,
+) -> Result<T, SeedError> {
     serde_json::from_value(v).map_err(|e| {
         let text = e.to_string();
         match text
@@ -34,15 +35,20 @@ fn typed<T: DeserializeOwned>(v: Value, path: &str, expected: &str) -> Result<T,
     })
 }
 
-fn problem(path: &str, op: &str, e: CognitoError) -> SeedError {
+pub(super) fn problem(path: &str, op: &str, e: CognitoError) -> SeedError {
     fail(path, format!("{op}: {}: {}", e.name(), e.message()))
 }
 
-fn internal(path: &str, e: CognitoError) -> SeedError {
+pub(super) fn internal(path: &str, e: CognitoError) -> SeedError {
     fail(path, format!("{}: {}", e.name(), e.message()))
 }
 
-fn call(ctx: &Ctx, path: &str, op: &str, body: Map<String, Value>) -> Result<Value, SeedError> {
+pub(super) fn call(
+    ctx: &Ctx,
+    path: &str,
+    op: &str,
+    body: Map<String, Value>,
+) -> Result<Value, SeedError> {
     ops::invoke(ctx, op, Value::Object(body)).map_err(|e| problem(path, op, e))
 }
 
@@ -195,56 +201,7 @@ fn apply_pool(
         call(&ctx, &gpath, "CreateGroup", group)?;
         summary.groups += 1;
     }
-    // Users are hashed on every core and written in file order (the order ListUsers shows them in).
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8);
-    let order = crate::accounts::InOrder::new();
-    let users: Vec<(usize, Value)> = pool.users.into_iter().enumerate().collect();
-    let outcomes = std::sync::Mutex::new(Vec::with_capacity(users.len()));
-    std::thread::scope(|s| {
-        for w in 0..workers {
-            let (users, order, outcomes, ctx) = (&users, &order, &outcomes, &ctx);
-            s.spawn(move || {
-                for (j, user) in users.iter().filter(|(j, _)| j % workers == w) {
-                    if order.aborted() {
-                        break;
-                    }
-                    let turn = crate::accounts::Turn {
-                        index: *j,
-                        order: order.clone(),
-                    };
-                    let outcome = seed_user(ctx, path, id, *j, user.clone(), turn);
-                    order.done(*j);
-                    if outcome.is_err() {
-                        order.abort();
-                    }
-                    outcomes
-                        .lock()
-                        .unwrap_or_else(|p| p.into_inner())
-                        .push((*j, outcome));
-                }
-            });
-        }
-    });
-    let mut outcomes = outcomes.into_inner().unwrap_or_else(|p| p.into_inner());
-    outcomes.sort_by_key(|(j, _)| *j);
-    // The first entry that failed on its own (the others stopped because of it).
-    if let Some((_, Err(Some(e)))) = outcomes
-        .iter_mut()
-        .find(|(_, o)| matches!(o, Err(Some(_))))
-        .map(|(j, o)| (*j, std::mem::replace(o, Ok(false))))
-    {
-        return Err(e);
-    }
-    for (_, outcome) in outcomes {
-        match outcome {
-            Ok(true) => summary.users += 1,
-            Ok(false) => summary.kept += 1,
-            Err(_) => {}
-        }
-    }
-    Ok(())
+    super::users::apply(&ctx, path, id, pool.users, summary)
 }
 
 fn name_of(entry: &Map<String, Value>, member: &str) -> String {
@@ -337,167 +294,4 @@ fn apply_client(
         }
     }
     Ok(())
-}
-
-/// The password a seed user starts with.
-fn preset_password(
-    path: &str,
-    user: &SeedUser,
-    status: UserStatus,
-) -> Result<PresetPassword, SeedError> {
-    match (&user.password_hash, &user.srp_salt, &user.srp_verifier) {
-        (Some(hash), Some(salt), Some(verifier)) => {
-            if !crate::crypto::password::is_verifiable(hash) {
-                return Err(fail(
-                    path,
-                    "PasswordHash must be an argon2 PHC string ($argon2id$v=19$m=...,t=...,p=...$salt$hash) with at most 1 GiB and 64 passes",
-                ));
-            }
-            let decode = |x: &str| {
-                STANDARD
-                    .decode(x)
-                    .map_err(|e| fail(path, format!("SrpSalt/SrpVerifier: {e}")))
-            };
-            Ok(PresetPassword::Exported {
-                hash: hash.clone(),
-                salt: decode(salt)?,
-                verifier: decode(verifier)?,
-            })
-        }
-        (None, None, None)
-            if user.password.is_some() || status == UserStatus::ForceChangePassword =>
-        {
-            // The given password, or a generated temporary one.
-            Ok(PresetPassword::FromRequest)
-        }
-        (None, None, None) => Ok(PresetPassword::None),
-        _ => Err(fail(
-            path,
-            "PasswordHash, SrpSalt and SrpVerifier go together",
-        )),
-    }
-}
-
-/// Seed user `j` of a pool: `Err(None)` when it was not tried because an earlier one failed.
-fn seed_user(
-    ctx: &Ctx,
-    path: &str,
-    pool_id: &str,
-    j: usize,
-    user: Value,
-    turn: crate::accounts::Turn,
-) -> Result<bool, Option<SeedError>> {
-    let name = user
-        .get("Username")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string();
-    let upath = format!("{path}.Users[{j}] ({name})");
-    if !user.is_object() {
-        return Err(Some(fail(&upath, "must be an object")));
-    }
-    let expected = "Username, Password, Attributes, Status, Enabled, Groups, LinkedProviders, Sub, PasswordHash, SrpSalt, SrpVerifier";
-    let user: SeedUser = typed(user, &upath, expected).map_err(Some)?;
-    match apply_user(ctx, &upath, pool_id, user, turn.clone()) {
-        Err(_) if turn.order.aborted() && turn.wait().is_err() => Err(None),
-        other => other.map_err(Some),
-    }
-}
-
-/// Creates one user unless it exists; true when created.
-fn apply_user(
-    ctx: &Ctx,
-    path: &str,
-    pool_id: &str,
-    user: SeedUser,
-    turn: crate::accounts::Turn,
-) -> Result<bool, SeedError> {
-    let Some(username) = user.username.clone() else {
-        return Err(fail(path, "Username is required"));
-    };
-    let status = match user.status.as_deref() {
-        None | Some("CONFIRMED") => UserStatus::Confirmed,
-        Some("FORCE_CHANGE_PASSWORD") => UserStatus::ForceChangePassword,
-        Some("UNCONFIRMED") => UserStatus::Unconfirmed,
-        Some(other) => {
-            return Err(fail(
-                path,
-                format!(
-                    "Status {other} is not one of CONFIRMED, FORCE_CHANGE_PASSWORD, UNCONFIRMED"
-                ),
-            ));
-        }
-    };
-    let sub = match &user.sub {
-        None => None,
-        Some(s) if uuid::Uuid::parse_str(s).is_ok() => Some(s.to_lowercase()),
-        Some(_) => return Err(fail(path, "Sub must be a UUID")),
-    };
-    let password = preset_password(path, &user, status)?;
-    let pool = load::pool(ctx, pool_id).map_err(|e| internal(path, e))?;
-    let exists = ctx
-        .app
-        .store
-        .read(|c| store::users::resolve(c, pool_id, &pool.config, &username))
-        .map_err(|e| internal(path, e))?
-        .is_some();
-    if exists {
-        return Ok(false);
-    }
-    let mut body = Map::new();
-    body.insert("UserPoolId".into(), json!(pool_id));
-    body.insert("Username".into(), json!(username));
-    body.insert("MessageAction".into(), json!("SUPPRESS"));
-    if let Some(a) = user.attributes {
-        body.insert("UserAttributes".into(), a);
-    }
-    if let Some(p) = &user.password {
-        body.insert("TemporaryPassword".into(), json!(p));
-    }
-    let op = "AdminCreateUser";
-    let req: admin_create_user::Request =
-        ops::validated(op, Value::Object(body)).map_err(|e| problem(path, op, e))?;
-    let preset = Preset {
-        sub,
-        status,
-        enabled: user.enabled.unwrap_or(true),
-        password,
-        turn: Some(turn),
-    };
-    let created = match admin_create_user::create(ctx, req, Some(preset)) {
-        Ok(created) => created,
-        // Written meanwhile by an earlier entry of the file with the same name (users are hashed in
-        // parallel, written in order): kept, as when it existed before.
-        Err(e) if e.name() == "UsernameExistsException" => return Ok(false),
-        Err(e) => return Err(problem(path, op, e)),
-    };
-    for (k, group) in user.groups.into_iter().enumerate() {
-        let mut body = Map::new();
-        body.insert("UserPoolId".into(), json!(pool_id));
-        body.insert("Username".into(), json!(created.username));
-        body.insert("GroupName".into(), json!(group));
-        call(
-            ctx,
-            &format!("{path}.Groups[{k}]"),
-            "AdminAddUserToGroup",
-            body,
-        )?;
-    }
-    for (k, source) in user.linked_providers.into_iter().enumerate() {
-        let body = json!({
-            "UserPoolId": pool_id,
-            "DestinationUser": {"ProviderName": "Cognito", "ProviderAttributeValue": created.username},
-            "SourceUser": source,
-        });
-        let Value::Object(body) = body else {
-            unreachable!("json! of an object")
-        };
-        call(
-            ctx,
-            &format!("{path}.LinkedProviders[{k}]"),
-            "AdminLinkProviderForUser",
-            body,
-        )?;
-    }
-    Ok(true)
 }

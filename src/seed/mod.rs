@@ -7,6 +7,7 @@
 
 mod export;
 mod import;
+mod users;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};

@@ -84,3 +84,38 @@ async fn owasp_hashes_keep_verifying_after_switching_back() {
     .unwrap();
     assert!(out["AuthenticationResult"]["AccessToken"].is_string());
 }
+
+#[tokio::test]
+async fn a_bad_seed_user_stops_the_seed_with_the_users_before_it_written() {
+    // 600 users (more than one write batch); entry 450 breaks the password policy.
+    let users: Vec<_> = (0..600)
+        .map(|i| {
+            let password = if i == 450 { "short" } else { "Passw0rd!" };
+            json!({"Username": format!("u{i:03}"), "Password": password})
+        })
+        .collect();
+    let doc =
+        json!({"UserPools": [{"Id": "us-east-1_Stop0001", "PoolName": "stop", "Users": users}]});
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("seed.json");
+    std::fs::write(&file, doc.to_string()).unwrap();
+    let emu = common::start_with(|c| c.seed = Some(file.clone())).await;
+    let err = cognito_emulator::apply_seed(&emu.app).unwrap_err().to_string();
+    assert!(err.contains("Users[450] (u450)") && err.contains("InvalidPasswordException"), "{err}");
+    let pool = emu.ok("DescribeUserPool", json!({"UserPoolId": "us-east-1_Stop0001"})).await;
+    assert_eq!(pool["UserPool"]["EstimatedNumberOfUsers"], 450, "the users before it, no more");
+    emu.ok("AdminGetUser", json!({"UserPoolId": "us-east-1_Stop0001", "Username": "u449"})).await;
+    emu.err(
+        "AdminGetUser",
+        json!({"UserPoolId": "us-east-1_Stop0001", "Username": "u451"}),
+        "UserNotFoundException",
+    )
+    .await;
+    // Applied again with the entry fixed: the 450 are kept, the rest created.
+    let mut fixed = doc.clone();
+    fixed["UserPools"][0]["Users"][450]["Password"] = json!("Passw0rd!");
+    std::fs::write(&file, fixed.to_string()).unwrap();
+    cognito_emulator::apply_seed(&emu.app).unwrap();
+    let pool = emu.ok("DescribeUserPool", json!({"UserPoolId": "us-east-1_Stop0001"})).await;
+    assert_eq!(pool["UserPool"]["EstimatedNumberOfUsers"], 600);
+}
