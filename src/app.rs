@@ -105,9 +105,7 @@ impl App {
             config,
         })
     }
-}
 
-impl App {
     /// Whether the calling handler is the only one computing (no other slot taken): a core is free for
     /// work split off the request.
     pub fn handler_alone(&self) -> bool {

@@ -139,7 +139,7 @@ pub fn apply(
                 }
             });
         }
-        let written = write_all(ctx, pool_id, &line, total, summary);
+        let written = write_all(ctx, path, pool_id, &line, total, summary);
         line.stop();
         written
     })
@@ -148,6 +148,7 @@ pub fn apply(
 /// The writer: batches of ready entries in file order until all are written or one fails.
 fn write_all(
     ctx: &Ctx,
+    pool_path: &str,
     pool_id: &str,
     line: &Line,
     total: usize,
@@ -174,6 +175,12 @@ fn write_all(
                     break;
                 }
             }
+        }
+        if new.is_empty() {
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            continue;
         }
         let now = ctx.now();
         let (written, refused) = ctx
@@ -202,7 +209,7 @@ fn write_all(
                 }
                 Ok((written, None))
             })
-            .map_err(|e| internal("seed users", e))?;
+            .map_err(|e| internal(&format!("{pool_path}.Users"), e))?;
         for ((creation, path, groups, links), written) in new.iter().zip(&written) {
             if !written {
                 summary.kept += 1;
