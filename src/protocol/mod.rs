@@ -233,11 +233,7 @@ async fn dispatch(
     }
     if runs_inline(operation) {
         let ctx = request_ctx(app, parts, request_id, None);
-        // A panic here must not take the connection down: answered as spawn_blocking's would be.
-        return std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            ops::invoke(&ctx, operation, input)
-        }))
-        .unwrap_or_else(|_| Err(CognitoError::internal("handler panicked")));
+        return unpanicked(|| ops::invoke(&ctx, operation, input));
     }
     if let Some(permit) = idle_slot(app) {
         // No other handler is computing: this thread runs the handler itself (the runtime moves its
@@ -246,12 +242,7 @@ async fn dispatch(
         let slot = Arc::new(WorkerSlot::new(app.workers.clone(), permit));
         let ctx = request_ctx(app, parts, request_id, Some(slot.clone()));
         return tokio::task::block_in_place(|| {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                let hook: std::rc::Rc<dyn crate::store::WaitHook> =
-                    std::rc::Rc::new(SlotHook(slot));
-                crate::store::with_wait_hook(hook, || ops::invoke(&ctx, operation, input))
-            }))
-            .unwrap_or_else(|_| Err(CognitoError::internal("handler panicked")))
+            unpanicked(|| invoke_in_slot(&ctx, slot, operation, input))
         });
     }
     let operation = operation.to_string();
@@ -267,13 +258,9 @@ async fn dispatch(
         .map_err(CognitoError::internal)?;
     let slot = Arc::new(WorkerSlot::new(app.workers.clone(), permit));
     let ctx = request_ctx(app, parts, request_id, Some(slot.clone()));
-    tokio::task::spawn_blocking(move || {
-        // A handler waiting for the database writer gives its slot back meanwhile, as for a Lambda.
-        let hook: std::rc::Rc<dyn crate::store::WaitHook> = std::rc::Rc::new(SlotHook(slot));
-        crate::store::with_wait_hook(hook, || ops::invoke(&ctx, &operation, input))
-    })
-    .await
-    .map_err(|e| CognitoError::internal(format_args!("handler panicked: {e}")))?
+    tokio::task::spawn_blocking(move || invoke_in_slot(&ctx, slot, &operation, input))
+        .await
+        .map_err(|e| CognitoError::internal(format_args!("handler panicked: {e}")))?
 }
 
 /// The context of one API request: region and issuer from its headers, its SDK, its origin, and the
@@ -327,6 +314,25 @@ fn idle_slot(app: &Arc<App>) -> Option<tokio::sync::OwnedSemaphorePermit> {
         return None;
     }
     app.workers.clone().try_acquire_owned().ok()
+}
+
+/// Runs the operation holding handler slot `slot`: a handler waiting for the database writer gives its
+/// slot back meanwhile, as for a Lambda.
+fn invoke_in_slot(
+    ctx: &Ctx,
+    slot: Arc<WorkerSlot>,
+    operation: &str,
+    input: Value,
+) -> Result<Value, CognitoError> {
+    let hook: std::rc::Rc<dyn crate::store::WaitHook> = std::rc::Rc::new(SlotHook(slot));
+    crate::store::with_wait_hook(hook, || ops::invoke(ctx, operation, input))
+}
+
+/// `f` on this thread, a panic answered as an internal error (as spawn_blocking's would be) instead of
+/// taking the connection down.
+fn unpanicked(f: impl FnOnce() -> Result<Value, CognitoError>) -> Result<Value, CognitoError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .unwrap_or_else(|_| Err(CognitoError::internal("handler panicked")))
 }
 
 /// The wait hook of a handler: its slot.

@@ -159,11 +159,7 @@ fn apply_pool(
         apply_domain(&ctx, &format!("{path}.Domains[{j}]"), id, domain, summary)?;
     }
     for (j, mut idp) in pool.identity_providers.into_iter().enumerate() {
-        let name = idp
-            .get("ProviderName")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
+        let name = name_of(&idp, "ProviderName");
         let ipath = format!("{path}.IdentityProviders[{j}] ({name})");
         let exists = app
             .store
@@ -182,11 +178,7 @@ fn apply_pool(
         apply_client(&ctx, &format!("{path}.Clients[{j}]"), id, client, summary)?;
     }
     for (j, mut group) in pool.groups.into_iter().enumerate() {
-        let name = group
-            .get("GroupName")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
+        let name = name_of(&group, "GroupName");
         let gpath = format!("{path}.Groups[{j}] ({name})");
         let exists = app
             .store
@@ -204,7 +196,8 @@ fn apply_pool(
     super::users::apply(&ctx, path, id, pool.users, summary)
 }
 
-fn name_of(entry: &Map<String, Value>, member: &str) -> String {
+/// The string `member` of an entry (empty when absent), for the entry's path in messages.
+pub(super) fn name_of(entry: &Map<String, Value>, member: &str) -> String {
     entry
         .get(member)
         .and_then(Value::as_str)

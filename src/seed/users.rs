@@ -11,13 +11,14 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Map, Value, json};
 
-use super::import::{call, internal, problem, typed};
+use super::import::{call, internal, name_of, problem, typed};
 use super::{SeedError, SeedUser, Summary, fail};
 use crate::app::Ctx;
 use crate::domain::UserStatus;
 use crate::ops::admin_create_user::{self, Creation, Prepared, Preset, PresetPassword};
 use crate::ops::{self, load};
 use crate::store;
+use crate::store::pools::PoolRow;
 
 /// Users written in one transaction at most.
 const BATCH: usize = 256;
@@ -26,15 +27,18 @@ const AHEAD: usize = 1024;
 
 /// One entry, checked and hashed.
 enum Ready {
-    /// To write, then to add to its groups and link to its identities.
-    New {
-        creation: Box<Creation>,
-        path: String,
-        groups: Vec<String>,
-        links: Vec<Map<String, Value>>,
-    },
+    /// To write.
+    New(Box<NewUser>),
     /// Exists already: kept.
     Kept,
+}
+
+/// A user to write, then to add to its groups and link to its identities.
+struct NewUser {
+    creation: Creation,
+    path: String,
+    groups: Vec<String>,
+    links: Vec<Map<String, Value>>,
 }
 
 type Outcome = Result<Ready, SeedError>;
@@ -123,6 +127,8 @@ pub fn apply(
         changed: Condvar::new(),
     };
     let users: Vec<(usize, Value)> = users.into_iter().enumerate().collect();
+    let pool = load::pool(ctx, pool_id).map_err(|e| internal(path, e))?;
+    let pool = &pool;
     std::thread::scope(|s| {
         for w in 0..workers {
             let (users, line) = (&users, &line);
@@ -132,7 +138,7 @@ pub fn apply(
                         break;
                     }
                     let outcome = catch_unwind(AssertUnwindSafe(|| {
-                        prepare(ctx, path, pool_id, *j, user.clone())
+                        prepare(ctx, path, pool, *j, user.clone())
                     }))
                     .unwrap_or_else(|_| Err(fail(path, "internal error preparing a user")));
                     line.put(*j, outcome);
@@ -163,12 +169,7 @@ fn write_all(
         let mut new = Vec::new();
         for (_, outcome) in batch {
             match outcome {
-                Ok(Ready::New {
-                    creation,
-                    path,
-                    groups,
-                    links,
-                }) => new.push((creation, path, groups, links)),
+                Ok(Ready::New(user)) => new.push(*user),
                 Ok(Ready::Kept) => summary.kept += 1,
                 Err(e) => {
                     failed = Some(e);
@@ -176,52 +177,7 @@ fn write_all(
                 }
             }
         }
-        if new.is_empty() {
-            if let Some(e) = failed {
-                return Err(e);
-            }
-            continue;
-        }
-        let now = ctx.now();
-        let (written, refused) = ctx
-            .app
-            .store
-            .write(|tx| {
-                let mut written = Vec::new();
-                for (k, (creation, ..)) in new.iter().enumerate() {
-                    tx.execute_batch("SAVEPOINT seed_user")?;
-                    match creation.insert(tx, now) {
-                        Ok(_) => {
-                            tx.execute_batch("RELEASE seed_user")?;
-                            written.push(true);
-                        }
-                        Err(e) => {
-                            tx.execute_batch("ROLLBACK TO seed_user; RELEASE seed_user")?;
-                            // An earlier entry of the file with the same name: kept, as when it
-                            // existed before.
-                            if e.name() == "UsernameExistsException" {
-                                written.push(false);
-                            } else {
-                                return Ok((written, Some((k, e))));
-                            }
-                        }
-                    }
-                }
-                Ok((written, None))
-            })
-            .map_err(|e| internal(&format!("{pool_path}.Users"), e))?;
-        for ((creation, path, groups, links), written) in new.iter().zip(&written) {
-            if !written {
-                summary.kept += 1;
-                continue;
-            }
-            creation.sent(ctx);
-            summary.users += 1;
-            after_write(ctx, path, pool_id, creation.username(), groups, links)?;
-        }
-        if let Some((k, e)) = refused {
-            return Err(problem(&new[k].1, "AdminCreateUser", e));
-        }
+        write_batch(ctx, pool_path, pool_id, &new, summary)?;
         if let Some(e) = failed {
             return Err(e);
         }
@@ -229,17 +185,67 @@ fn write_all(
     Ok(())
 }
 
-/// Entry `j`: checked, and hashed unless it exists already.
-fn prepare(ctx: &Ctx, path: &str, pool_id: &str, j: usize, user: Value) -> Outcome {
-    let name = user
-        .get("Username")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string();
-    let path = format!("{path}.Users[{j}] ({name})");
-    if !user.is_object() {
-        return Err(fail(&path, "must be an object"));
+/// Writes `new` in one transaction (a savepoint each), then adds each written user to its groups and
+/// links its identities. An entry whose name an earlier one took is kept; any other refusal stops the
+/// seed with the entries before it written.
+fn write_batch(
+    ctx: &Ctx,
+    pool_path: &str,
+    pool_id: &str,
+    new: &[NewUser],
+    summary: &mut Summary,
+) -> Result<(), SeedError> {
+    if new.is_empty() {
+        return Ok(());
     }
+    let now = ctx.now();
+    let (written, refused) = ctx
+        .app
+        .store
+        .write(|tx| {
+            let mut written = Vec::new();
+            for (k, user) in new.iter().enumerate() {
+                tx.execute_batch("SAVEPOINT seed_user")?;
+                match user.creation.insert(tx, now) {
+                    Ok(_) => {
+                        tx.execute_batch("RELEASE seed_user")?;
+                        written.push(true);
+                    }
+                    Err(e) => {
+                        tx.execute_batch("ROLLBACK TO seed_user; RELEASE seed_user")?;
+                        // An earlier entry of the file with the same name: kept, as when it existed
+                        // before.
+                        if e.name() != "UsernameExistsException" {
+                            return Ok((written, Some((k, e))));
+                        }
+                        written.push(false);
+                    }
+                }
+            }
+            Ok((written, None))
+        })
+        .map_err(|e| internal(&format!("{pool_path}.Users"), e))?;
+    for (user, written) in new.iter().zip(written) {
+        if !written {
+            summary.kept += 1;
+            continue;
+        }
+        user.creation.sent(ctx);
+        summary.users += 1;
+        after_write(ctx, user, pool_id)?;
+    }
+    match refused {
+        Some((k, e)) => Err(problem(&new[k].path, "AdminCreateUser", e)),
+        None => Ok(()),
+    }
+}
+
+/// Entry `j`: checked, and hashed unless it exists already.
+fn prepare(ctx: &Ctx, path: &str, pool: &PoolRow, j: usize, user: Value) -> Outcome {
+    let Some(entry) = user.as_object() else {
+        return Err(fail(&format!("{path}.Users[{j}] ()"), "must be an object"));
+    };
+    let path = format!("{path}.Users[{j}] ({})", name_of(entry, "Username"));
     let expected = "Username, Password, Attributes, Status, Enabled, Groups, LinkedProviders, Sub, PasswordHash, SrpSalt, SrpVerifier";
     let user: SeedUser = typed(user, &path, expected)?;
     let Some(username) = user.username.clone() else {
@@ -264,18 +270,17 @@ fn prepare(ctx: &Ctx, path: &str, pool_id: &str, j: usize, user: Value) -> Outco
         Some(_) => return Err(fail(&path, "Sub must be a UUID")),
     };
     let password = preset_password(&path, &user, status)?;
-    let pool = load::pool(ctx, pool_id).map_err(|e| internal(&path, e))?;
     let exists = ctx
         .app
         .store
-        .read(|c| store::users::resolve(c, pool_id, &pool.config, &username))
+        .read(|c| store::users::resolve(c, &pool.id, &pool.config, &username))
         .map_err(|e| internal(&path, e))?
         .is_some();
     if exists {
         return Ok(Ready::Kept);
     }
     let mut body = Map::new();
-    body.insert("UserPoolId".into(), json!(pool_id));
+    body.insert("UserPoolId".into(), json!(pool.id));
     body.insert("Username".into(), json!(username));
     body.insert("MessageAction".into(), json!("SUPPRESS"));
     if let Some(a) = user.attributes {
@@ -294,27 +299,21 @@ fn prepare(ctx: &Ctx, path: &str, pool_id: &str, j: usize, user: Value) -> Outco
         password,
     };
     match admin_create_user::prepare(ctx, req, Some(preset)) {
-        Ok(Prepared::New(creation)) => Ok(Ready::New {
-            creation: Box::new(creation),
+        Ok(Prepared::New(creation)) => Ok(Ready::New(Box::new(NewUser {
+            creation,
             path,
             groups: user.groups,
             links: user.linked_providers,
-        }),
+        }))),
         Ok(Prepared::Resent(_)) => Err(fail(&path, "internal error: a seed user was re-invited")),
         Err(e) => Err(problem(&path, op, e)),
     }
 }
 
 /// A written user's groups and linked identities, through the API's operations.
-fn after_write(
-    ctx: &Ctx,
-    path: &str,
-    pool_id: &str,
-    username: &str,
-    groups: &[String],
-    links: &[Map<String, Value>],
-) -> Result<(), SeedError> {
-    for (k, group) in groups.iter().enumerate() {
+fn after_write(ctx: &Ctx, user: &NewUser, pool_id: &str) -> Result<(), SeedError> {
+    let (path, username) = (&user.path, user.creation.username());
+    for (k, group) in user.groups.iter().enumerate() {
         let mut body = Map::new();
         body.insert("UserPoolId".into(), json!(pool_id));
         body.insert("Username".into(), json!(username));
@@ -326,7 +325,7 @@ fn after_write(
             body,
         )?;
     }
-    for (k, source) in links.iter().enumerate() {
+    for (k, source) in user.links.iter().enumerate() {
         let mut body = Map::new();
         body.insert("UserPoolId".into(), json!(pool_id));
         body.insert(

@@ -413,34 +413,9 @@ async fn work_split_over_two_threads_gives_the_same_tokens_alone_and_under_load(
                "ExplicitAuthFlows": ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"]}),
     )
     .await;
-    for (password, ok) in [("Passw0rd!", true), ("Wrong0ne!", false)] {
-        let srp = common::srp::Client::new();
-        let params = json!({"USERNAME": "u1", "SRP_A": srp.srp_a()});
-        let start = emu
-            .ok(
-                "InitiateAuth",
-                json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": client, "AuthParameters": params}),
-            )
-            .await;
-        let p = &start["ChallengeParameters"];
-        let responses = srp.password_verifier(
-            pool.split('_').nth(1).unwrap(),
-            p["USER_ID_FOR_SRP"].as_str().unwrap(),
-            "u1",
-            password,
-            p,
-        );
-        let answer = emu
-            .call(
-                "RespondToAuthChallenge",
-                json!({"ClientId": client, "ChallengeName": "PASSWORD_VERIFIER",
-                       "Session": start["Session"], "ChallengeResponses": responses}),
-            )
-            .await;
-        if ok {
-            check(&answer.ok()["AuthenticationResult"], "u1");
-        } else {
-            answer.err("NotAuthorizedException");
-        }
-    }
+    let signed = common::srp_sign_in(&emu, &pool, &client, "u1", "Passw0rd!", true).await.ok();
+    check(&signed["AuthenticationResult"], "u1");
+    common::srp_sign_in(&emu, &pool, &client, "u1", "Wrong0ne!", true)
+        .await
+        .err("NotAuthorizedException");
 }

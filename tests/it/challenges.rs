@@ -3,8 +3,8 @@
 
 use crate::common::srp::{Client as Srp, TIMESTAMP, device_verifier};
 use crate::common::{
-    Answer, Emulator, claims, confirmed_user, get_user, password_auth, refresh_auth, sign_up,
-    signed_in, start, token,
+    Answer, Emulator, claims, confirmed_user, get_user, password_auth, pool_name, refresh_auth,
+    sign_up, signed_in, srp_sign_in, start, token,
 };
 use cognito_emulator::crypto::totp;
 use serde_json::{Value, json};
@@ -19,10 +19,6 @@ async fn srp_pool(emu: &Emulator, extra_pool: Value, extra_client: Value) -> (St
     client.as_object_mut().unwrap().extend(extra_client.as_object().unwrap().clone());
     let (client, _) = emu.client(&pool, client).await;
     (pool, client)
-}
-
-fn pool_name(pool: &str) -> &str {
-    pool.split_once('_').unwrap().1
 }
 
 /// InitiateAuth USER_SRP_AUTH with `srp_a` as SRP_A.
@@ -45,36 +41,6 @@ async fn respond(
 ) -> Answer {
     let body = json!({"ClientId": client, "ChallengeName": challenge, "Session": session,
                       "ChallengeResponses": responses});
-    emu.call("RespondToAuthChallenge", body).await
-}
-
-/// InitiateAuth USER_SRP_AUTH, then the PASSWORD_VERIFIER answer (without Session, as pycognito does,
-/// when `send_session` is false).
-async fn srp_sign_in(
-    emu: &Emulator,
-    pool: &str,
-    client: &str,
-    username: &str,
-    password: &str,
-    send_session: bool,
-) -> Answer {
-    let srp = Srp::new();
-    let start = srp_auth(emu, client, username, &srp.srp_a()).await.ok();
-    assert_eq!(start["ChallengeName"], "PASSWORD_VERIFIER");
-    let p = &start["ChallengeParameters"];
-    let responses = srp.password_verifier(
-        pool_name(pool),
-        p["USER_ID_FOR_SRP"].as_str().unwrap(),
-        p["USERNAME"].as_str().unwrap(),
-        password,
-        p,
-    );
-    let mut body = json!({
-        "ClientId": client, "ChallengeName": "PASSWORD_VERIFIER", "ChallengeResponses": responses
-    });
-    if send_session {
-        body["Session"] = start["Session"].clone();
-    }
     emu.call("RespondToAuthChallenge", body).await
 }
 

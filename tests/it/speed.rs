@@ -6,6 +6,18 @@ use serde_json::json;
 
 use crate::common;
 
+/// An emulator whose seed file (in a temporary directory, kept while the returned guard lives) holds
+/// `doc`; the seed is not applied yet.
+async fn seeded(
+    doc: &serde_json::Value,
+) -> (common::Emulator, std::path::PathBuf, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("seed.json");
+    std::fs::write(&file, doc.to_string()).unwrap();
+    let emu = common::start_with(|c| c.seed = Some(file.clone())).await;
+    (emu, file, dir)
+}
+
 #[tokio::test]
 async fn seed_users_are_hashed_in_parallel_and_listed_in_file_order() {
     let names: Vec<String> = (0..120).map(|i| format!("user{:03}", (i * 37) % 120)).collect();
@@ -14,10 +26,7 @@ async fn seed_users_are_hashed_in_parallel_and_listed_in_file_order() {
     users.push(json!({"Username": names[5], "Password": "Passw0rd!"}));
     let doc =
         json!({"UserPools": [{"Id": "us-east-1_Order01", "PoolName": "order", "Users": users}]});
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("seed.json");
-    std::fs::write(&file, doc.to_string()).unwrap();
-    let emu = common::start_with(|c| c.seed = Some(file.clone())).await;
+    let (emu, _, _dir) = seeded(&doc).await;
     cognito_emulator::apply_seed(&emu.app).unwrap();
     let mut listed = Vec::new();
     let mut token: Option<String> = None;
@@ -96,10 +105,7 @@ async fn a_bad_seed_user_stops_the_seed_with_the_users_before_it_written() {
         .collect();
     let doc =
         json!({"UserPools": [{"Id": "us-east-1_Stop0001", "PoolName": "stop", "Users": users}]});
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("seed.json");
-    std::fs::write(&file, doc.to_string()).unwrap();
-    let emu = common::start_with(|c| c.seed = Some(file.clone())).await;
+    let (emu, file, _dir) = seeded(&doc).await;
     let err = cognito_emulator::apply_seed(&emu.app).unwrap_err().to_string();
     assert!(err.contains("Users[450] (u450)") && err.contains("InvalidPasswordException"), "{err}");
     let pool = emu.ok("DescribeUserPool", json!({"UserPoolId": "us-east-1_Stop0001"})).await;

@@ -365,6 +365,47 @@ pub async fn password_auth(
     .await
 }
 
+/// The part of a pool id after `_` (SRP's pool name).
+pub fn pool_name(pool: &str) -> &str {
+    pool.split_once('_').unwrap().1
+}
+
+/// InitiateAuth USER_SRP_AUTH, then the PASSWORD_VERIFIER answer (without Session, as pycognito does,
+/// when `send_session` is false).
+pub async fn srp_sign_in(
+    emu: &Emulator,
+    pool: &str,
+    client: &str,
+    username: &str,
+    password: &str,
+    send_session: bool,
+) -> Answer {
+    let srp = srp::Client::new();
+    let params = json!({"USERNAME": username, "SRP_A": srp.srp_a()});
+    let start = emu
+        .ok(
+            "InitiateAuth",
+            json!({"AuthFlow": "USER_SRP_AUTH", "ClientId": client, "AuthParameters": params}),
+        )
+        .await;
+    assert_eq!(start["ChallengeName"], "PASSWORD_VERIFIER");
+    let p = &start["ChallengeParameters"];
+    let responses = srp.password_verifier(
+        pool_name(pool),
+        p["USER_ID_FOR_SRP"].as_str().unwrap(),
+        p["USERNAME"].as_str().unwrap(),
+        password,
+        p,
+    );
+    let mut body = json!({
+        "ClientId": client, "ChallengeName": "PASSWORD_VERIFIER", "ChallengeResponses": responses
+    });
+    if send_session {
+        body["Session"] = start["Session"].clone();
+    }
+    emu.call("RespondToAuthChallenge", body).await
+}
+
 /// REFRESH_TOKEN_AUTH without a client secret or device key (`refresh_token` as a `&str`, a `String`
 /// or the `Value` of an AuthenticationResult's RefreshToken).
 pub async fn refresh_auth(emu: &Emulator, client: &str, refresh_token: impl Serialize) -> Answer {
