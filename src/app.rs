@@ -61,7 +61,7 @@ impl App {
     /// Opens the database, loads (or creates) the keys and prepares the password hasher.
     pub fn new(config: Config) -> Result<App, AppError> {
         let store = Store::open(config.database_path().as_deref())?;
-        let keys = Keys::load_or_generate(&config.keys)?;
+        let keys = Keys::load_or_generate(&config.keys, config.key_primes)?;
         let passwords = Passwords::new(config.argon2_cost())
             .map_err(|e| AppError::Config(format!("argon2 parameters: {e}")))?;
         if config.require_sigv4 && config.sigv4_credentials.is_empty() {

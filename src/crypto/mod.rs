@@ -2,10 +2,12 @@
 //! SRP-6a, SigV4 signing, TOTP, WebAuthn (COSE keys, attestation, assertions).
 
 pub mod attestation;
+mod bn;
 pub mod cose;
 pub mod jwt;
 pub mod keys;
 pub mod modexp;
+pub mod multiprime;
 pub mod password;
 pub mod secret_hash;
 pub mod sigv4;

@@ -8,60 +8,24 @@
 //! crosses into C. Should AWS-LC ever fail (it only can on allocation failure), the num-bigint result
 //! is returned instead.
 
-use std::ptr;
-
 use aws_lc_sys::{
-    BIGNUM, BN_CTX, BN_CTX_free, BN_CTX_new, BN_MONT_CTX, BN_MONT_CTX_free,
-    BN_MONT_CTX_new_for_modulus, BN_bin2bn, BN_bn2bin_padded, BN_free, BN_from_montgomery,
-    BN_mod_exp_mont_consttime, BN_mod_mul_montgomery, BN_new, BN_to_montgomery, BN_value_one,
+    BIGNUM, BN_from_montgomery, BN_mod_exp_mont_consttime, BN_mod_mul_montgomery, BN_to_montgomery,
+    BN_value_one,
 };
 use num_bigint::BigUint;
 
-/// An owned AWS-LC `BIGNUM`.
-struct Bn(*mut BIGNUM);
-
-impl Bn {
-    fn new() -> Option<Bn> {
-        // SAFETY: BN_new has no preconditions; a null answer is handled.
-        let p = unsafe { BN_new() };
-        (!p.is_null()).then_some(Bn(p))
-    }
-
-    fn from_biguint(x: &BigUint) -> Option<Bn> {
-        let bytes = x.to_bytes_be();
-        // SAFETY: `bytes` is valid for `len` bytes; a null `ret` asks for a new BIGNUM.
-        let p = unsafe { BN_bin2bn(bytes.as_ptr(), bytes.len(), ptr::null_mut()) };
-        (!p.is_null()).then_some(Bn(p))
-    }
-}
-
-impl Drop for Bn {
-    fn drop(&mut self) {
-        // SAFETY: the pointer came from BN_new/BN_bin2bn and is freed once.
-        unsafe { BN_free(self.0) }
-    }
-}
-
-/// An owned `BN_CTX` (scratch space of one exponentiation; not shared between threads).
-struct Ctx(*mut BN_CTX);
-
-impl Drop for Ctx {
-    fn drop(&mut self) {
-        // SAFETY: the pointer came from BN_CTX_new and is freed once.
-        unsafe { BN_CTX_free(self.0) }
-    }
-}
+use super::bn::{Bn, Ctx, Mont};
 
 /// An odd modulus with its Montgomery context, shared read-only by all threads.
 pub struct Modulus {
     n: BigUint,
     bn: Bn,
-    mont: *mut BN_MONT_CTX,
+    mont: Mont,
     len: usize,
 }
 
-// SAFETY: after construction the BIGNUM and the BN_MONT_CTX are only read (AWS-LC takes them as
-// `const` in BN_mod_exp_mont_consttime), so sharing them between threads is sound.
+// SAFETY: after construction the BIGNUM is only read (AWS-LC takes it as `const` in
+// BN_mod_exp_mont_consttime), so sharing it between threads is sound; `Mont` is Sync.
 unsafe impl Send for Modulus {}
 unsafe impl Sync for Modulus {}
 
@@ -69,12 +33,7 @@ impl Modulus {
     /// The context for `n`, which must be odd. `None` if AWS-LC cannot build it.
     pub fn new(n: &BigUint) -> Option<Modulus> {
         let bn = Bn::from_biguint(n)?;
-        let ctx = new_ctx()?;
-        // SAFETY: both pointers are valid; a null answer (even modulus, allocation failure) is handled.
-        let mont = unsafe { BN_MONT_CTX_new_for_modulus(bn.0, ctx.0) };
-        if mont.is_null() {
-            return None;
-        }
+        let mont = Mont::new(&bn, &Ctx::new()?)?;
         Some(Modulus {
             n: n.clone(),
             bn,
@@ -106,17 +65,15 @@ impl Modulus {
         let a = Bn::from_biguint(base)?;
         let p = Bn::from_biguint(e)?;
         let r = Bn::new()?;
-        let ctx = new_ctx()?;
+        let ctx = Ctx::new()?;
         // SAFETY: every pointer is a live BIGNUM/BN_CTX/BN_MONT_CTX; `a` is below the modulus, which
         // is odd, and `mont` was built for it.
-        let ok = unsafe { BN_mod_exp_mont_consttime(r.0, a.0, p.0, self.bn.0, ctx.0, self.mont) };
+        let ok = unsafe { BN_mod_exp_mont_consttime(r.0, a.0, p.0, self.bn.0, ctx.0, self.mont.0) };
         if ok != 1 {
             return None;
         }
-        let mut out = vec![0u8; self.len];
-        // SAFETY: `out` holds `len` bytes and the result is below n, so it fits.
-        let ok = unsafe { BN_bn2bin_padded(out.as_mut_ptr(), out.len(), r.0) };
-        (ok == 1).then(|| BigUint::from_bytes_be(&out))
+        // The result is below n, so it fits in `len` bytes.
+        r.to_bytes(self.len).map(|b| BigUint::from_bytes_be(&b))
     }
 }
 
@@ -143,16 +100,16 @@ pub struct FixedBase {
 impl Modulus {
     /// The comb table of `g` for this modulus. `None` if AWS-LC fails (allocation).
     pub fn fixed_base(&self, g: &BigUint) -> Option<FixedBase> {
-        let ctx = new_ctx()?;
+        let ctx = Ctx::new()?;
         let to_mont = |x: *const BIGNUM| -> Option<Bn> {
             let r = Bn::new()?;
             // SAFETY: live BIGNUMs, contexts built for this modulus.
-            (unsafe { BN_to_montgomery(r.0, x, self.mont, ctx.0) } == 1).then_some(r)
+            (unsafe { BN_to_montgomery(r.0, x, self.mont.0, ctx.0) } == 1).then_some(r)
         };
         let mul = |a: &Bn, b: &Bn| -> Option<Bn> {
             let r = Bn::new()?;
             // SAFETY: as above; both operands are reduced Montgomery values.
-            (unsafe { BN_mod_mul_montgomery(r.0, a.0, b.0, self.mont, ctx.0) } == 1).then_some(r)
+            (unsafe { BN_mod_mul_montgomery(r.0, a.0, b.0, self.mont.0, ctx.0) } == 1).then_some(r)
         };
         let reduced = g % &self.n;
         let g = Bn::from_biguint(&reduced)?;
@@ -161,16 +118,12 @@ impl Modulus {
         let mut base = to_mont(g.0)?;
         let words = self.len.div_ceil(8);
         let mut table = vec![0u64; WINDOWS * ENTRIES * words];
-        let mut bytes = vec![0u8; words * 8];
         for i in 0..WINDOWS {
             // Row i: base^j for j in 0..16, where base = g^(16^i).
             let mut power = mul(&one, &one)?;
             for j in 0..ENTRIES {
-                // SAFETY: `bytes` holds `words * 8 >= len` bytes and the value is below n.
-                let ok = unsafe { BN_bn2bin_padded(bytes.as_mut_ptr(), bytes.len(), power.0) };
-                if ok != 1 {
-                    return None;
-                }
+                // `words * 8 >= len` bytes and the value is below n.
+                let bytes = power.to_bytes(words * 8)?;
                 let at = (i * ENTRIES + j) * words;
                 for (w, chunk) in table[at..at + words].iter_mut().zip(bytes.chunks_exact(8)) {
                     *w = u64::from_be_bytes(chunk.try_into().expect("8 bytes"));
@@ -197,7 +150,7 @@ impl Modulus {
     }
 
     fn pow_comb(&self, fixed: &FixedBase, e: &BigUint) -> Option<BigUint> {
-        let ctx = new_ctx()?;
+        let ctx = Ctx::new()?;
         let mut digits = e.to_bytes_le();
         digits.resize(FIXED_BITS / 8, 0);
         let words = fixed.words;
@@ -218,17 +171,14 @@ impl Modulus {
             for (chunk, w) in bytes.chunks_exact_mut(8).zip(&entry) {
                 chunk.copy_from_slice(&w.to_be_bytes());
             }
-            // SAFETY: `bytes` holds its length; a null `ret` asks for a new BIGNUM.
-            let value = Bn(unsafe { BN_bin2bn(bytes.as_ptr(), bytes.len(), ptr::null_mut()) });
-            if value.0.is_null() {
-                return None;
-            }
+            let value = Bn::from_bytes(&bytes)?;
             acc = Some(match acc {
                 None => value,
                 Some(a) => {
                     let r = Bn::new()?;
                     // SAFETY: reduced Montgomery values of this modulus.
-                    let ok = unsafe { BN_mod_mul_montgomery(r.0, a.0, value.0, self.mont, ctx.0) };
+                    let ok =
+                        unsafe { BN_mod_mul_montgomery(r.0, a.0, value.0, self.mont.0, ctx.0) };
                     if ok != 1 {
                         return None;
                     }
@@ -239,13 +189,10 @@ impl Modulus {
         let acc = acc?;
         let out = Bn::new()?;
         // SAFETY: as above.
-        if unsafe { BN_from_montgomery(out.0, acc.0, self.mont, ctx.0) } != 1 {
+        if unsafe { BN_from_montgomery(out.0, acc.0, self.mont.0, ctx.0) } != 1 {
             return None;
         }
-        let mut result = vec![0u8; self.len];
-        // SAFETY: `result` holds `len` bytes and the value is below n.
-        let ok = unsafe { BN_bn2bin_padded(result.as_mut_ptr(), result.len(), out.0) };
-        (ok == 1).then(|| BigUint::from_bytes_be(&result))
+        out.to_bytes(self.len).map(|b| BigUint::from_bytes_be(&b))
     }
 }
 
@@ -254,19 +201,6 @@ fn ct_eq_mask(a: u8, b: u8) -> u64 {
     let x = (a ^ b) as u64;
     // x - 1 underflows (top bit set) only when x == 0.
     (x.wrapping_sub(1) >> 63).wrapping_neg()
-}
-
-impl Drop for Modulus {
-    fn drop(&mut self) {
-        // SAFETY: the pointer came from BN_MONT_CTX_new_for_modulus and is freed once.
-        unsafe { BN_MONT_CTX_free(self.mont) }
-    }
-}
-
-fn new_ctx() -> Option<Ctx> {
-    // SAFETY: BN_CTX_new has no preconditions; a null answer is handled.
-    let p = unsafe { BN_CTX_new() };
-    (!p.is_null()).then_some(Ctx(p))
 }
 
 #[cfg(test)]

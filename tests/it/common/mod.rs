@@ -26,7 +26,7 @@ fn shared_keys() -> PathBuf {
     KEYS.get_or_init(|| {
         let dir =
             std::env::temp_dir().join(format!("cognito-emulator-test-keys-{}", std::process::id()));
-        cognito_emulator::crypto::keys::Keys::load_or_generate(&dir).expect("test keys");
+        cognito_emulator::crypto::keys::Keys::load_or_generate(&dir, 4).expect("test keys");
         dir
     })
     .clone()

@@ -79,7 +79,7 @@ fn op_keys() -> &'static Keys {
     KEYS.get_or_init(|| {
         let dir =
             std::env::temp_dir().join(format!("cognito-emulator-op-keys-{}", std::process::id()));
-        Keys::load_or_generate(&dir).expect("OP keys")
+        Keys::load_or_generate(&dir, 4).expect("OP keys")
     })
 }
 
@@ -88,7 +88,7 @@ fn other_keys() -> &'static Keys {
     KEYS.get_or_init(|| {
         let dir =
             std::env::temp_dir().join(format!("cognito-emulator-op-other-{}", std::process::id()));
-        Keys::load_or_generate(&dir).expect("other keys")
+        Keys::load_or_generate(&dir, 4).expect("other keys")
     })
 }
 
