@@ -31,6 +31,17 @@ const COLUMNS: &str =
 const G_COLUMNS: &str =
     "g.pk, g.pool_id, g.name, g.description, g.role_arn, g.precedence, g.created_at, g.updated_at";
 
+/// A user's groups. The join is written so the user's row id reaches no term the planner weighs by
+/// value: SQLite re-prepares a statement on every new binding of such a parameter (`user_pk = ?1` as a
+/// filter on a join's other side did), which cost ~5% of a password sign-in's CPU.
+fn of_user_sql() -> String {
+    format!(
+        "SELECT {G_COLUMNS} FROM groups g
+         WHERE g.pk IN (SELECT group_pk FROM group_members WHERE user_pk = ?1)
+         ORDER BY g.precedence IS NULL, g.precedence, g.name"
+    )
+}
+
 fn from_row(r: &Row<'_>) -> rusqlite::Result<GroupRow> {
     Ok(GroupRow {
         pk: r.get(0)?,
@@ -136,10 +147,7 @@ pub fn remove_member(c: &Connection, group_pk: i64, user_pk: i64) -> Result<()> 
 
 /// The groups of a user, by precedence (lowest first, unset last), then name.
 pub fn of_user(c: &Connection, user_pk: i64) -> Result<Vec<GroupRow>> {
-    let mut stmt = c.prepare_cached(&format!(
-        "SELECT {G_COLUMNS} FROM group_members m JOIN groups g ON g.pk = m.group_pk WHERE m.user_pk = ?1
-         ORDER BY g.precedence IS NULL, g.precedence, g.name"
-    ))?;
+    let mut stmt = c.prepare_cached(&of_user_sql())?;
     let rows = stmt
         .query_map([user_pk], from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -154,8 +162,9 @@ pub fn of_user_page(
     limit: usize,
 ) -> Result<Vec<GroupRow>> {
     let mut stmt = c.prepare_cached(&format!(
-        "SELECT {G_COLUMNS} FROM group_members m JOIN groups g ON g.pk = m.group_pk
-         WHERE m.user_pk = ?1 AND g.pk > ?2 ORDER BY g.pk LIMIT ?3"
+        "SELECT {G_COLUMNS} FROM groups g
+         WHERE g.pk IN (SELECT group_pk FROM group_members WHERE user_pk = ?1) AND g.pk > ?2
+         ORDER BY g.pk LIMIT ?3"
     ))?;
     let rows = stmt
         .query_map(params![user_pk, after, limit as i64], from_row)?
@@ -177,4 +186,27 @@ pub fn members(c: &Connection, group_pk: i64, after: i64, limit: usize) -> Resul
         )?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::StatementStatus;
+
+    use super::*;
+    use crate::store::Store;
+
+    #[test]
+    fn a_users_groups_are_read_without_re_preparing_the_statement() {
+        let store = Store::open(None).unwrap();
+        let reprepared = store
+            .read(|c| {
+                for user_pk in 1..5 {
+                    assert!(of_user(c, user_pk)?.is_empty());
+                }
+                let stmt = c.prepare_cached(&of_user_sql())?;
+                Ok(stmt.get_status(StatementStatus::RePrepare))
+            })
+            .unwrap();
+        assert_eq!(reprepared, 0);
+    }
 }
