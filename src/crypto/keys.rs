@@ -6,7 +6,9 @@
 use std::path::{Path, PathBuf};
 
 use aws_lc_rs::rand::SystemRandom;
-use aws_lc_rs::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
+use aws_lc_rs::signature::{
+    ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_SHA256, RsaKeyPair,
+};
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use rsa::pkcs1::{DecodeRsaPublicKey, EncodeRsaPublicKey};
@@ -33,8 +35,16 @@ pub struct SigningKey {
     signer: Signer,
     /// The public key as a JWK.
     pub jwk: Value,
-    /// The verification key for incoming tokens.
-    pub decoding: jsonwebtoken::DecodingKey,
+    /// The verification key for incoming tokens, parsed once (AWS-LC keeps its Montgomery context
+    /// between verifications instead of rebuilding it for each token).
+    verifier: ParsedPublicKey,
+}
+
+impl SigningKey {
+    /// Whether `signature` is this key's RS256 signature of `message`.
+    pub fn verifies(&self, message: &[u8], signature: &[u8]) -> bool {
+        self.verifier.verify_sig(message, signature).is_ok()
+    }
 }
 
 /// What signs with a key.
@@ -167,13 +177,14 @@ fn parse(pem: &str) -> Result<SigningKey, String> {
         modulus: key.modulus,
         public_exponent: key.public_exponent,
     };
+    let pkcs1_public = public.to_pkcs1_der().map_err(|e| e.to_string())?;
     // The SubjectPublicKeyInfo DER, through the rsa crate (which also checks n and e).
-    let public_der = rsa::PublicKey::from_pkcs1_der(
-        public.to_pkcs1_der().map_err(|e| e.to_string())?.as_bytes(),
-    )
-    .map_err(|e| e.to_string())?
-    .to_public_key_der()
-    .map_err(|e| e.to_string())?;
+    let public_der = rsa::PublicKey::from_pkcs1_der(pkcs1_public.as_bytes())
+        .map_err(|e| e.to_string())?
+        .to_public_key_der()
+        .map_err(|e| e.to_string())?;
+    let verifier = ParsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, pkcs1_public.as_bytes())
+        .map_err(|e| e.to_string())?;
     let signer = match MultiPrimeKey::from_pkcs1(&key)? {
         Some(multi) => Signer::MultiPrime(multi),
         None => {
@@ -184,14 +195,12 @@ fn parse(pem: &str) -> Result<SigningKey, String> {
     let e = URL_SAFE_NO_PAD.encode(e);
     // AWS kids are base64 strings such as "1234example=": a digest of the public key looks the same.
     let kid = STANDARD.encode(Sha256::digest(public_der.as_bytes()));
-    let decoding =
-        jsonwebtoken::DecodingKey::from_rsa_components(&n, &e).map_err(|e| e.to_string())?;
     let jwk = json!({"alg": "RS256", "e": e, "kid": kid, "kty": "RSA", "n": n, "use": "sig"});
     Ok(SigningKey {
         kid,
         signer,
         jwk,
-        decoding,
+        verifier,
     })
 }
 
@@ -221,10 +230,25 @@ mod tests {
             let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::RS256);
             validation.required_spec_claims.clear();
             validation.validate_exp = false;
-            let data = jsonwebtoken::decode::<Value>(&token, &keys.access.decoding, &validation)
+            let decoding = |key: &SigningKey| {
+                let (n, e) = (
+                    key.jwk["n"].as_str().unwrap(),
+                    key.jwk["e"].as_str().unwrap(),
+                );
+                jsonwebtoken::DecodingKey::from_rsa_components(n, e).unwrap()
+            };
+            let data = jsonwebtoken::decode::<Value>(&token, &decoding(&keys.access), &validation)
                 .expect("verifies with the JWK");
             assert_eq!(data.claims["sub"], "someone");
-            assert!(jsonwebtoken::decode::<Value>(&token, &keys.id.decoding, &validation).is_err());
+            assert!(
+                jsonwebtoken::decode::<Value>(&token, &decoding(&keys.id), &validation).is_err()
+            );
+            // And with the emulator's own verification.
+            let (use_, claims) = super::super::jwt::verify(&keys, &token).expect("verifies");
+            assert_eq!(
+                (use_, claims["sub"].as_str()),
+                (KeyUse::Access, Some("someone"))
+            );
             // A restart reads the same keys back.
             let again = Keys::load_or_generate(dir.path(), 2).unwrap();
             assert_eq!(again.jwks(), keys.jwks());
