@@ -11,9 +11,9 @@
 //! development keys kept in a plain file; a two-prime key put in the keys directory is used as it is.
 //!
 //! Each signature is computed on a blinded message (`m·r^e`, unblinded by `r^-1`; `r` random, each
-//! pair serving 32 signatures, squared after each), the exponentiations run in AWS-LC's constant-time `BN_mod_exp_mont_consttime`, and the
-//! result is checked against the public key before it is returned, so a fault or a bug can never let
-//! a wrong signature (or one that leaks a factor) out.
+//! pair serving 32 signatures, squared after each), the exponentiations run in AWS-LC's constant-time
+//! `BN_mod_exp_mont_consttime`, and the result is checked against the public key before it is
+//! returned, so a fault or a bug can never let a wrong signature (or one that leaks a factor) out.
 
 use std::ffi::c_int;
 use std::ptr;
