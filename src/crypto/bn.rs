@@ -6,7 +6,8 @@ use std::ptr;
 
 use aws_lc_sys::{
     BIGNUM, BN_CTX, BN_CTX_free, BN_CTX_new, BN_MONT_CTX, BN_MONT_CTX_free,
-    BN_MONT_CTX_new_for_modulus, BN_bin2bn, BN_bn2bin_padded, BN_free, BN_new, BN_num_bytes,
+    BN_MONT_CTX_new_for_modulus, BN_bin2bn, BN_bn2bin_padded, BN_copy, BN_free, BN_mod_inverse,
+    BN_new, BN_num_bytes,
 };
 use num_bigint::BigUint;
 
@@ -29,6 +30,20 @@ impl Bn {
 
     pub(crate) fn from_biguint(x: &BigUint) -> Option<Bn> {
         Bn::from_bytes(&x.to_bytes_be())
+    }
+
+    /// A copy of this value.
+    pub(crate) fn try_clone(&self) -> Option<Bn> {
+        let out = Bn::new()?;
+        // SAFETY: live, distinct BIGNUMs.
+        (!unsafe { BN_copy(out.0, self.0) }.is_null()).then_some(out)
+    }
+
+    /// `self^-1 mod m`; `None` when there is none (a shared factor) or on allocation failure.
+    pub(crate) fn inverse_mod(&self, m: &Bn, ctx: &Ctx) -> Option<Bn> {
+        let out = Bn::new()?;
+        // SAFETY: live BIGNUMs and context; a null answer (no inverse) is handled.
+        (!unsafe { BN_mod_inverse(out.0, self.0, m.0, ctx.0) }.is_null()).then_some(out)
     }
 
     /// Big-endian, left-padded with zeros to `len` bytes; `None` if the value does not fit.

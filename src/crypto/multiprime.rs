@@ -21,8 +21,8 @@ use std::sync::Mutex;
 
 use aws_lc_sys::{
     BN_add, BN_cmp, BN_copy, BN_generate_prime_ex, BN_mod_exp_mont, BN_mod_exp_mont_consttime,
-    BN_mod_inverse, BN_mod_inverse_blinded, BN_mod_mul, BN_mod_sub, BN_mod_word, BN_mul, BN_nnmod,
-    BN_num_bits, BN_one, BN_rand_range_ex, BN_set_word, BN_sub_word,
+    BN_mod_inverse_blinded, BN_mod_mul, BN_mod_sub, BN_mod_word, BN_mul, BN_nnmod, BN_num_bits,
+    BN_one, BN_rand_range_ex, BN_set_word, BN_sub_word,
 };
 use rsa::pkcs1::{self, der, der::Encode};
 use rsa::pkcs8::{self, LineEnding, PrivateKeyInfoRef, SecretDocument};
@@ -45,10 +45,16 @@ struct Prime {
     /// `d mod (p - 1)`.
     exponent: Bn,
     mont: Mont,
-    /// The product of the primes before this one (`None` for the first).
-    before: Option<Bn>,
-    /// `before^-1 mod p` (Garner's coefficient; `None` for the first).
-    coefficient: Option<Bn>,
+    /// How the result modulo this prime joins those of the primes before it (`None` for the first).
+    garner: Option<Garner>,
+}
+
+/// Garner's recombination step of a prime `p` after the first.
+struct Garner {
+    /// The product of the primes before `p`.
+    before: Bn,
+    /// `before^-1 mod p`.
+    coefficient: Bn,
 }
 
 /// A blinding pair `(r^e, r^-1) mod n`. Inverting a fresh `r` costs more than a signature, so a pair
@@ -139,24 +145,17 @@ impl MultiPrimeKey {
         call!(BN_one(phi.0));
         let mut out = Vec::with_capacity(primes.len());
         for p in primes {
-            let p_minus_1 = copy(&p)?;
+            let p_minus_1 = p.try_clone()?;
             call!(BN_sub_word(p_minus_1.0, 1));
-            let exponent = Bn::new()?;
-            // Fails (null) when e and p - 1 share a factor: no valid key.
-            // SAFETY: live BIGNUMs and context.
-            let inverse = unsafe { BN_mod_inverse(exponent.0, e_bn.0, p_minus_1.0, ctx.0) };
-            if inverse.is_null() {
-                return None;
-            }
-            let (before, coefficient) = if out.is_empty() {
-                (None, None)
-            } else {
-                let coefficient = Bn::new()?;
-                // SAFETY: as above; fails (null) if the primes repeat.
-                if unsafe { BN_mod_inverse(coefficient.0, n.0, p.0, ctx.0) }.is_null() {
-                    return None;
-                }
-                (Some(copy(&n)?), Some(coefficient))
+            // None when e and p - 1 share a factor: no valid key.
+            let exponent = e_bn.inverse_mod(&p_minus_1, &ctx)?;
+            let garner = match out.is_empty() {
+                true => None,
+                // None if the primes repeat.
+                false => Some(Garner {
+                    coefficient: n.inverse_mod(&p, &ctx)?,
+                    before: n.try_clone()?,
+                }),
             };
             call!(BN_mul(n.0, n.0, p.0, ctx.0));
             call!(BN_mul(phi.0, phi.0, p_minus_1.0, ctx.0));
@@ -165,15 +164,10 @@ impl MultiPrimeKey {
                 p,
                 exponent,
                 mont,
-                before,
-                coefficient,
+                garner,
             });
         }
-        let d = Bn::new()?;
-        // SAFETY: as above.
-        if unsafe { BN_mod_inverse(d.0, e_bn.0, phi.0, ctx.0) }.is_null() {
-            return None;
-        }
+        let d = e_bn.inverse_mod(&phi, &ctx)?;
         let n_mont = Mont::new(&n, &ctx)?;
         Some(MultiPrimeKey {
             n,
@@ -283,16 +277,16 @@ impl MultiPrimeKey {
                 ctx.0,
                 prime.mont.0
             ));
-            match (&prime.before, &prime.coefficient) {
-                (Some(before), Some(coefficient)) => {
+            match &prime.garner {
+                Some(g) => {
                     // s += before · ((s_i - s) · before^-1 mod p)
                     call!(BN_nnmod(reduced.0, s.0, prime.p.0, ctx.0));
                     call!(BN_mod_sub(h.0, s_i.0, reduced.0, prime.p.0, ctx.0));
-                    call!(BN_mod_mul(h.0, h.0, coefficient.0, prime.p.0, ctx.0));
-                    call!(BN_mul(h.0, h.0, before.0, ctx.0));
+                    call!(BN_mod_mul(h.0, h.0, g.coefficient.0, prime.p.0, ctx.0));
+                    call!(BN_mul(h.0, h.0, g.before.0, ctx.0));
                     call!(BN_add(s.0, s.0, h.0));
                 }
-                _ => {
+                None => {
                     // SAFETY: live, distinct BIGNUMs.
                     if unsafe { BN_copy(s.0, s_i.0) }.is_null() {
                         return None;
@@ -374,11 +368,7 @@ impl MultiPrimeKey {
             return Err(fail());
         };
         // PKCS#1's two-prime coefficient is q^-1 mod p (ours, for q, is p^-1 mod q).
-        let q_inverse = Bn::new().ok_or_else(fail)?;
-        // SAFETY: live BIGNUMs and context.
-        if unsafe { BN_mod_inverse(q_inverse.0, q.p.0, p.p.0, ctx.0) }.is_null() {
-            return Err(fail());
-        }
+        let q_inverse = q.p.inverse_mod(&p.p, &ctx).ok_or_else(fail)?;
         let n = bytes(&self.n)?;
         let e = bytes(&self.e)?;
         let d = bytes(&self.d)?;
@@ -392,8 +382,12 @@ impl MultiPrimeKey {
         let others: Vec<[Vec<u8>; 3]> = rest
             .iter()
             .map(|r| {
-                let coefficient = r.coefficient.as_ref().ok_or_else(fail)?;
-                Ok([bytes(&r.p)?, bytes(&r.exponent)?, bytes(coefficient)?])
+                let garner = r.garner.as_ref().ok_or_else(fail)?;
+                Ok([
+                    bytes(&r.p)?,
+                    bytes(&r.exponent)?,
+                    bytes(&garner.coefficient)?,
+                ])
             })
             .collect::<Result<_, String>>()?;
         let key = pkcs1::RsaPrivateKeyRef {
@@ -437,13 +431,6 @@ impl MultiPrimeKey {
 
 fn uint(b: &[u8]) -> Result<pkcs1::UintRef<'_>, String> {
     pkcs1::UintRef::new(b).map_err(|e| e.to_string())
-}
-
-/// A copy of `x`.
-fn copy(x: &Bn) -> Option<Bn> {
-    let out = Bn::new()?;
-    // SAFETY: live, distinct BIGNUMs.
-    (!unsafe { BN_copy(out.0, x.0) }.is_null()).then_some(out)
 }
 
 #[cfg(test)]
