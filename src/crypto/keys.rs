@@ -1,6 +1,6 @@
 //! The two RSA-2048 signing keys (ID tokens and access tokens, different `kid`, as AWS), generated on
 //! first start into the keys directory and reused after. Each private key is parsed once at start:
-//! a generated key has four primes and signs through [`MultiPrimeKey`] (~3x faster, same public key
+//! a generated key has four primes and signs through [`MultiPrimeKey`] (~2.5x faster, same public key
 //! and signatures for verifiers); a two-prime key put in the directory signs through aws-lc-rs.
 
 use std::path::{Path, PathBuf};
