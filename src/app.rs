@@ -113,10 +113,11 @@ impl App {
     }
 }
 
-/// Handlers that may run at once, per core. With one per core a core idled at every hand-off between
-/// the async side and the blocking pool (a finished handler's slot goes to the next request only after
-/// two thread wake-ups): on the 2-core bench machine, 639 password sign-ins/s at 145% CPU with one
-/// per core, 920/s at 175% and a shorter latency tail with two. More than two only time-slices.
+/// Handler slots per core. On the multi-thread runtime a handler runs on its connection's thread, and
+/// the slots count the handlers computing: a request that finds them all free is alone and may split
+/// its work over two cores (`Ctx::in_parallel`). On a single-threaded runtime they bound the handlers
+/// run on the blocking pool at once (with one per core a core idled at every hand-off between the
+/// async side and the blocking pool; two per core kept it busy, more only time-sliced).
 pub const HANDLER_SLOTS_PER_CORE: usize = 2;
 
 /// `awsSdkVersion` of trigger events when the caller's SDK is not known.
@@ -196,7 +197,7 @@ impl Origin {
     }
 }
 
-/// One of the per-core handler slots, held by a request while it computes.
+/// One of the per-core handler slots, held by a request that runs alone or on the blocking pool.
 pub struct WorkerSlot {
     workers: Arc<Semaphore>,
     permit: Mutex<Option<OwnedSemaphorePermit>>,
@@ -247,10 +248,18 @@ impl Ctx {
     }
 
     /// Runs `wait` (which blocks on something outside the emulator) without holding a handler slot,
-    /// so the cores serve other requests meanwhile; the slot is taken back afterwards, in turn.
+    /// so the cores serve other requests meanwhile; the slot is taken back afterwards, in turn. A
+    /// handler run on a runtime thread (no slot) lends that thread to the wait: the runtime moves its
+    /// other tasks to another thread meanwhile.
     pub fn waiting<T>(&self, wait: impl FnOnce() -> T) -> T {
         let Some(slot) = &self.worker else {
-            return wait();
+            let multi_thread = tokio::runtime::Handle::try_current()
+                .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+            return if multi_thread {
+                tokio::task::block_in_place(wait)
+            } else {
+                wait()
+            };
         };
         slot.release();
         let out = wait();
@@ -269,8 +278,11 @@ impl Ctx {
     where
         A: Send + 'static,
     {
+        // Only a handler holding the idle slot splits its work: one run on a runtime thread under
+        // load (no slot) or off any request (a seed) has the other cores busy already.
         let runtime = tokio::runtime::Handle::try_current().ok();
-        let Some(runtime) = runtime.filter(|_| self.app.handler_alone()) else {
+        let alone = self.worker.is_some() && self.app.handler_alone();
+        let Some(runtime) = runtime.filter(|_| alone) else {
             return (side(), main());
         };
         let job = Arc::new(Mutex::new(Some(side)));

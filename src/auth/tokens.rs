@@ -438,14 +438,14 @@ pub struct AccessClaims {
     pub issued_at: i64,
 }
 
-fn invalid_access() -> CognitoError {
+/// "Invalid Access Token".
+pub fn invalid_access() -> CognitoError {
     CognitoError::NotAuthorizedException("Invalid Access Token".into())
 }
 
-/// Verifies an access token as every operation taking one must: our signature with the access key,
-/// `token_use`, expiry against the emulator's clock, the issuer and its pool, the client, the scope.
-pub fn verify_access(ctx: &Ctx, token: &str) -> Result<AccessClaims> {
-    let (claims, scopes) = verify_access_token(ctx, token)?;
+/// The checks an operation taking an access token makes after [`access_token_claims`] and the check
+/// of its client (still in the token's pool): the scope of the user operations (aws.cognito.signin.user.admin) and a user.
+pub fn with_admin_scope(claims: AccessClaims, scopes: &str) -> Result<AccessClaims> {
     if !scopes.split(' ').any(|s| s == ADMIN_SCOPE) {
         return Err(CognitoError::NotAuthorizedException(
             "Access Token does not have required scopes".into(),
@@ -457,9 +457,24 @@ pub fn verify_access(ctx: &Ctx, token: &str) -> Result<AccessClaims> {
     Ok(claims)
 }
 
-/// [`verify_access`] without the scope check: the claims and the `scope` claim (userInfo needs
-/// `openid`, not aws.cognito.signin.user.admin).
+/// Verifies an access token (signature, use, expiry, issuer, client) without the scope check: the
+/// claims and the `scope` claim (userInfo needs `openid`, not aws.cognito.signin.user.admin).
 pub fn verify_access_token(ctx: &Ctx, token: &str) -> Result<(AccessClaims, String)> {
+    let (claims, scopes) = access_token_claims(ctx, token)?;
+    let client_pool = ctx
+        .app
+        .store
+        .read(|c| store::clients::pool_of(c, &claims.client_id))?;
+    if client_pool.is_none_or(|p| p != claims.pool_id) {
+        return Err(invalid_access());
+    }
+    Ok((claims, scopes))
+}
+
+/// The claims of an access token and its `scope` claim, after the checks that need no database: our
+/// signature with the access key, `token_use`, expiry against the emulator's clock, the issuer. The
+/// caller still refuses the token (with [`invalid_access`]) unless its client exists in its pool.
+pub fn access_token_claims(ctx: &Ctx, token: &str) -> Result<(AccessClaims, String)> {
     let (use_, claims) = jwt::verify(&ctx.app.keys, token).ok_or_else(invalid_access)?;
     let text = |k: &str| claims.get(k).and_then(Value::as_str).map(str::to_string);
     if use_ != KeyUse::Access || text("token_use").as_deref() != Some("access") {
@@ -481,18 +496,10 @@ pub fn verify_access_token(ctx: &Ctx, token: &str) -> Result<(AccessClaims, Stri
             return Err(invalid_access());
         }
     }
-    let client_id = text("client_id").ok_or_else(invalid_access)?;
-    let client_pool = ctx
-        .app
-        .store
-        .read(|c| store::clients::pool_of(c, &client_id))?;
-    if client_pool.is_none_or(|p| p != pool_id) {
-        return Err(invalid_access());
-    }
     let scopes = text("scope").unwrap_or_default();
     let claims = AccessClaims {
         pool_id,
-        client_id,
+        client_id: text("client_id").ok_or_else(invalid_access)?,
         sub: text("sub").ok_or_else(invalid_access)?,
         // Client-credentials tokens have neither: the operations that need a user refuse them.
         username: text("username").unwrap_or_default(),

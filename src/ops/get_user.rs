@@ -8,7 +8,6 @@ use serde_json::{Map, Value, json};
 use crate::error::Result;
 use crate::ops::{load, shapes};
 use crate::app::Ctx;
-use crate::store;
 
 /// GetUserRequest.
 #[derive(Debug, Deserialize)]
@@ -19,12 +18,8 @@ pub struct Request {
 
 /// Returns the user.
 pub fn handle(ctx: &Ctx, req: Request) -> Result<Value> {
-    let (claims, _, user) = load::token_user(ctx, &req.access_token)?;
-    let client = ctx
-        .app
-        .store
-        .read(|c| store::clients::get(c, &claims.client_id))?;
-    let visible = shapes::attribute_list(&user.attributes, client.as_ref().map(|c| &*c.config));
+    let (_, _, user, client) = load::token_user_client(ctx, &req.access_token)?;
+    let visible = shapes::attribute_list(&user.attributes, Some(&*client.config));
     let mut out = Map::new();
     out.insert("Username".into(), json!(user.username));
     out.insert("UserAttributes".into(), json!(visible));

@@ -63,24 +63,50 @@ pub fn pool_client(ctx: &Ctx, pool_id: &str, client_id: &str) -> Result<(ClientR
 
 /// The user `username` (or an alias) of pool `pool_id`, for the Admin* operations.
 pub fn admin_user(ctx: &Ctx, pool_id: &str, username: &str) -> Result<(PoolRow, UserRow)> {
-    let pool = pool(ctx, pool_id)?;
-    let user = ctx
-        .app
-        .store
-        .read(|c| store::users::resolve(c, &pool.id, &pool.config, username))?
-        .ok_or_else(|| err!(UserNotFoundException, "User does not exist."))?;
+    let (pool, user) = ctx.app.store.read(|c| {
+        let Some(pool) = store::pools::get(c, pool_id)? else {
+            return Ok((None, None));
+        };
+        let user = store::users::resolve(c, &pool.id, &pool.config, username)?;
+        Ok((Some(pool), user))
+    })?;
+    let pool = pool.ok_or_else(|| pool_not_found(pool_id))?;
+    let user = user.ok_or_else(|| err!(UserNotFoundException, "User does not exist."))?;
     Ok((pool, user))
 }
 
 /// The user an access token belongs to, with its pool, after verifying the token (signature, expiry,
-/// revocation of the whole authentication, disabled user).
+/// client, scope, revocation of the whole authentication, disabled user).
 pub fn token_user(ctx: &Ctx, access_token: &str) -> Result<(AccessClaims, PoolRow, UserRow)> {
-    let claims = tokens::verify_access(ctx, access_token)?;
-    let pool = pool(ctx, &claims.pool_id)?;
-    let (user, revoked) = ctx.app.store.read(|c| {
+    let (claims, pool, user, _) = token_user_client(ctx, access_token)?;
+    Ok((claims, pool, user))
+}
+
+/// [`token_user`] with the token's client. The rows are read together (one reader, one statement
+/// each), the client first: a token whose client is gone is refused as before.
+pub fn token_user_client(
+    ctx: &Ctx,
+    access_token: &str,
+) -> Result<(AccessClaims, PoolRow, UserRow, ClientRow)> {
+    let (claims, scopes) = tokens::access_token_claims(ctx, access_token)?;
+    let (client, pool, user, revoked) = ctx.app.store.read(|c| {
+        let client = store::clients::get(c, &claims.client_id)?;
+        if client
+            .as_ref()
+            .is_none_or(|cl| cl.pool_id != claims.pool_id)
+        {
+            return Ok((client, None, None, false));
+        }
+        let pool = store::pools::get(c, &claims.pool_id)?;
         let user = store::users::by_sub(c, &claims.pool_id, &claims.sub)?;
-        Ok((user, store::tokens::origin_revoked(c, &claims.origin_jti)?))
+        let revoked = store::tokens::origin_revoked(c, &claims.origin_jti)?;
+        Ok((client, pool, user, revoked))
     })?;
+    let client = client
+        .filter(|cl| cl.pool_id == claims.pool_id)
+        .ok_or_else(tokens::invalid_access)?;
+    let claims = tokens::with_admin_scope(claims, &scopes)?;
+    let pool = pool.ok_or_else(|| pool_not_found(&claims.pool_id))?;
     let user = user.ok_or_else(|| err!(UserNotFoundException, "User does not exist."))?;
     // RevokeToken and GlobalSignOut revoke whole authentications (origin_jti).
     if revoked {
@@ -92,7 +118,7 @@ pub fn token_user(ctx: &Ctx, access_token: &str) -> Result<(AccessClaims, PoolRo
     if !user.enabled {
         return Err(err!(NotAuthorizedException, "User is disabled."));
     }
-    Ok((claims, pool, user))
+    Ok((claims, pool, user, client))
 }
 
 /// The group `name` of pool `pool_id`, or ResourceNotFoundException.

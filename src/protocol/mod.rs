@@ -1,6 +1,8 @@
 //! x-amz-json-1.1: `X-Amz-Target` -> operation, JSON in and out, model validation, AWS error encoding,
-//! request ids. Handlers are synchronous (SQLite, argon2, RSA and SRP all block): this module runs them
-//! on tokio's blocking pool, the single async boundary.
+//! request ids. Handlers are synchronous (SQLite, argon2, RSA and SRP all block): this module runs each
+//! on the connection's own runtime thread (a few key lookups always; a lone request with the runtime's
+//! other tasks moved away; under load among the others), or on tokio's blocking pool when the runtime
+//! is single-threaded. `dispatch` is the single async boundary.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -245,11 +247,22 @@ async fn dispatch(
             unpanicked(|| invoke_in_slot(&ctx, slot, operation, input))
         });
     }
+    if on_worker_thread() {
+        // The other handlers keep the cores busy: this connection's thread runs the handler itself,
+        // like the handlers beside it, instead of handing it to the blocking pool and back (two thread
+        // wake-ups per request, which left ~10% of the machine idle under load). A handler blocks at
+        // most one runtime thread this way; the runtime's other threads take over its other tasks,
+        // and a wait on something outside the emulator (a Lambda trigger, an identity provider) moves
+        // off the runtime (`Ctx::waiting`). The permit, when one is free, counts it as computing.
+        let _computing = app.workers.clone().try_acquire_owned().ok();
+        let ctx = request_ctx(app, parts, request_id, None);
+        return unpanicked(|| ops::invoke(&ctx, operation, input));
+    }
     let operation = operation.to_string();
-    // Handlers are CPU-bound (argon2, RSA, SRP): two per core run at once (app::HANDLER_SLOTS_PER_CORE:
-    // enough to cover the hand-offs between threads), the rest wait in arrival order instead of being
-    // time-sliced, which keeps the latency tail short under load.
-    // A handler waiting on a Lambda trigger gives its slot back meanwhile (`Ctx::waiting`).
+    // Handlers are CPU-bound (argon2, RSA, SRP). On a single-threaded runtime (an embedding test) they
+    // run on the blocking pool, [`app::HANDLER_SLOTS_PER_CORE`] per core at once, the rest waiting in
+    // arrival order. A handler waiting on a Lambda trigger gives its slot back meanwhile
+    // (`Ctx::waiting`).
     let permit = app
         .workers
         .clone()
@@ -261,6 +274,12 @@ async fn dispatch(
     tokio::task::spawn_blocking(move || invoke_in_slot(&ctx, slot, &operation, input))
         .await
         .map_err(|e| CognitoError::internal(format_args!("handler panicked: {e}")))?
+}
+
+/// Whether this thread is a worker of the multi-thread runtime (which can lend it to a handler).
+fn on_worker_thread() -> bool {
+    tokio::runtime::Handle::try_current()
+        .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread)
 }
 
 /// The context of one API request: region and issuer from its headers, its SDK, its origin, and the
@@ -307,10 +326,7 @@ fn runs_inline(operation: &str) -> bool {
 /// A handler slot when every slot is free (no other handler computing) and the runtime can lend this
 /// thread to the handler (`block_in_place` needs the multi-thread runtime).
 fn idle_slot(app: &Arc<App>) -> Option<tokio::sync::OwnedSemaphorePermit> {
-    let flavor = tokio::runtime::Handle::try_current().ok()?.runtime_flavor();
-    if flavor != tokio::runtime::RuntimeFlavor::MultiThread
-        || app.workers.available_permits() < app.slots
-    {
+    if !on_worker_thread() || app.workers.available_permits() < app.slots {
         return None;
     }
     app.workers.clone().try_acquire_owned().ok()
