@@ -213,14 +213,27 @@ impl WorkerSlot {
     }
 }
 
+/// Runs `f`, which blocks, without holding up the runtime: on a thread of the multi-thread runtime
+/// (a handler run on its connection's thread) the runtime moves the thread's other tasks to another
+/// thread meanwhile (`block_in_place`); anywhere else `f` just runs.
+pub fn off_runtime<T>(f: impl FnOnce() -> T) -> T {
+    let multi_thread = tokio::runtime::Handle::try_current()
+        .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
+    if multi_thread {
+        tokio::task::block_in_place(f)
+    } else {
+        f()
+    }
+}
+
 impl store::WaitHook for WorkerSlot {
     fn release(&self) {
         drop(self.permit.lock().unwrap_or_else(|e| e.into_inner()).take());
     }
 
     fn reacquire(&self) {
-        let permit =
-            tokio::runtime::Handle::current().block_on(self.workers.clone().acquire_owned());
+        let runtime = tokio::runtime::Handle::current();
+        let permit = off_runtime(|| runtime.block_on(self.workers.clone().acquire_owned()));
         if let Ok(permit) = permit {
             *self.permit.lock().unwrap_or_else(|e| e.into_inner()) = Some(permit);
         }
@@ -249,20 +262,13 @@ impl Ctx {
 
     /// Runs `wait` (which blocks on something outside the emulator) without holding a handler slot,
     /// so the cores serve other requests meanwhile; the slot is taken back afterwards, in turn. A
-    /// handler run on a runtime thread (no slot) lends that thread to the wait: the runtime moves its
-    /// other tasks to another thread meanwhile.
+    /// handler on a runtime thread lends that thread to the wait ([`off_runtime`]).
     pub fn waiting<T>(&self, wait: impl FnOnce() -> T) -> T {
         let Some(slot) = &self.worker else {
-            let multi_thread = tokio::runtime::Handle::try_current()
-                .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread);
-            return if multi_thread {
-                tokio::task::block_in_place(wait)
-            } else {
-                wait()
-            };
+            return off_runtime(wait);
         };
         slot.release();
-        let out = wait();
+        let out = off_runtime(wait);
         slot.reacquire();
         out
     }
