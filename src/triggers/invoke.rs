@@ -130,7 +130,8 @@ impl Invoker {
     }
 
     /// Invokes `target` with `event`; `asynchronous` uses the `Event` invocation type. Blocks the
-    /// calling (blocking-pool) thread up to the timeout.
+    /// calling thread up to the timeout (callers wait through `Ctx::waiting`, which first moves a
+    /// runtime thread's other tasks elsewhere).
     pub fn invoke(
         &self,
         target: &Target,
