@@ -444,7 +444,8 @@ pub fn invalid_access() -> CognitoError {
 }
 
 /// The checks an operation taking an access token makes after [`access_token_claims`] and the check
-/// of its client (still in the token's pool): the scope of the user operations (aws.cognito.signin.user.admin) and a user.
+/// of its client (still in the token's pool): the scope of the user operations
+/// (aws.cognito.signin.user.admin) and a user.
 pub fn with_admin_scope(claims: AccessClaims, scopes: &str) -> Result<AccessClaims> {
     if !scopes.split(' ').any(|s| s == ADMIN_SCOPE) {
         return Err(CognitoError::NotAuthorizedException(

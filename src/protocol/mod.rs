@@ -12,7 +12,7 @@ use hyper::body::Incoming;
 use hyper::{HeaderMap, Request, Response, StatusCode};
 use serde_json::Value;
 
-use crate::app::{App, Ctx, Origin, PeerAddr, WorkerSlot, sdk_of};
+use crate::app::{App, Ctx, Origin, PeerAddr, WorkerSlot, multi_thread_runtime, sdk_of};
 use crate::error::CognitoError;
 use crate::http::{Body, issuer_base};
 use crate::ops;
@@ -246,7 +246,7 @@ async fn dispatch(
         let ctx = request_ctx(app, parts, request_id, Some(slot.clone()));
         return unpanicked(|| invoke_in_slot(&ctx, slot, operation, input));
     }
-    if on_worker_thread() {
+    if multi_thread_runtime() {
         // The other handlers keep the cores busy: this connection's thread runs the handler itself,
         // like the handlers beside it, instead of handing it to the blocking pool and back (two thread
         // wake-ups per request, which left ~10% of the machine idle under load). A handler blocks at
@@ -273,12 +273,6 @@ async fn dispatch(
     tokio::task::spawn_blocking(move || invoke_in_slot(&ctx, slot, &operation, input))
         .await
         .map_err(|e| CognitoError::internal(format_args!("handler panicked: {e}")))?
-}
-
-/// Whether this thread is a worker of the multi-thread runtime (which can lend it to a handler).
-fn on_worker_thread() -> bool {
-    tokio::runtime::Handle::try_current()
-        .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread)
 }
 
 /// The context of one API request: region and issuer from its headers, its SDK, its origin, and the
@@ -322,10 +316,10 @@ fn runs_inline(operation: &str) -> bool {
     )
 }
 
-/// A handler slot when every slot is free (no other handler computing) and the runtime can lend this
-/// thread to the handler (`block_in_place` needs the multi-thread runtime).
+/// A handler slot when every slot is free (no other handler computing) and the runtime is the
+/// multi-thread one (whose other threads take this one's other tasks while it runs the handler).
 fn idle_slot(app: &Arc<App>) -> Option<tokio::sync::OwnedSemaphorePermit> {
-    if !on_worker_thread() || app.workers.available_permits() < app.slots {
+    if !multi_thread_runtime() || app.workers.available_permits() < app.slots {
         return None;
     }
     app.workers.clone().try_acquire_owned().ok()
