@@ -89,22 +89,18 @@ pub fn token_user_client(
     access_token: &str,
 ) -> Result<(AccessClaims, PoolRow, UserRow, ClientRow)> {
     let (claims, scopes) = tokens::access_token_claims(ctx, access_token)?;
-    let (client, pool, user, revoked) = ctx.app.store.read(|c| {
-        let client = store::clients::get(c, &claims.client_id)?;
-        if client
-            .as_ref()
-            .is_none_or(|cl| cl.pool_id != claims.pool_id)
-        {
-            return Ok((client, None, None, false));
-        }
+    let found = ctx.app.store.read(|c| {
+        let Some(client) =
+            store::clients::get(c, &claims.client_id)?.filter(|cl| cl.pool_id == claims.pool_id)
+        else {
+            return Ok(None);
+        };
         let pool = store::pools::get(c, &claims.pool_id)?;
         let user = store::users::by_sub(c, &claims.pool_id, &claims.sub)?;
         let revoked = store::tokens::origin_revoked(c, &claims.origin_jti)?;
-        Ok((client, pool, user, revoked))
+        Ok(Some((client, pool, user, revoked)))
     })?;
-    let client = client
-        .filter(|cl| cl.pool_id == claims.pool_id)
-        .ok_or_else(tokens::invalid_access)?;
+    let (client, pool, user, revoked) = found.ok_or_else(tokens::invalid_access)?;
     let claims = tokens::with_admin_scope(claims, &scopes)?;
     let pool = pool.ok_or_else(|| pool_not_found(&claims.pool_id))?;
     let user = user.ok_or_else(|| err!(UserNotFoundException, "User does not exist."))?;

@@ -237,22 +237,20 @@ async fn dispatch(
         let ctx = request_ctx(app, parts, request_id, None);
         return unpanicked(|| ops::invoke(&ctx, operation, input));
     }
-    if let Some(permit) = idle_slot(app) {
-        // No other handler is computing: this thread runs the handler itself, holding the idle slot
-        // (so it may split its work over two cores), which saves the two thread hand-offs of the
-        // blocking pool, about 0.1 ms a request on the bench machine. The runtime's other threads
-        // take this one's other tasks; waits outside the emulator move off it (`app::off_runtime`).
-        let slot = Arc::new(WorkerSlot::new(app.workers.clone(), permit));
-        let ctx = request_ctx(app, parts, request_id, Some(slot.clone()));
-        return unpanicked(|| invoke_in_slot(&ctx, slot, operation, input));
-    }
     if multi_thread_runtime() {
-        // The other handlers keep the cores busy: this connection's thread runs the handler itself,
-        // like the handlers beside it, instead of handing it to the blocking pool and back (two thread
-        // wake-ups per request, which left ~10% of the machine idle under load). A handler blocks at
-        // most one runtime thread this way; the runtime's other threads take over its other tasks,
-        // and a wait on something outside the emulator (a Lambda trigger, an identity provider) moves
-        // off the runtime (`Ctx::waiting`). The permit, when one is free, counts it as computing.
+        // This connection's thread runs the handler itself instead of handing it to the blocking pool
+        // and back (two thread wake-ups per request: ~0.1 ms of a lone request on the bench machine,
+        // ~10% of the machine idle under load). A handler blocks at most this one runtime thread; the
+        // runtime's other threads take over its other tasks, and a wait on something outside the
+        // emulator (a Lambda trigger, an identity provider) moves off it (`app::off_runtime`).
+        if let Some(permit) = idle_slot(app) {
+            // No other handler is computing: it holds the idle slot, so it may split its work over
+            // two cores.
+            let slot = Arc::new(WorkerSlot::new(app.workers.clone(), permit));
+            let ctx = request_ctx(app, parts, request_id, Some(slot.clone()));
+            return unpanicked(|| invoke_in_slot(&ctx, slot, operation, input));
+        }
+        // Beside other handlers: the permit, when one is free, counts it as computing.
         let _computing = app.workers.clone().try_acquire_owned().ok();
         let ctx = request_ctx(app, parts, request_id, None);
         return unpanicked(|| ops::invoke(&ctx, operation, input));
@@ -317,10 +315,9 @@ fn runs_inline(operation: &str) -> bool {
     )
 }
 
-/// A handler slot when every slot is free (no other handler computing) and the runtime is the
-/// multi-thread one (whose other threads take this one's other tasks while it runs the handler).
+/// A handler slot when every slot is free (no other handler computing).
 fn idle_slot(app: &Arc<App>) -> Option<tokio::sync::OwnedSemaphorePermit> {
-    if !multi_thread_runtime() || app.workers.available_permits() < app.slots {
+    if app.workers.available_permits() < app.slots {
         return None;
     }
     app.workers.clone().try_acquire_owned().ok()
