@@ -78,12 +78,27 @@ impl Line {
         self.changed.notify_all();
     }
 
-    /// The entries ready from the next index on (at most [`BATCH`], at least one: waits for it).
-    fn take(&self) -> Vec<(usize, Outcome)> {
+    /// The entries ready from the next index on: [`BATCH`] of them, or all that are left of `total`
+    /// (waits for them, or for the first that failed). Full batches keep the commits few: each one
+    /// writes every page it touched to the WAL, a dozen per user for a transaction of one user.
+    fn take(&self, total: usize) -> Vec<(usize, Outcome)> {
         let mut state = self.lock();
         loop {
             let next = state.next;
-            if state.ready.contains_key(&next) {
+            let wanted = BATCH.min(total - next);
+            // The run of consecutive entries ready from `next`, up to `wanted` or the first failure.
+            let (mut run, mut failed) = (0, false);
+            for (k, (j, outcome)) in state.ready.range(next..).enumerate() {
+                if *j != next + k || run == wanted {
+                    break;
+                }
+                run += 1;
+                if outcome.is_err() {
+                    failed = true;
+                    break;
+                }
+            }
+            if run > 0 && (run == wanted || failed) {
                 let mut out = Vec::new();
                 while out.len() < BATCH {
                     let j = state.next;
@@ -162,7 +177,7 @@ fn write_all(
 ) -> Result<(), SeedError> {
     let mut done = 0;
     while done < total {
-        let batch = line.take();
+        let batch = line.take(total);
         done += batch.len();
         // Entries up to the first that failed are written; then its error stops the seed.
         let mut failed = None;
