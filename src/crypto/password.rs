@@ -34,9 +34,11 @@ pub struct Cost {
     pub iterations: u32,
 }
 
-/// The default: a few hundred microseconds per hash on one core of a laptop or CI machine.
+/// The default: ~0.12 ms per hash on one core of the 2-core bench machine (256 KiB took ~0.26 ms; with
+/// the SRP verifier and the row it was most of a seed user's CPU, and a 10,000-user seed needed 2.7-3.0 s
+/// against 1.8-2.0 s with 128 KiB).
 pub const LOCAL: Cost = Cost {
-    memory_kib: 256,
+    memory_kib: 128,
     iterations: 2,
 };
 
@@ -52,7 +54,7 @@ const MAX_VERIFY_MEMORY_KIB: u32 = 1024 * 1024;
 const MAX_VERIFY_ITERATIONS: u32 = 64;
 
 /// Each thread keeps the argon2 memory of its last hash, up to this many blocks of 1 KiB (the default
-/// cost needs 256), and reuses it: allocating it fresh costs an mmap, a page fault per page and an
+/// cost needs 128), and reuses it: allocating it fresh costs an mmap, a page fault per page and an
 /// munmap with its TLB shootdown on every hash, about a fifth of a seed user's CPU. Larger memory
 /// (OWASP's 19 MiB) is freed after use.
 const KEPT_BLOCKS: usize = 1024;

@@ -15,6 +15,7 @@ use super::import::{call, internal, name_of, problem, typed};
 use super::{SeedError, SeedUser, Summary, fail};
 use crate::app::Ctx;
 use crate::domain::UserStatus;
+use crate::error::CognitoError;
 use crate::ops::admin_create_user::{self, Creation, Prepared, Preset, PresetPassword};
 use crate::ops::{self, load};
 use crate::store;
@@ -214,8 +215,44 @@ fn write_batch(
         return Ok(());
     }
     let now = ctx.now();
-    let (written, refused) = ctx
-        .app
+    // All at once first: a savepoint per user makes SQLite keep the undo copy of every page each user
+    // touches (a table row and a dozen index pages), more than its statement journal holds in memory,
+    // so they went to a temporary file: 97,000 page writes for 10,000 users. Should any user be
+    // refused, nothing of the batch was written and it runs again a savepoint per user.
+    let all = ctx.app.store.write(|tx| {
+        for user in new {
+            user.creation.insert(tx, now)?;
+        }
+        Ok(())
+    });
+    let (written, refused) = match all {
+        Ok(()) => (vec![true; new.len()], None),
+        Err(_) => write_one_by_one(ctx, pool_path, new, now)?,
+    };
+    for (user, written) in new.iter().zip(written) {
+        if !written {
+            summary.kept += 1;
+            continue;
+        }
+        user.creation.sent(ctx);
+        summary.users += 1;
+        after_write(ctx, user, pool_id)?;
+    }
+    match refused {
+        Some((k, e)) => Err(problem(&new[k].path, "AdminCreateUser", e)),
+        None => Ok(()),
+    }
+}
+
+/// Which of `new` were written, and the first refusal that is not a name taken (the entries after it
+/// are not written), each user in a savepoint.
+fn write_one_by_one(
+    ctx: &Ctx,
+    pool_path: &str,
+    new: &[NewUser],
+    now: f64,
+) -> Result<(Vec<bool>, Option<(usize, CognitoError)>), SeedError> {
+    ctx.app
         .store
         .write(|tx| {
             let mut written = Vec::new();
@@ -239,20 +276,7 @@ fn write_batch(
             }
             Ok((written, None))
         })
-        .map_err(|e| internal(&format!("{pool_path}.Users"), e))?;
-    for (user, written) in new.iter().zip(written) {
-        if !written {
-            summary.kept += 1;
-            continue;
-        }
-        user.creation.sent(ctx);
-        summary.users += 1;
-        after_write(ctx, user, pool_id)?;
-    }
-    match refused {
-        Some((k, e)) => Err(problem(&new[k].path, "AdminCreateUser", e)),
-        None => Ok(()),
-    }
+        .map_err(|e| internal(&format!("{pool_path}.Users"), e))
 }
 
 /// Entry `j`: checked, and hashed unless it exists already.
