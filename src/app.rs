@@ -5,6 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
+pub use crate::blocking::{multi_thread_runtime, off_runtime};
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::crypto::keys::Keys;
@@ -210,24 +211,6 @@ impl WorkerSlot {
             workers,
             permit: Mutex::new(Some(permit)),
         }
-    }
-}
-
-/// Whether this thread belongs to a multi-thread tokio runtime (which can lend a thread to blocking
-/// work: `block_in_place`).
-pub fn multi_thread_runtime() -> bool {
-    tokio::runtime::Handle::try_current()
-        .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread)
-}
-
-/// Runs `f`, which blocks, without holding up the runtime: on a thread of the multi-thread runtime
-/// (a handler run on its connection's thread) the runtime moves the thread's other tasks to another
-/// thread meanwhile (`block_in_place`); anywhere else `f` just runs.
-pub fn off_runtime<T>(f: impl FnOnce() -> T) -> T {
-    if multi_thread_runtime() {
-        tokio::task::block_in_place(f)
-    } else {
-        f()
     }
 }
 

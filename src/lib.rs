@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod app;
 pub mod assets;
 pub mod auth;
+pub mod blocking;
 pub mod clock;
 pub mod codes;
 pub mod config;

@@ -147,16 +147,20 @@ impl Writer {
 
     /// Waits while the gate is closed; true if it had to wait (the slot was given back).
     fn pass_gate(&self, hook: &Option<Rc<dyn WaitHook>>) -> bool {
-        let mut closed = self.gate.lock().unwrap_or_else(|p| p.into_inner());
+        let closed = self.gate.lock().unwrap_or_else(|p| p.into_inner());
         if !*closed {
             return false;
         }
         if let Some(h) = hook {
             h.release();
         }
-        while *closed {
-            closed = self.opened.wait(closed).unwrap_or_else(|p| p.into_inner());
-        }
+        // A few milliseconds: a handler on a runtime thread lends it to the other connections.
+        crate::blocking::off_runtime(move || {
+            let mut closed = closed;
+            while *closed {
+                closed = self.opened.wait(closed).unwrap_or_else(|p| p.into_inner());
+            }
+        });
         true
     }
 
@@ -428,6 +432,54 @@ mod tests {
         drop(held);
         t.join().unwrap().unwrap();
         assert_eq!(reacquired.load(Ordering::SeqCst), 1);
+        assert_eq!(count(&w), 1);
+    }
+
+    #[test]
+    fn a_write_held_back_by_a_checkpoint_lends_its_runtime_thread() {
+        use std::sync::mpsc::{Sender, channel};
+        use std::time::Duration;
+        /// Tells when the write reached the closed gate.
+        struct AtGate(Sender<()>);
+        impl WaitHook for AtGate {
+            fn release(&self) {
+                let _ = self.0.send(());
+            }
+            fn reacquire(&self) {}
+        }
+        let w = writer();
+        // One runtime thread: while the write waits on it, nothing else runs unless it is lent.
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .build()
+            .unwrap();
+        let (closed_tx, closed_rx) = channel();
+        let (other_tx, other_rx) = channel();
+        let checkpoint = {
+            let w = w.clone();
+            std::thread::spawn(move || {
+                w.exclusive(|| {
+                    closed_tx.send(()).unwrap();
+                    // Open the gate once another task ran (or give up: the write held the thread).
+                    other_rx.recv_timeout(Duration::from_secs(10)).is_ok()
+                })
+            })
+        };
+        closed_rx.recv().unwrap();
+        let (gate_tx, gate_rx) = channel();
+        let w2 = w.clone();
+        let write = runtime.spawn(async move {
+            with_wait_hook(Rc::new(AtGate(gate_tx)), || {
+                w2.write(|tx| Ok(tx.execute("INSERT INTO t (v) VALUES ('x')", [])?))
+            })
+        });
+        gate_rx.recv().unwrap();
+        runtime.spawn(async move { other_tx.send(()).unwrap() });
+        assert!(
+            checkpoint.join().unwrap(),
+            "another task ran while the write waited at the gate"
+        );
+        runtime.block_on(write).unwrap().unwrap();
         assert_eq!(count(&w), 1);
     }
 }
