@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-pub use crate::blocking::{multi_thread_runtime, off_runtime};
+use crate::blocking::off_runtime;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::crypto::keys::Keys;

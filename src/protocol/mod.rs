@@ -12,7 +12,8 @@ use hyper::body::Incoming;
 use hyper::{HeaderMap, Request, Response, StatusCode};
 use serde_json::Value;
 
-use crate::app::{App, Ctx, Origin, PeerAddr, WorkerSlot, multi_thread_runtime, sdk_of};
+use crate::app::{App, Ctx, Origin, PeerAddr, WorkerSlot, sdk_of};
+use crate::blocking::multi_thread_runtime;
 use crate::error::CognitoError;
 use crate::http::{Body, issuer_base};
 use crate::ops;
@@ -242,7 +243,7 @@ async fn dispatch(
         // and back (two thread wake-ups per request: ~0.1 ms of a lone request on the bench machine,
         // ~10% of the machine idle under load). A handler blocks at most this one runtime thread; the
         // runtime's other threads take over its other tasks, and a wait on something outside the
-        // emulator (a Lambda trigger, an identity provider) moves off it (`app::off_runtime`).
+        // emulator (a Lambda trigger, an identity provider) moves off it (`blocking::off_runtime`).
         if let Some(permit) = idle_slot(app) {
             // No other handler is computing: it holds the idle slot, so it may split its work over
             // two cores.
