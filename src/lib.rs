@@ -29,6 +29,7 @@ pub mod server;
 pub mod store;
 pub mod triggers;
 pub mod user_import;
+pub mod wakes;
 pub mod wellknown;
 
 use std::future::Future;

@@ -19,6 +19,7 @@ use tokio::net::TcpListener;
 
 use crate::app::{App, PeerAddr};
 use crate::http::{Body, json_error, json_ok};
+use crate::wakes::repoll_self_wakes;
 use crate::{assets, console, control, federation, oauth, protocol, user_import, wellknown};
 
 fn add_cors(resp: &mut Response<Body>, request_headers: Option<&HeaderValue>) {
@@ -142,16 +143,16 @@ async fn serve_with(
                                 route(app.clone(), req, false)
                             }));
                         let conn = graceful.watch(conn);
-                        tokio::spawn(async move {
+                        tokio::spawn(repoll_self_wakes(async move {
                             if let Err(e) = conn.await {
                                 tracing::debug!(error = %e, "connection ended with an error");
                             }
-                        });
+                        }));
                     }
                     Some(acceptor) => {
                         let acceptor = acceptor.clone();
                         let watcher = graceful.watcher();
-                        tokio::spawn(async move {
+                        tokio::spawn(repoll_self_wakes(async move {
                             let stream = match tokio::time::timeout(Duration::from_secs(10), acceptor.accept(stream)).await {
                                 Ok(Ok(s)) => s,
                                 Ok(Err(e)) => {
@@ -169,7 +170,7 @@ async fn serve_with(
                             if let Err(e) = watcher.watch(conn).await {
                                 tracing::debug!(error = %e, "connection ended with an error");
                             }
-                        });
+                        }));
                     }
                 }
             }
