@@ -170,7 +170,7 @@ pub async fn handle(app: Arc<App>, req: Request<Incoming>, tls: bool) -> Respons
         app: app.clone(),
         region: app.config.region.clone(),
         issuer_base: issuer_base(&app, &parts.headers),
-        request_id: uuid::Uuid::new_v4().to_string(),
+        request_id: crate::domain::ids::uuid(),
         sdk: sdk_of(
             parts
                 .headers

@@ -39,8 +39,8 @@ pub fn verify(keys: &Keys, token: &str) -> Option<(KeyUse, Map<String, Value>)> 
     let (use_, key) = keys.by_kid(header.get("kid")?.as_str()?)?;
     let signature = URL_SAFE_NO_PAD.decode(signature_part).ok()?;
     // The signing input: `header.claims`, as sent.
-    let signed = &token[..header_part.len() + 1 + claims_part.len()];
-    if !key.verifies(signed.as_bytes(), &signature) {
+    let signed_len = header_part.len() + 1 + claims_part.len();
+    if !key.verifies_token(token, signed_len, &signature) {
         return None;
     }
     Some((use_, object(claims_part)?))
@@ -68,12 +68,19 @@ mod tests {
         let token = sign(&keys, KeyUse::Id, &claims);
         let (use_, got) = verify(&keys, &token).expect("our token");
         assert_eq!((use_, got), (KeyUse::Id, claims.clone()));
+        // Again, now remembered as verified: the forgeries below are checked against that too.
+        assert_eq!(verify(&keys, &token).map(|(u, _)| u), Some(KeyUse::Id));
 
         let parts: Vec<&str> = token.split('.').collect();
         let other_claims = b64(&json!({"sub": "u2"}));
         let id_kid = keys.id.kid.clone();
         let access_kid = keys.access.kid.clone();
+        let mut signature = parts[2].as_bytes().to_vec();
+        signature[10] = if signature[10] == b'A' { b'B' } else { b'A' };
+        let other_signature = String::from_utf8(signature).unwrap();
         let forged = [
+            // The signature changed.
+            format!("{}.{}.{other_signature}", parts[0], parts[1]),
             // Another payload under the same signature.
             format!("{}.{other_claims}.{}", parts[0], parts[2]),
             // No signature, alg none.

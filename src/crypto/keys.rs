@@ -3,7 +3,9 @@
 //! a generated key has four primes and signs through [`MultiPrimeKey`] (~2.5x faster, same public key
 //! and signatures for verifiers); a two-prime key put in the directory signs through aws-lc-rs.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::signature::{
@@ -38,12 +40,42 @@ pub struct SigningKey {
     /// The verification key for incoming tokens, parsed once (AWS-LC keeps its Montgomery context
     /// between verifications instead of rebuilding it for each token).
     verifier: ParsedPublicKey,
+    /// Tokens whose signature verified with this key, by their exact text (see
+    /// [`SigningKey::verifies_token`]).
+    verified: Mutex<HashSet<Box<str>>>,
 }
+
+/// Most tokens remembered as verified per key (about 1 KiB each); the set is emptied when full.
+const VERIFIED_TOKENS: usize = 1024;
 
 impl SigningKey {
     /// Whether `signature` is this key's RS256 signature of `message`.
     pub fn verifies(&self, message: &[u8], signature: &[u8]) -> bool {
         self.verifier.verify_sig(message, signature).is_ok()
+    }
+
+    /// Whether `token` carries this key's RS256 signature of its signing input `token[..signed_len]`
+    /// (`signature`: its third part, decoded). The check is a pure function of the token's text and
+    /// the key, so a token that verified once is remembered by its exact text and not put through the
+    /// RSA operation again (~25 µs on the bench VM) when it comes back, as an access token does on
+    /// every call of a test suite. A token that differs in any byte is verified.
+    pub fn verifies_token(&self, token: &str, signed_len: usize, signature: &[u8]) -> bool {
+        let lock = || self.verified.lock().unwrap_or_else(|p| p.into_inner());
+        if lock().contains(token) {
+            return true;
+        }
+        let Some(signed) = token.get(..signed_len) else {
+            return false;
+        };
+        if !self.verifies(signed.as_bytes(), signature) {
+            return false;
+        }
+        let mut verified = lock();
+        if verified.len() >= VERIFIED_TOKENS {
+            verified.clear();
+        }
+        verified.insert(token.into());
+        true
     }
 }
 
@@ -201,6 +233,7 @@ fn parse(pem: &str) -> Result<SigningKey, String> {
         signer,
         jwk,
         verifier,
+        verified: Mutex::default(),
     })
 }
 

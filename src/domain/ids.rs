@@ -28,9 +28,12 @@ pub fn client_secret() -> String {
     random_from(LOWER_ALNUM, 52)
 }
 
-/// A lower-case UUID (user `sub`, token ids).
+/// A lower-case random (version 4) UUID (user `sub`, token ids, request ids), from the thread's CSPRNG
+/// like [`random_bytes`]: `Uuid::new_v4` makes a getrandom system call for each.
 pub fn uuid() -> String {
-    uuid::Uuid::new_v4().to_string()
+    uuid::Builder::from_random_bytes(rand::random())
+        .into_uuid()
+        .to_string()
 }
 
 /// A six-digit code, or the configured fixed code.
@@ -98,5 +101,11 @@ mod tests {
         assert_eq!(parse_page_token(&page_token(42)), Some(42));
         assert_eq!(parse_page_token("garbage"), None);
         assert_eq!(pool_name("us-east-1_AbCdEf123"), "AbCdEf123");
+        let re = regex::Regex::new(
+            r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$",
+        );
+        let (a, b) = (uuid(), uuid());
+        assert!(re.unwrap().is_match(&a), "{a}");
+        assert_ne!(a, b);
     }
 }

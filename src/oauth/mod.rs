@@ -190,7 +190,7 @@ pub async fn read(
         app: app.clone(),
         region: app.config.region.clone(),
         issuer_base: base,
-        request_id: uuid::Uuid::new_v4().to_string(),
+        request_id: crate::domain::ids::uuid(),
         sdk: sdk_of(
             parts
                 .headers

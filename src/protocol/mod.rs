@@ -75,7 +75,7 @@ pub fn error_response(e: &CognitoError, request_id: &str) -> Response<Body> {
 /// Answers one `POST /` API call.
 pub async fn handle(app: Arc<App>, req: Request<Incoming>) -> Response<Body> {
     let started = Instant::now();
-    let request_id = uuid::Uuid::new_v4().to_string();
+    let request_id = crate::domain::ids::uuid();
     let (parts, body) = req.into_parts();
     let target = target_of(&parts.headers);
     let operation = target
