@@ -3,7 +3,8 @@
 //! handler reading the body are one task and signal each other through the body channel. tokio takes
 //! such a wake for a yield: the task goes to the back of the run queue and a parked worker thread is
 //! woken to look for work (a futex wake, another core brought out of idle, often the connection moving
-//! to that thread). On the 2-core bench VM that cost ~40 µs of CPU per sequential request.
+//! to that thread). On the 2-core bench VM this and one read transaction per store read together took
+//! 35-45 µs of the server's CPU off a sequential GetUser (221-236 -> 185-189 µs).
 
 use std::future::Future;
 use std::pin::Pin;
