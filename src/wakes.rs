@@ -57,6 +57,7 @@ impl Wake for Flag {
     }
 }
 
+/// A future polled again at once when it wakes itself (see the module documentation).
 pub struct RepollSelfWakes<F> {
     inner: Pin<Box<F>>,
     flag: Arc<Flag>,

@@ -49,11 +49,6 @@ pub struct SigningKey {
 const VERIFIED_TOKENS: usize = 1024;
 
 impl SigningKey {
-    /// Whether `signature` is this key's RS256 signature of `message`.
-    pub fn verifies(&self, message: &[u8], signature: &[u8]) -> bool {
-        self.verifier.verify_sig(message, signature).is_ok()
-    }
-
     /// Whether `token` carries this key's RS256 signature of its signing input `token[..signed_len]`
     /// (`signature`: its third part, decoded). The check is a pure function of the token's text and
     /// the key, so a token that verified once is remembered by its exact text and not put through the
@@ -67,7 +62,11 @@ impl SigningKey {
         let Some(signed) = token.get(..signed_len) else {
             return false;
         };
-        if !self.verifies(signed.as_bytes(), signature) {
+        if self
+            .verifier
+            .verify_sig(signed.as_bytes(), signature)
+            .is_err()
+        {
             return false;
         }
         let mut verified = lock();
