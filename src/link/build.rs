@@ -6,9 +6,10 @@
 //! `src/link/startup.order` (the functions one start ran under callgrind, written by
 //! `.ci/startup-order`), the linker lays them out first and an idle emulator maps ~2 MiB of code instead.
 //! The order only moves functions; a name the build no longer has is skipped (the list then covers less,
-//! which `.ci/run` reports). Only linkers that take `--symbol-ordering-file` (LLD, rustc's linker for
-//! x86-64 Linux since 1.90, and mold) get the list: a probe links an empty program with it first, with
-//! the build's own flags and linker, and without success (GNU ld, say) nothing is added.
+//! which `.ci/run` reports). Only a linker that takes `--symbol-ordering-file` and
+//! `--no-warn-symbol-ordering` (LLD, rustc's linker for x86-64 Linux since 1.90) gets the list: a probe
+//! links an empty program with both first, with the build's own flags and linker, and without success
+//! (GNU ld, say) nothing is added.
 //! `COGNITO_EMULATOR_LINK_ORDER=0` leaves it out as well.
 
 use std::env;
