@@ -19,7 +19,6 @@ use std::process::{Command, Stdio};
 fn main() {
     let order = concat!(env!("CARGO_MANIFEST_DIR"), "/src/link/startup.order");
     println!("cargo:rerun-if-changed={order}");
-    println!("cargo:rerun-if-changed=src/link/build.rs");
     println!("cargo:rerun-if-env-changed=COGNITO_EMULATOR_LINK_ORDER");
     let var = |k: &str| env::var(k).unwrap_or_default();
     if var("PROFILE") != "release"
