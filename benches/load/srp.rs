@@ -93,7 +93,7 @@ impl Srp {
         let n = BigUint::parse_bytes(srp::N_HEX.as_bytes(), 16).expect("N");
         let g = BigUint::from(2u32);
         let k = srp::multiplier().clone();
-        // The emulator's exponentiation (AWS-LC; checked against num-bigint by its unit tests).
+        // The emulator's exponentiation (IFMA or AWS-LC; checked against num-bigint by unit tests).
         let mont = Modulus::new(&n).expect("N is odd");
         let pool_name = pool.split_once('_').map(|(_, p)| p).unwrap_or(pool);
         Srp {

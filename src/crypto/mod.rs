@@ -4,6 +4,8 @@
 pub mod attestation;
 mod bn;
 pub mod cose;
+#[cfg(target_arch = "x86_64")]
+pub mod ifma;
 pub mod jwt;
 pub mod keys;
 pub mod modexp;
