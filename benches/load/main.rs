@@ -33,7 +33,7 @@
 //! - `LOAD_SEED_USERS` [10000 / 500]: users of the seed file whose start is timed (0: skip).
 //! - `LOAD_QUIET_WAIT_SECONDS` [120 / 10]: before each measured phase, wait up to this long for the
 //!   other processes on the machine to use less than 0.15 cores (0: do not wait).
-//! - `LOAD_SRP_MAX_RATE` [800]: SRP sign-ins/s the precomputed client ephemerals of the SRP
+//! - `LOAD_SRP_MAX_RATE` [1200]: SRP sign-ins/s the precomputed client ephemerals of the SRP
 //!   throughput run are sized for (more are computed in the loop if they run out, and counted).
 //! - `LOAD_BIN`: emulator binary to measure instead of the one cargo built for this bench.
 //! - `LOAD_COMMIT`: commit named in the report (default: `git rev-parse` of this checkout).

@@ -90,7 +90,7 @@ impl Settings {
             signup_samples: env_or("LOAD_SIGNUP_SAMPLES", pick(quick, 200, 20)),
             fill_connections: env_or("LOAD_FILL_CONNECTIONS", 32),
             quiet_wait: env_or("LOAD_QUIET_WAIT_SECONDS", pick(quick, 120.0, 10.0)),
-            srp_max_rate: env_or("LOAD_SRP_MAX_RATE", 800.0),
+            srp_max_rate: env_or("LOAD_SRP_MAX_RATE", 1200.0),
             bin,
             endpoint: arg("endpoint")
                 .or_else(|| std::env::var("LOAD_ENDPOINT").ok())
