@@ -299,8 +299,12 @@ pub fn render(s: &Settings, results: Results) -> String {
     if !lookup_rows.is_empty() {
         let _ = writeln!(
             o,
-            "\n### 4. Lookups against pool size (same pool as 3, after its SignUps; {} sequential requests on 1 connection, then {} connections for {} s after a {} s warm-up; every request asks for another user, and an answer counts only if it names that user alone)\n",
-            s.seq_samples, s.connections, s.seconds, s.warmup
+            "\n### 4. Lookups against pool size (same pool as 3, after its SignUps; {} sequential requests on 1 connection, {}, then {} connections for {} s after a {} s warm-up; every request asks for another user, and an answer counts only if it names that user alone)\n",
+            s.seq_samples,
+            one_core_note(),
+            s.connections,
+            s.seconds,
+            s.warmup
         );
         let _ = writeln!(
             o,
@@ -629,4 +633,21 @@ pub fn render(s: &Settings, results: Results) -> String {
         );
     }
     o
+}
+
+/// How workload 4's sequential lookups were placed (see `pool_size::OneCore`).
+fn one_core_note() -> String {
+    use crate::workloads::pool_size::{LOOKUP_PHASES, LOOKUPS_ON_ONE_CORE};
+    use std::sync::atomic::Ordering::Relaxed;
+    let (all, pinned) = (
+        LOOKUP_PHASES.load(Relaxed),
+        LOOKUPS_ON_ONE_CORE.load(Relaxed),
+    );
+    if pinned == all {
+        "the load generator and the server on one core (`taskset`) so that the sizes compare the lookups and not where the scheduler placed the two processes".into()
+    } else {
+        format!(
+            "{pinned} of {all} of these phases with the load generator and the server on one core (`taskset`), the others unpinned"
+        )
+    }
 }
