@@ -253,9 +253,10 @@ pub fn render(s: &Settings, results: Results) -> String {
     if !size_rows.is_empty() {
         let _ = writeln!(
             o,
-            "\n### 3. SignUp latency against pool size ({} sequential SignUps on 1 connection after {SIZE_WARMUP} untimed ones, {})\n",
+            "\n### 3. SignUp latency against pool size ({} sequential SignUps on 1 connection after {SIZE_WARMUP} untimed ones, {}; {})\n",
             s.signup_samples,
-            hashing(s)
+            hashing(s),
+            one_core_note()
         );
         let _ = writeln!(
             o,
@@ -635,19 +636,19 @@ pub fn render(s: &Settings, results: Results) -> String {
     o
 }
 
-/// How workload 4's sequential lookups were placed (see `pool_size::OneCore`).
+/// How the sequential phases of workloads 3 and 4 were placed (see `pool_size::OneCore`).
 fn one_core_note() -> String {
-    use crate::workloads::pool_size::{LOOKUP_PHASES, LOOKUPS_ON_ONE_CORE};
+    use crate::workloads::pool_size::{SIZE_PHASES, SIZE_PHASES_ON_ONE_CORE};
     use std::sync::atomic::Ordering::Relaxed;
     let (all, pinned) = (
-        LOOKUP_PHASES.load(Relaxed),
-        LOOKUPS_ON_ONE_CORE.load(Relaxed),
+        SIZE_PHASES.load(Relaxed),
+        SIZE_PHASES_ON_ONE_CORE.load(Relaxed),
     );
     if pinned == all {
-        "the load generator and the server on one core (`taskset`) so that the sizes compare the lookups and not where the scheduler placed the two processes".into()
+        "the load generator and the server on one core (`taskset`), so that the sizes compare the server's work and not where the scheduler placed the two processes".into()
     } else {
         format!(
-            "{pinned} of {all} of these phases with the load generator and the server on one core (`taskset`), the others unpinned"
+            "{pinned} of the {all} sequential phases of workloads 3 and 4 with the load generator and the server on one core (`taskset`), the others unpinned"
         )
     }
 }

@@ -26,16 +26,18 @@ pub struct SizeRow {
 
 pub const SIZE_WARMUP: usize = 10;
 
-/// Sequential lookup phases, and those run with the load generator and the server on one core.
-pub static LOOKUP_PHASES: AtomicUsize = AtomicUsize::new(0);
-pub static LOOKUPS_ON_ONE_CORE: AtomicUsize = AtomicUsize::new(0);
+/// Sequential phases of workloads 3 and 4 (timed SignUps, lookups), and those run with the load
+/// generator and the server on one core.
+pub static SIZE_PHASES: AtomicUsize = AtomicUsize::new(0);
+pub static SIZE_PHASES_ON_ONE_CORE: AtomicUsize = AtomicUsize::new(0);
 
 /// The load generator and the server on one core (`taskset -a -p`) while alive, their CPU lists put
 /// back on drop. Sequential lookups take ~30-50 µs of the server's work, and on the 2-core bench VM
 /// an answer that wakes the other core adds ~60 µs (AdminGetUser in a 210-user pool: 0.10 ms with the
 /// server pinned to the other core, 0.05 ms on the client's), so unpinned the pool sizes' medians
 /// compared where the scheduler had put the two processes (1.36x-3.66x at 100,000 users in runs of
-/// one binary). Without `taskset` (or without the server's pid) the lookups run unpinned.
+/// one binary; the SignUp medians of workload 3 likewise). Without `taskset` (or without the server's
+/// pid) the phase runs unpinned.
 struct OneCore {
     restore: Vec<(u32, String)>,
 }
@@ -64,7 +66,7 @@ impl OneCore {
         if !(set(me, &first) && set(server, &first)) {
             return None; // `one` puts back what was set.
         }
-        LOOKUPS_ON_ONE_CORE.fetch_add(1, Ordering::Relaxed);
+        SIZE_PHASES_ON_ONE_CORE.fetch_add(1, Ordering::Relaxed);
         Some(one)
     }
 }
@@ -92,6 +94,8 @@ async fn measure_sign_ups(
     let samples = s.signup_samples;
     wait_quiet(server, s).await;
     let mut conn = Conn::open(&server.addr).await;
+    SIZE_PHASES.fetch_add(1, Ordering::Relaxed);
+    let one_core = OneCore::pin(server.pid());
     let mut added = 0;
     let mut warm = Samples::default();
     for i in 0..SIZE_WARMUP {
@@ -114,6 +118,7 @@ async fn measure_sign_ups(
         samples_out.record(t.elapsed(), &r);
     }
     let cpu = meter.stop(server);
+    drop(one_core);
     added += samples_out.latencies.len();
     log.add(
         &format!("pool-size {tag}: measured SignUp"),
@@ -199,7 +204,7 @@ async fn measure_lookups(
         wait_quiet(server, s).await;
         let mut conn = Conn::open(&server.addr).await;
         let mut seq = Samples::default();
-        LOOKUP_PHASES.fetch_add(1, Ordering::Relaxed);
+        SIZE_PHASES.fetch_add(1, Ordering::Relaxed);
         let _one_core = OneCore::pin(server.pid());
         for i in 0..s.seq_samples {
             let name = &names[spread(i, names.len())];
