@@ -38,10 +38,12 @@ pub(super) fn spawn_checkpointer(
                     // never restarts. Fold it without stopping anyone, pass after pass while a pass
                     // is slow (each copies what was appended during the one before: under load the
                     // first pass of a 48 MiB WAL took 53-85 ms, after which the locked part had
-                    // ~20 ms of it left), then what was appended meanwhile with the writer held back
-                    // (a few ms), restarting the WAL: readers still on it are waited for, new ones
-                    // read the database file, and the next write starts the WAL over (its file cut
-                    // back to `journal_size_limit`).
+                    // ~20 ms of it left; at most four passes, so the WAL grows by what they take),
+                    // then what was appended meanwhile with the writer held back (a few ms; ~16 ms
+                    // under the bench's SRP load, the checkpoint thread then waiting for a core),
+                    // restarting the WAL: readers still on it are waited for, new ones read the
+                    // database file, and the next write starts the WAL over (its file cut back to
+                    // `journal_size_limit`).
                     let checkpoint = |mode: &str| {
                         conn.query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |r| {
                             r.get::<_, i64>(0)

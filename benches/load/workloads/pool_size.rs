@@ -43,7 +43,9 @@ struct OneCore {
 }
 
 impl OneCore {
+    /// Counts the phase in [`SIZE_PHASES`], and in [`SIZE_PHASES_ON_ONE_CORE`] when pinned.
     fn pin(server: Option<u32>) -> Option<OneCore> {
+        SIZE_PHASES.fetch_add(1, Ordering::Relaxed);
         let allowed = |pid: u32| -> Option<String> {
             let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
             status
@@ -51,19 +53,11 @@ impl OneCore {
                 .find_map(|l| l.strip_prefix("Cpus_allowed_list:"))
                 .map(|v| v.trim().to_string())
         };
-        let set = |pid: u32, cpus: &str| {
-            std::process::Command::new("taskset")
-                .args(["-a", "-p", "-c", cpus, &pid.to_string()])
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success())
-        };
         let (me, server) = (std::process::id(), server?);
         let restore = vec![(me, allowed(me)?), (server, allowed(server)?)];
         let first = restore[0].1.split([',', '-']).next()?.to_string();
         let one = OneCore { restore };
-        if !(set(me, &first) && set(server, &first)) {
+        if !(taskset(me, &first) && taskset(server, &first)) {
             return None; // `one` puts back what was set.
         }
         SIZE_PHASES_ON_ONE_CORE.fetch_add(1, Ordering::Relaxed);
@@ -74,13 +68,19 @@ impl OneCore {
 impl Drop for OneCore {
     fn drop(&mut self) {
         for (pid, cpus) in &self.restore {
-            let _ = std::process::Command::new("taskset")
-                .args(["-a", "-p", "-c", cpus, &pid.to_string()])
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null())
-                .status();
+            taskset(*pid, cpus);
         }
     }
+}
+
+/// `taskset -a -p -c cpus pid`: every thread of `pid` on `cpus`; true if it succeeded.
+fn taskset(pid: u32, cpus: &str) -> bool {
+    std::process::Command::new("taskset")
+        .args(["-a", "-p", "-c", cpus, &pid.to_string()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// Sequential SignUps on one fresh connection: `SIZE_WARMUP` untimed, then `samples` timed.
@@ -94,7 +94,6 @@ async fn measure_sign_ups(
     let samples = s.signup_samples;
     wait_quiet(server, s).await;
     let mut conn = Conn::open(&server.addr).await;
-    SIZE_PHASES.fetch_add(1, Ordering::Relaxed);
     let one_core = OneCore::pin(server.pid());
     let mut added = 0;
     let mut warm = Samples::default();
@@ -204,8 +203,7 @@ async fn measure_lookups(
         wait_quiet(server, s).await;
         let mut conn = Conn::open(&server.addr).await;
         let mut seq = Samples::default();
-        SIZE_PHASES.fetch_add(1, Ordering::Relaxed);
-        let _one_core = OneCore::pin(server.pid());
+        let one_core = OneCore::pin(server.pid());
         for i in 0..s.seq_samples {
             let name = &names[spread(i, names.len())];
             let body = make_body(pool, name);
@@ -213,7 +211,7 @@ async fn measure_lookups(
             let r = conn.call(op, &body).await;
             seq.record_outcome(t.elapsed(), lookup_outcome(&r, name));
         }
-        drop(_one_core);
+        drop(one_core);
         drop(conn);
         log.add(
             &format!("{} users: sequential {label}", names.len()),
