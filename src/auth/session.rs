@@ -78,14 +78,11 @@ pub struct State {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "kind")]
 pub enum Step {
-    /// SRP: the server's secret `b`, public `B`, the client's `A` (hex).
+    /// SRP: the proof the answer must carry.
     PasswordVerifier {
-        /// b.
-        b: String,
-        /// B.
-        big_b: String,
-        /// A.
-        a: String,
+        /// The session key and the verifier it was computed with.
+        #[serde(default)]
+        proof: SrpProof,
         /// True for a simulated challenge of an unknown user (PreventUserExistenceErrors).
         #[serde(default)]
         fake: bool,
@@ -132,14 +129,11 @@ pub enum Step {
     },
     /// The client is to prove the remembered device.
     DeviceSrpAuth,
-    /// Device SRP: b, B, A and the device.
+    /// Device SRP: the proof the answer must carry.
     DevicePasswordVerifier {
-        /// b.
-        b: String,
-        /// B.
-        big_b: String,
-        /// A.
-        a: String,
+        /// The session key and the device verifier it was computed with.
+        #[serde(default)]
+        proof: SrpProof,
     },
     /// USER_AUTH: the user picks a first factor.
     SelectChallenge {
@@ -161,6 +155,20 @@ pub enum Step {
     SignedUp,
     /// ConfirmSignUp's session: InitiateAuth USER_AUTH with it signs in without another factor.
     Confirmed,
+}
+
+/// What an SRP challenge's session keeps to check the answer: the session key `K`, computed as soon as
+/// the challenge is sent (the client's `A` and the server's `B` are both known then), and a digest of
+/// the verifier it was computed with, so an answer after the password (or device secret) changed fails
+/// as it would against the new verifier. 48 characters in the session row instead of `b`, `B` and `A`
+/// (~1.6 KB of hexadecimal, which put every SRP session on an overflow page of its own). Sessions
+/// written before it have neither (empty strings) and are no longer usable.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SrpProof {
+    /// K, base64.
+    pub key: String,
+    /// The first 16 bytes of SHA-256 of the verifier, base64.
+    pub verifier: String,
 }
 
 /// The custom-auth loop so far.
@@ -254,7 +262,8 @@ impl Handle {
     }
 }
 
-fn invalid() -> CognitoError {
+/// The answer to a session that is unknown, or cannot be used.
+pub fn invalid() -> CognitoError {
     err!(NotAuthorizedException, "Invalid session for the user.")
 }
 

@@ -15,10 +15,12 @@ use crate::auth::checks::{Wording, incorrect, require_secret_hash, unknown_user}
 use crate::auth::flow::Attempt;
 use crate::auth::password::{check_lockout, record_failure, record_success};
 use crate::auth::request::InitiateRequest;
-use crate::auth::session::{self, Handle, State, Step};
-use crate::auth::srp_challenge::{hex, parse_a, password_verifier, verifier_challenge};
+use crate::auth::session::{self, Handle, SrpProof, State, Step};
+use crate::auth::srp_challenge::{
+    expected_proof, hex, parse_a, password_verifier, verifier_challenge, verifier_digest,
+};
 use crate::auth::{Outcome, Params, custom, required, user_device};
-use crate::crypto::srp::{self, ServerEphemeral};
+use crate::crypto::srp;
 use crate::domain::challenge::ChallengeName;
 use crate::domain::{UserStatus, ids};
 use crate::err;
@@ -56,17 +58,17 @@ pub fn start(req: &InitiateRequest<'_>) -> Result<Outcome> {
             // A plausible challenge whose answer will always be "Incorrect username or password.".
             // SRP_B = k·v + g^b is uniformly spread whatever v is, so any stand-in verifier does; not
             // computing one (a 3072-bit exponentiation) keeps this answer as fast as a real user's.
+            // Its proof is computed the same way, so the answer takes as long as a real user's.
             let (salt, user_id) = simulated(ctx, &pool.id, username);
-            let eph = srp::server_ephemeral(&salt.to_bytes_be());
+            let stand_in = salt.to_bytes_be();
+            let eph = srp::server_ephemeral(&stand_in);
             let state = State {
                 username: user_id.clone(),
                 typed: username.into(),
                 caller,
                 device_key: None,
                 step: Step::PasswordVerifier {
-                    b: hex(&eph.b),
-                    big_b: hex(&eph.big_b),
-                    a: hex(&a),
+                    proof: expected_proof(&a, &eph, &stand_in),
                     fake: true,
                     custom: None,
                 },
@@ -84,34 +86,31 @@ pub fn start(req: &InitiateRequest<'_>) -> Result<Outcome> {
     password_verifier(req.attempt(user, username), &a)
 }
 
-/// Checks PASSWORD_CLAIM_SIGNATURE over `poolName ‖ userId ‖ secretBlock ‖ TIMESTAMP`.
+/// Checks PASSWORD_CLAIM_SIGNATURE over `poolName ‖ userId ‖ secretBlock ‖ TIMESTAMP` with the
+/// session key the challenge computed, if `verifier` is still the one it was computed with.
 fn signature_ok(
     responses: &Params,
     handle: &Handle,
     name: &str,
     user_id: &str,
-    eph: &ServerEphemeral,
-    a: &BigUint,
+    proof: &SrpProof,
     verifier: &[u8],
 ) -> Result<bool> {
     let signature = required(responses, "PASSWORD_CLAIM_SIGNATURE")?;
     let block = required(responses, "PASSWORD_CLAIM_SECRET_BLOCK")?;
     let timestamp = required(responses, "TIMESTAMP")?;
+    let Ok(key) = <[u8; 16]>::try_from(STANDARD.decode(&proof.key).unwrap_or_default()) else {
+        // A session stored by a version that kept b, B and A instead.
+        return Err(session::invalid());
+    };
     let Ok(block_bytes) = STANDARD.decode(block) else {
         return Ok(false);
     };
-    if !handle.is_secret_block(&block_bytes) {
+    if !handle.is_secret_block(&block_bytes) || proof.verifier != verifier_digest(verifier) {
         return Ok(false);
     }
-    let Some(key) = srp::server_key(a, eph, verifier) else {
-        return Ok(false);
-    };
     let expected = srp::claim_signature(&key, name, user_id, &block_bytes, timestamp);
     Ok(srp::signature_matches(&expected, signature))
-}
-
-fn big(hex: &str) -> Result<BigUint> {
-    srp::parse_hex(hex).ok_or_else(|| crate::error::CognitoError::internal("bad SRP state"))
 }
 
 /// RespondToAuthChallenge PASSWORD_VERIFIER: a wrong proof is a wrong password (and counts toward the
@@ -122,14 +121,7 @@ pub fn verify_password(
     handle: &Handle,
     step: &Step,
 ) -> Result<Outcome> {
-    let Step::PasswordVerifier {
-        b,
-        big_b,
-        a,
-        custom,
-        ..
-    } = step
-    else {
+    let Step::PasswordVerifier { proof, custom, .. } = step else {
         return Err(incorrect());
     };
     attempt.custom = custom.clone();
@@ -138,18 +130,13 @@ pub fn verify_password(
     let Some(verifier) = attempt.user.srp_verifier.clone() else {
         return Err(incorrect());
     };
-    let eph = ServerEphemeral {
-        b: big(b)?,
-        big_b: big(big_b)?,
-    };
     let pool_name = ids::pool_name(&attempt.pool.id);
     if !signature_ok(
         responses,
         handle,
         pool_name,
         &attempt.user.username,
-        &eph,
-        &big(a)?,
+        proof,
         &verifier,
     )? {
         return record_failure(ctx, &attempt.user).and(Err(incorrect()));
@@ -173,9 +160,7 @@ pub fn start_device(attempt: Attempt<'_>, responses: &Params) -> Result<Outcome>
     let mut attempt = attempt;
     attempt.device_key = Some(device.device_key.clone());
     let state = attempt.state(Step::DevicePasswordVerifier {
-        b: hex(&eph.b),
-        big_b: hex(&eph.big_b),
-        a: hex(&a),
+        proof: expected_proof(&a, &eph, verifier),
     });
     let handle = session::create(
         attempt.ctx,
@@ -209,7 +194,7 @@ pub fn verify_device(
     handle: &Handle,
     step: &Step,
 ) -> Result<Outcome> {
-    let Step::DevicePasswordVerifier { b, big_b, a } = step else {
+    let Step::DevicePasswordVerifier { proof } = step else {
         return Err(incorrect());
     };
     let key = attempt.device_key.clone().ok_or_else(incorrect)?;
@@ -217,17 +202,12 @@ pub fn verify_device(
     let Some(verifier) = &device.verifier else {
         return Err(incorrect());
     };
-    let eph = ServerEphemeral {
-        b: big(b)?,
-        big_b: big(big_b)?,
-    };
     if !signature_ok(
         responses,
         handle,
         &device.group_key,
         &device.device_key,
-        &eph,
-        &big(a)?,
+        proof,
         verifier,
     )? {
         return Err(incorrect());

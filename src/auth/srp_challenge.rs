@@ -4,13 +4,16 @@
 
 use std::collections::HashMap;
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use num_bigint::BigUint;
+use sha2::{Digest, Sha256};
 
 use crate::auth::Outcome;
 use crate::auth::checks::incorrect;
 use crate::auth::flow::Attempt;
 use crate::auth::password::check_lockout;
-use crate::auth::session::{self, Handle, Step};
+use crate::auth::session::{self, Handle, SrpProof, Step};
 use crate::crypto::srp::{self, ServerEphemeral};
 use crate::domain::UserStatus;
 use crate::domain::challenge::ChallengeName;
@@ -52,9 +55,7 @@ pub fn password_verifier(attempt: Attempt<'_>, a: &BigUint) -> Result<Outcome> {
     let eph = srp::server_ephemeral(verifier);
     let salt = BigUint::from_bytes_be(salt);
     let state = attempt.state(Step::PasswordVerifier {
-        b: hex(&eph.b),
-        big_b: hex(&eph.big_b),
-        a: hex(a),
+        proof: expected_proof(a, &eph, verifier),
         fake: false,
         custom: attempt.custom.clone(),
     });
@@ -71,6 +72,24 @@ pub fn password_verifier(attempt: Attempt<'_>, a: &BigUint) -> Result<Outcome> {
         &eph,
         &attempt.user.username,
     ))
+}
+
+/// The proof the answer to a challenge with `A` and `eph` must carry: the session key
+/// (`S = (A·v^u)^b`, see [`srp::server_key`]) and the verifier's digest. When `u` is 0 no proof can
+/// be right: the key is then random bytes.
+pub fn expected_proof(a: &BigUint, eph: &ServerEphemeral, verifier: &[u8]) -> SrpProof {
+    let key = srp::server_key(a, eph, verifier)
+        .map(|k| k.to_vec())
+        .unwrap_or_else(|| crate::domain::ids::random_bytes(16));
+    SrpProof {
+        key: STANDARD.encode(key),
+        verifier: verifier_digest(verifier),
+    }
+}
+
+/// The digest of a verifier an [`SrpProof`] names.
+pub fn verifier_digest(verifier: &[u8]) -> String {
+    STANDARD.encode(&Sha256::digest(verifier)[..16])
 }
 
 pub fn verifier_challenge(

@@ -144,6 +144,70 @@ async fn sessions_are_single_use_and_expire() {
     );
 }
 
+/// A PASSWORD_VERIFIER session keeps the session key computed at the challenge, bound to the verifier
+/// it was computed with: an answer made with the old password after the password changed is wrong (as
+/// it is when the key is computed from the new verifier), and the session's row stays small.
+#[tokio::test]
+async fn srp_answers_are_checked_against_the_verifier_of_their_challenge() {
+    let emu = start().await;
+    let (pool, client) = srp_pool(&emu, json!({}), json!({})).await;
+    confirmed_user(&emu, &client, None, "chg", "chg@example.com", PW).await;
+    let srp = Srp::new();
+    let challenge = |srp_a: String| {
+        let (emu, client) = (&emu, &client);
+        async move { srp_auth(emu, client, "chg", &srp_a).await.ok() }
+    };
+    let answer = |start: Value, password: &'static str| {
+        let (emu, client, pool) = (&emu, &client, &pool);
+        let srp = &srp;
+        async move {
+            let responses = srp.password_verifier(
+                pool_name(pool),
+                "chg",
+                "chg",
+                password,
+                &start["ChallengeParameters"],
+            );
+            respond(emu, client, "PASSWORD_VERIFIER", &start["Session"], responses).await
+        }
+    };
+
+    let first = challenge(srp.srp_a()).await;
+    let longest: i64 = emu
+        .app
+        .store
+        .read(
+            |c| Ok(c.query_row("SELECT max(length(state)) FROM auth_sessions", [], |r| r.get(0))?),
+        )
+        .unwrap();
+    assert!(longest < 400, "a PASSWORD_VERIFIER session's state is {longest} bytes");
+    emu.ok(
+        "AdminSetUserPassword",
+        json!({"UserPoolId": pool, "Username": "chg", "Password": "N3w-Passw0rd!", "Permanent": true}),
+    )
+    .await;
+    assert_eq!(
+        answer(first, PW).await.err("NotAuthorizedException"),
+        "Incorrect username or password."
+    );
+    let second = challenge(srp.srp_a()).await;
+    answer(second, "N3w-Passw0rd!").await.ok();
+
+    // A session stored before the proof was kept this way (it held b, B and A) cannot be answered.
+    let third = challenge(srp.srp_a()).await;
+    emu.app
+        .store
+        .write(|c| {
+            c.execute("UPDATE auth_sessions SET state = json_remove(state, '$.step.proof')", [])?;
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(
+        answer(third, "N3w-Passw0rd!").await.err("NotAuthorizedException"),
+        "Invalid session for the user."
+    );
+}
+
 #[tokio::test]
 async fn unknown_users_get_a_simulated_srp_challenge_with_prevent_user_existence_errors() {
     let emu = start().await;
