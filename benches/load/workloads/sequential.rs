@@ -218,12 +218,16 @@ pub async fn sequential(
     });
     rows.push(SeqRow {
         op: "— step 1: InitiateAuth USER_SRP_AUTH",
-        what: "of the sign-ins above: B = k·v + g^b, session row; answers PASSWORD_VERIFIER".into(),
+        what: "of the sign-ins above: B = k·v + g^b, session row; answers PASSWORD_VERIFIER (this \
+               emulator also computes its S = (A·v^u)^b and the session key here, as soon as A and B \
+               are known)"
+            .into(),
         stats: initiate.stats(),
     });
     rows.push(SeqRow {
         op: "— step 2: RespondToAuthChallenge PASSWORD_VERIFIER",
-        what: "of the sign-ins above: S = (A·v^u)^b, signature check, ID + access + refresh tokens"
+        what: "of the sign-ins above: the client's signature checked (by a server that keeps only \
+               b, after S = (A·v^u)^b), ID + access + refresh tokens"
             .into(),
         stats: respond.stats(),
     });
